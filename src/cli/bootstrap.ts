@@ -1,0 +1,37 @@
+/** What most commands do first: settings (validated), logger, database. */
+import type { Logger } from 'pino';
+import { syncPermissions } from '../contrib/auth/permissions.js';
+import { type Database, openDatabase } from '../db/client.js';
+import { migrate } from '../db/migrate.js';
+import { installedApps } from '../installed-apps.js';
+import { createLogger } from '../log.js';
+import { loadSettings, readEnvironment, type Settings } from '../settings.js';
+
+export interface Runtime {
+  settings: Readonly<Settings>;
+  logger: Logger;
+  database: Database;
+}
+
+/** Loads settings and a logger; `overrides` let `keen dev` turn DEBUG on. */
+export function loadRuntimeSettings(overrides: Record<string, string> = {}): {
+  settings: Readonly<Settings>;
+  logger: Logger;
+} {
+  const settings = loadSettings({ ...readEnvironment(), ...overrides });
+  return { settings, logger: createLogger(settings) };
+}
+
+/** Settings, logger and an open database, for commands that need all three. */
+export async function openRuntime(command: string, overrides: Record<string, string> = {}): Promise<Runtime> {
+  const { settings, logger } = loadRuntimeSettings(overrides);
+  const database = await openDatabase(settings.database, { command, logger });
+  return { settings, logger, database };
+}
+
+/** Applies pending migrations and syncs permissions of the installed apps. */
+export function migrateInstalledApps(database: Database) {
+  return migrate(database, {
+    afterMigrate: (tx) => syncPermissions(tx, installedApps).then(() => undefined),
+  });
+}

@@ -1,0 +1,36 @@
+/** The shape of a `keen` command: one file per command in ./commands. */
+export interface Command {
+  name: string;
+  /** One line for `keen --help`. */
+  summary: string;
+  /** Usage line(s) for `keen <name> --help`. */
+  usage: string;
+  /** Runs the command; resolves to the exit code. */
+  run(args: string[]): Promise<number>;
+}
+
+/** Splits `--flag`, `--key=value`/`--key value` options from positional arguments. */
+export function parseArgs(
+  args: string[],
+  valueOptions: readonly string[] = [],
+): { flags: Set<string>; values: Map<string, string>; positional: string[] } {
+  const flags = new Set<string>();
+  const values = new Map<string, string>();
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
+    if (valueOptions.includes(name)) {
+      const value = inline ?? args[++i];
+      if (value === undefined) throw new TypeError(`--${name} needs a value`);
+      values.set(name, value);
+    } else {
+      flags.add(name);
+    }
+  }
+  return { flags, values, positional };
+}

@@ -1,0 +1,33 @@
+/**
+ * `keen dev`: one process with DEBUG on (unless DEBUG is set), pretty logs, restarted on every source
+ * change (tsx watch). Development only: it needs the dev dependencies.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { projectRoot } from '../../project-root.js';
+import { serveUntilSignal } from '../../server/serve.js';
+import type { Command } from '../command.js';
+
+export const devCommand: Command = {
+  name: 'dev',
+  summary: 'run the development server: DEBUG on, pretty logs, restart on change',
+  usage: 'keen dev',
+  async run() {
+    const overrides = { DEBUG: process.env.DEBUG ?? 'true', LOG_PRETTY: process.env.LOG_PRETTY ?? 'true' };
+    if (process.env.KEEN_DEV_CHILD) return serveUntilSignal({ command: 'dev', overrides });
+    const root = projectRoot();
+    const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+    const child = spawn(
+      process.execPath,
+      [tsx, 'watch', '--clear-screen=false', join(root, 'src', 'cli', 'main.ts'), 'dev'],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, KEEN_DEV_CHILD: '1' },
+      },
+    );
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
+  },
+};

@@ -1,0 +1,117 @@
+/**
+ * Tables of the auth app: users, groups, permissions and their links, and failed-login records.
+ * Table names follow Django's, so data moved from the Django deployment keeps its shape.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+  varchar,
+} from 'drizzle-orm/pg-core';
+
+export const users = pgTable(
+  'auth_user',
+  {
+    id: serial('id').primaryKey(),
+    username: varchar('username', { length: 150 }).notNull(),
+    email: varchar('email', { length: 254 }).notNull().default(''),
+    password: varchar('password', { length: 255 }).notNull(),
+    firstName: varchar('first_name', { length: 150 }).notNull().default(''),
+    lastName: varchar('last_name', { length: 150 }).notNull().default(''),
+    isActive: boolean('is_active').notNull().default(true),
+    isStaff: boolean('is_staff').notNull().default(false),
+    isSuperuser: boolean('is_superuser').notNull().default(false),
+    lastLogin: timestamp('last_login', { withTimezone: true }),
+    dateJoined: timestamp('date_joined', { withTimezone: true }).notNull().defaultNow(),
+  },
+  // "Admin" and "admin" are one account: uniqueness ignores case.
+  (t) => [uniqueIndex('auth_user_username_lower_uniq').on(sql`lower(${t.username})`)],
+);
+
+export const groups = pgTable('auth_group', {
+  id: serial('id').primaryKey(),
+  name: varchar('name', { length: 150 }).notNull().unique(),
+});
+
+export const permissions = pgTable(
+  'auth_permission',
+  {
+    id: serial('id').primaryKey(),
+    appLabel: varchar('app_label', { length: 100 }).notNull(),
+    model: varchar('model', { length: 100 }).notNull(),
+    codename: varchar('codename', { length: 100 }).notNull(),
+    name: varchar('name', { length: 255 }).notNull(),
+  },
+  (t) => [uniqueIndex('auth_permission_app_codename_uniq').on(t.appLabel, t.codename)],
+);
+
+export const userGroups = pgTable(
+  'auth_user_groups',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    groupId: integer('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.groupId] }), index('auth_user_groups_group_idx').on(t.groupId)],
+);
+
+export const userPermissions = pgTable(
+  'auth_user_user_permissions',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    permissionId: integer('permission_id')
+      .notNull()
+      .references(() => permissions.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.permissionId] }),
+    index('auth_user_perms_perm_idx').on(t.permissionId),
+  ],
+);
+
+export const groupPermissions = pgTable(
+  'auth_group_permissions',
+  {
+    groupId: integer('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    permissionId: integer('permission_id')
+      .notNull()
+      .references(() => permissions.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.groupId, t.permissionId] }),
+    index('auth_group_perms_perm_idx').on(t.permissionId),
+  ],
+);
+
+/** One row per failed login, kept in the database so throttling holds across workers and restarts. */
+export const loginFailures = pgTable(
+  'auth_login_failure',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    username: varchar('username', { length: 150 }).notNull(),
+    ip: text('ip').notNull(),
+    attemptedAt: timestamp('attempted_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('auth_login_failure_username_idx').on(t.username, t.attemptedAt),
+    index('auth_login_failure_ip_idx').on(t.ip, t.attemptedAt),
+  ],
+);
+
+export type UserRow = typeof users.$inferSelect;
+export type NewUserRow = typeof users.$inferInsert;

@@ -1,0 +1,236 @@
+/**
+ * Account pages: log in, log out (POST only), change password, and the first-run setup page that
+ * creates the first admin from a one-time link printed by the server.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ForbiddenError, NotFoundError, ThrottledError } from '../../errors.js';
+import { Field, type FormErrors, formField, PostForm } from '../../web/forms.js';
+import { Layout } from '../../web/layout.js';
+import { pageContext, sendPage } from '../../web/render.js';
+import type { WebContext } from '../../web/stage.js';
+import { authenticate, login, logout, setPassword } from './login.js';
+import { verifyPassword } from './passwords/hashers.js';
+import { PASSWORD_HELP, validatePassword } from './passwords/validators.js';
+import { safeNextUrl } from './safe-next.js';
+import { clearFailures, recordFailure, retryAfterSeconds } from './throttle.js';
+import { hasSuperuser, insertUser, validateNewUser } from './users.js';
+
+export const LOGIN_URL = '/accounts/login/';
+
+/** Sends anonymous users to the login page with `next`; returns true when the caller should stop. */
+export function redirectToLogin(request: FastifyRequest, reply: FastifyReply): boolean {
+  if (request.user.isAuthenticated) return false;
+  void reply.redirect(`${LOGIN_URL}?next=${encodeURIComponent(request.url)}`, 302);
+  return true;
+}
+
+function LoginPage(props: { request: FastifyRequest; username: string; next: string; errors?: FormErrors }) {
+  const context = pageContext(props.request);
+  return (
+    <Layout title="Log in" context={context}>
+      <h1>Log in</h1>
+      <PostForm action={LOGIN_URL} csrfToken={props.request.csrfToken()} errors={props.errors}>
+        <input type="hidden" name="next" value={props.next} />
+        <Field name="username" label="Username" value={props.username} autocomplete="username" autofocus />
+        <Field name="password" label="Password" type="password" autocomplete="current-password" />
+        <button type="submit">Log in</button>
+      </PostForm>
+    </Layout>
+  );
+}
+
+function PasswordChangePage(props: { request: FastifyRequest; errors?: FormErrors }) {
+  const context = pageContext(props.request);
+  return (
+    <Layout title="Change password" context={context}>
+      <h1>Change password</h1>
+      <PostForm
+        action="/accounts/password_change/"
+        csrfToken={props.request.csrfToken()}
+        errors={props.errors}
+      >
+        <Field
+          name="old_password"
+          label="Old password"
+          type="password"
+          autocomplete="current-password"
+          autofocus
+        />
+        <Field
+          name="new_password1"
+          label="New password"
+          type="password"
+          autocomplete="new-password"
+          help={PASSWORD_HELP}
+        />
+        <Field
+          name="new_password2"
+          label="New password (again)"
+          type="password"
+          autocomplete="new-password"
+        />
+        <button type="submit">Change my password</button>
+      </PostForm>
+    </Layout>
+  );
+}
+
+function SetupPage(props: {
+  request: FastifyRequest;
+  token: string;
+  values: Record<string, string>;
+  errors?: FormErrors;
+}) {
+  const context = pageContext(props.request);
+  return (
+    <Layout title="Create the first admin account" context={context}>
+      <h1>Create the first admin account</h1>
+      <p>This page works once: it closes when the account exists, or when the server restarts.</p>
+      <PostForm action="/setup/" csrfToken={props.request.csrfToken()} errors={props.errors}>
+        <input type="hidden" name="token" value={props.token} />
+        <Field
+          name="username"
+          label="Username"
+          value={props.values.username}
+          autocomplete="username"
+          autofocus
+        />
+        <Field
+          name="email"
+          label="Email"
+          type="email"
+          value={props.values.email}
+          autocomplete="email"
+          required={false}
+        />
+        <Field
+          name="password"
+          label="Password"
+          type="password"
+          autocomplete="new-password"
+          help={PASSWORD_HELP}
+        />
+        <Field name="password2" label="Password (again)" type="password" autocomplete="new-password" />
+        <button type="submit">Create account</button>
+      </PostForm>
+    </Layout>
+  );
+}
+
+function sameToken(given: string, expected: string | null): boolean {
+  if (!expected) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Registers /accounts/… and /setup/. */
+export function registerAuthRoutes(app: FastifyInstance, { settings, database }: WebContext): void {
+  const db = database.db;
+  const secret = settings.secretKey.reveal();
+
+  app.get(LOGIN_URL, async (request, reply) => {
+    const next = safeNextUrl((request.query as Record<string, string>).next, '');
+    return sendPage(reply, <LoginPage request={request} username="" next={next} />);
+  });
+
+  app.post(LOGIN_URL, async (request, reply) => {
+    const username = formField(request.body, 'username').trim();
+    const password = formField(request.body, 'password');
+    const next = safeNextUrl(formField(request.body, 'next'), '');
+    const wait = await retryAfterSeconds(db, username, request.ip);
+    if (wait > 0) {
+      request.log.warn({ username, ip: request.ip, retryAfter: wait }, 'login throttled');
+      throw new ThrottledError(wait);
+    }
+    const user = username && password ? await authenticate(db, username, password) : null;
+    if (!user) {
+      await recordFailure(db, username, request.ip);
+      request.log.warn({ username, ip: request.ip }, 'login failed');
+      const errors = {
+        __all__: ['Please enter a correct username and password. Both fields may be case-sensitive.'],
+      };
+      return sendPage(
+        reply,
+        <LoginPage request={request} username={username} next={next} errors={errors} />,
+        400,
+      );
+    }
+    await clearFailures(db, username);
+    await login(db, request, secret, user);
+    request.log.info({ userId: user.id }, 'login');
+    return reply.redirect(next || '/', 303);
+  });
+
+  app.post('/accounts/logout/', async (request, reply) => {
+    logout(request);
+    request.messages.info('You have been logged out.');
+    return reply.redirect('/', 303);
+  });
+  // Logging out changes state, so it is POST only (like Django 5).
+  app.get('/accounts/logout/', async (_request, reply) =>
+    reply.code(405).header('allow', 'POST').send('Method Not Allowed'),
+  );
+
+  app.get('/accounts/password_change/', async (request, reply) => {
+    if (redirectToLogin(request, reply)) return reply;
+    return sendPage(reply, <PasswordChangePage request={request} />);
+  });
+
+  app.post('/accounts/password_change/', async (request, reply) => {
+    if (redirectToLogin(request, reply)) return reply;
+    const user = request.user;
+    if (!user.isAuthenticated) return reply;
+    const oldPassword = formField(request.body, 'old_password');
+    const new1 = formField(request.body, 'new_password1');
+    const new2 = formField(request.body, 'new_password2');
+    const errors: FormErrors = {};
+    if (!(await verifyPassword(oldPassword, user.row.password)).ok) {
+      errors.old_password = ['Your old password was entered incorrectly. Please enter it again.'];
+    }
+    if (new1 !== new2) errors.new_password2 = ['The two password fields didn’t match.'];
+    const problems = validatePassword(new1, { username: user.username, email: user.email });
+    if (problems.length) errors.new_password1 = problems;
+    if (Object.keys(errors).length > 0) {
+      return sendPage(reply, <PasswordChangePage request={request} errors={errors} />, 400);
+    }
+    await setPassword(db, secret, user.id, new1, request);
+    request.messages.success('Your password was changed. Your other sessions have been logged out.');
+    return reply.redirect('/', 303);
+  });
+
+  app.get('/setup/', async (request, reply) => {
+    const token = (request.query as Record<string, string>).token ?? '';
+    if (await hasSuperuser(db)) throw new NotFoundError('setup is closed: an admin account exists');
+    if (!sameToken(token, app.keen.setupToken)) throw new ForbiddenError('setup link is invalid or expired');
+    return sendPage(reply, <SetupPage request={request} token={token} values={{}} />);
+  });
+
+  app.post('/setup/', async (request, reply) => {
+    const token = formField(request.body, 'token');
+    if (await hasSuperuser(db)) throw new NotFoundError('setup is closed: an admin account exists');
+    if (!sameToken(token, app.keen.setupToken)) throw new ForbiddenError('setup link is invalid or expired');
+    const values = {
+      username: formField(request.body, 'username').trim(),
+      email: formField(request.body, 'email').trim(),
+    };
+    const password = formField(request.body, 'password');
+    const errors = await validateNewUser(db, { ...values, password });
+    if (password !== formField(request.body, 'password2'))
+      errors.password2 = ['The two password fields didn’t match.'];
+    if (Object.keys(errors).length > 0) {
+      return sendPage(
+        reply,
+        <SetupPage request={request} token={token} values={values} errors={errors} />,
+        400,
+      );
+    }
+    const user = await insertUser(db, { ...values, password, isStaff: true, isSuperuser: true });
+    app.keen.setupToken = null;
+    await login(db, request, secret, user);
+    request.log.info({ userId: user.id }, 'first admin account created through the setup page');
+    request.messages.success(`Welcome, ${user.username}: your admin account is ready.`);
+    return reply.redirect('/', 303);
+  });
+}

@@ -1,0 +1,49 @@
+/**
+ * Health probes, exempt from the HTTPS redirect and the Host check (load balancers and platforms probe
+ * over internal HTTP with internal host names) and without sessions. They reveal nothing secret.
+ *
+ * - `/healthz`: the process is alive (no database).
+ * - `/health/`: `{"status":"ok","database":"ok"}`, or 503 with `"database":"error"`.
+ * - `/readyz`: ready for traffic: database reachable, no pending migrations, not shutting down.
+ */
+import { pendingMigrations, readMigrations } from '../../db/migrate.js';
+import type { KeenApp } from '../../web/keen-app.js';
+import { PROBE_POLICY } from '../../web/route-policy.js';
+
+/** Set by the server when it starts draining, so /readyz turns 503 before connections close. */
+export const readiness = { draining: false };
+
+export const healthApp: KeenApp = {
+  name: 'health',
+  routes(app, { database }) {
+    const migrationFiles = readMigrations();
+    app.get('/healthz', { config: PROBE_POLICY }, async (_request, reply) => {
+      return reply.header('cache-control', 'no-store').send({ status: 'ok' });
+    });
+
+    app.get('/health/', { config: PROBE_POLICY }, async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      try {
+        await database.ping();
+        return reply.send({ status: 'ok', database: 'ok' });
+      } catch (error) {
+        request.log.error({ err: error }, 'health check: database unreachable');
+        return reply.code(503).send({ status: 'error', database: 'error' });
+      }
+    });
+
+    app.get('/readyz', { config: PROBE_POLICY }, async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      if (readiness.draining) return reply.code(503).send({ status: 'draining' });
+      try {
+        const pending = await pendingMigrations(database, migrationFiles);
+        if (pending.length > 0)
+          return reply.code(503).send({ status: 'migrations pending', pending: pending.length });
+        return reply.send({ status: 'ready' });
+      } catch (error) {
+        request.log.error({ err: error }, 'readiness check: database unreachable');
+        return reply.code(503).send({ status: 'error', database: 'error' });
+      }
+    });
+  },
+};

@@ -1,0 +1,148 @@
+/**
+ * The catalogue of Keen's errors: each has a stable code, an HTTP status and a message.
+ * Codes are never reused once removed. docs/errors.md lists them all (a test checks both directions).
+ */
+
+/** Base of every error Keen raises on purpose. */
+export class KeenError extends Error {
+  constructor(
+    readonly code: string,
+    readonly statusCode: number,
+    message: string,
+    /** Extra detail, shown only in DEBUG. */
+    readonly detail?: string,
+  ) {
+    super(message);
+    this.name = 'KeenError';
+  }
+}
+
+/** KEEN_E_SETTINGS: a configuration variable is missing or wrong; the process stops before serving. */
+export class SettingsError extends KeenError {
+  constructor(
+    readonly variable: string,
+    readonly problem: string,
+  ) {
+    super('KEEN_E_SETTINGS', 500, `${variable} ${problem}`);
+    this.name = 'SettingsError';
+  }
+}
+
+/** KEEN_E_PIPELINE: a pipeline stage is missing a stage it needs, or comes before it. */
+export class PipelineError extends KeenError {
+  constructor(message: string) {
+    super('KEEN_E_PIPELINE', 500, message);
+    this.name = 'PipelineError';
+  }
+}
+
+/** KEEN_E_DB_LOCKED: the embedded database's folder is held by another process. */
+export class DatabaseLockedError extends KeenError {
+  constructor(message: string) {
+    super('KEEN_E_DB_LOCKED', 500, message);
+    this.name = 'DatabaseLockedError';
+  }
+}
+
+/** KEEN_E_DB_UNAVAILABLE: the database cannot be reached right now; the request gets a 503. */
+export class DatabaseUnavailableError extends KeenError {
+  constructor(cause?: unknown) {
+    super(
+      'KEEN_E_DB_UNAVAILABLE',
+      503,
+      'The database is unavailable.',
+      cause instanceof Error ? cause.message : undefined,
+    );
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+/** KEEN_E_MIGRATION: a migration file is missing, changed after being applied, or failed. */
+export class MigrationError extends KeenError {
+  constructor(message: string) {
+    super('KEEN_E_MIGRATION', 500, message);
+    this.name = 'MigrationError';
+  }
+}
+
+/** KEEN_E_BAD_REQUEST: the request is malformed (400). */
+export class BadRequestError extends KeenError {
+  constructor(message = 'Bad request.', detail?: string) {
+    super('KEEN_E_BAD_REQUEST', 400, message, detail);
+    this.name = 'BadRequestError';
+  }
+}
+
+/** KEEN_E_DISALLOWED_HOST: the Host header is not in ALLOWED_HOSTS (400). */
+export class DisallowedHostError extends KeenError {
+  constructor(host: string) {
+    super(
+      'KEEN_E_DISALLOWED_HOST',
+      400,
+      'Bad request.',
+      `Invalid Host header "${host}": add it to ALLOWED_HOSTS.`,
+    );
+    this.name = 'DisallowedHostError';
+  }
+}
+
+/** KEEN_E_CSRF: the CSRF check failed (403); the reason is shown only in DEBUG. */
+export class CsrfError extends KeenError {
+  constructor(reason: string) {
+    super('KEEN_E_CSRF', 403, 'CSRF verification failed. Request aborted.', reason);
+    this.name = 'CsrfError';
+  }
+}
+
+/** KEEN_E_FORBIDDEN: the user may not do this (403). */
+export class ForbiddenError extends KeenError {
+  constructor(detail?: string) {
+    super('KEEN_E_FORBIDDEN', 403, 'You do not have permission to view this page.', detail);
+    this.name = 'ForbiddenError';
+  }
+}
+
+/** KEEN_E_NOT_FOUND: no such page (404). */
+export class NotFoundError extends KeenError {
+  constructor(detail?: string) {
+    super('KEEN_E_NOT_FOUND', 404, 'The page you asked for does not exist.', detail);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** KEEN_E_TOO_MANY_HEADERS: more request headers than the limit (431). */
+export class TooManyHeadersError extends KeenError {
+  constructor(count: number, limit: number) {
+    super(
+      'KEEN_E_TOO_MANY_HEADERS',
+      431,
+      'Request header fields too large.',
+      `${count} headers; limit ${limit}.`,
+    );
+    this.name = 'TooManyHeadersError';
+  }
+}
+
+/** KEEN_E_THROTTLED: too many failed logins; retry after `retryAfter` seconds (429). */
+export class ThrottledError extends KeenError {
+  constructor(readonly retryAfter: number) {
+    super('KEEN_E_THROTTLED', 429, 'Too many failed login attempts. Try again later.');
+    this.name = 'ThrottledError';
+  }
+}
+
+/** KEEN_E_COMMAND: a keen command was used wrongly or failed in an expected way; exits non-zero. */
+export class CommandError extends KeenError {
+  constructor(message: string) {
+    super('KEEN_E_COMMAND', 1, message);
+    this.name = 'CommandError';
+  }
+}
+
+/** KEEN_E_APPS: an installed app needs another app that is missing or listed after it. */
+export class AppRegistryError extends KeenError {
+  constructor(message: string) {
+    super('KEEN_E_APPS', 500, message);
+    this.name = 'AppRegistryError';
+  }
+}

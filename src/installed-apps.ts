@@ -1,0 +1,11 @@
+/**
+ * The installed apps (Django's INSTALLED_APPS), in dependency order. Each is one folder exporting one
+ * KeenApp; adding an app = adding it here (and its schema to src/db/schema.ts).
+ */
+import { homeApp } from './apps/home/index.js';
+import { authApp } from './contrib/auth/index.js';
+import { healthApp } from './contrib/health/index.js';
+import { sessionsApp } from './contrib/sessions/index.js';
+import type { KeenApp } from './web/keen-app.js';
+
+export const installedApps: readonly KeenApp[] = Object.freeze([sessionsApp, authApp, healthApp, homeApp]);

@@ -1,0 +1,354 @@
+/**
+ * Keen's settings: read once from the environment (and an optional `.env`), validated, typed and frozen.
+ *
+ * Precedence: process environment > `.env` file > the defaults below. The defaults are the production
+ * ones; debug conveniences need `DEBUG=true`. Every problem stops the start with one line that names the
+ * variable and what is wrong with it. Each variable is documented in docs/configuration.md.
+ *
+ * Nothing here reads `process.env` at import time: call {@link loadSettings}.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { join, resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import { SettingsError } from './errors.js';
+import { projectRoot } from './project-root.js';
+
+/** A secret value: prints as `[secret]` so it never lands in a log or an error by accident. */
+export class Secret {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  /** The real value; call it only where the secret is used. */
+  reveal(): string {
+    return this.#value;
+  }
+  toString(): string {
+    return '[secret]';
+  }
+  toJSON(): string {
+    return '[secret]';
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return '[secret]';
+  }
+}
+
+/** Where the data lives: PostgreSQL over the network, or PGlite embedded in this process. */
+export type DatabaseSettings =
+  | {
+      kind: 'postgres';
+      url: Secret;
+      ssl: boolean | 'no-verify';
+      poolSize: number;
+      statementTimeoutMs: number;
+    }
+  | { kind: 'pglite'; dataDir: string; statementTimeoutMs: number };
+
+/** The validated, frozen settings every part of Keen receives. */
+export interface Settings {
+  debug: boolean;
+  secretKey: Secret;
+  /** Where the secret key came from, for the start-up log (never the key itself). */
+  secretKeySource: 'env' | 'generated' | 'data-dir' | 'debug-default';
+  allowedHosts: readonly string[];
+  database: DatabaseSettings;
+  dataDir: string;
+  bindHost: string;
+  port: number;
+  webConcurrency: number;
+  trustedProxies: readonly string[];
+  csrfTrustedOrigins: readonly string[];
+  secureSslRedirect: boolean;
+  secureHstsSeconds: number;
+  secureHstsIncludeSubdomains: boolean;
+  secureHstsPreload: boolean;
+  sessionCookieAge: number;
+  dataUploadMaxMemorySize: number;
+  dataUploadMaxNumberFields: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logPretty: boolean;
+  slowRequestMs: number;
+  timeZone: string;
+  languageCode: string;
+  staticRoot: string;
+  staticUrl: string;
+  mediaRoot: string;
+  mediaUrl: string;
+}
+
+/** Secret keys that ship in docs and templates; using one in production is as good as none. */
+const PLACEHOLDER_SECRETS = [
+  'django-insecure-change-this-in-production',
+  'change-me',
+  'changeme',
+  'secret',
+  'your-secret-key',
+  'test-secret-key',
+];
+const MIN_SECRET_LENGTH = 50;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+type Env = Record<string, string | undefined>;
+
+/** Reads `.env` from the working directory (if any) and merges it under the real environment. */
+export function readEnvironment(processEnv: Env = process.env, cwd = process.cwd()): Env {
+  const file = join(cwd, '.env');
+  if (!existsSync(file)) return { ...processEnv };
+  let fromFile: Env;
+  try {
+    fromFile = parseEnv(readFileSync(file, 'utf8')) as Env;
+  } catch (error) {
+    throw new SettingsError('.env', `cannot be read: ${(error as Error).message}`);
+  }
+  return { ...fromFile, ...processEnv };
+}
+
+/** Small typed readers; each names its variable in the error it throws. */
+function text(env: Env, name: string, fallback: string): string {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? fallback : raw.trim();
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new SettingsError(name, `must be true or false (got "${env[name]}")`);
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^-?\d+$/.test(raw)) throw new SettingsError(name, `must be a whole number (got "${raw}")`);
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new SettingsError(name, `must be between ${min} and ${max} (got ${value})`);
+  }
+  return value;
+}
+
+function list(env: Env, name: string, fallback: readonly string[]): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [...fallback];
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+/** Accepts single IPs and CIDR ranges, and proxy-addr's names (loopback, linklocal, uniquelocal). */
+function proxyList(env: Env, name: string): string[] {
+  const entries = list(env, name, []);
+  for (const entry of entries) {
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) continue;
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    const maxBits = family === 6 ? 128 : 32;
+    const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits);
+    if (family === 0 || !bitsOk || extra !== undefined) {
+      throw new SettingsError(name, `"${entry}" is not an IP address or CIDR range`);
+    }
+  }
+  return entries;
+}
+
+function originList(env: Env, name: string): string[] {
+  const entries = list(env, name, []);
+  for (const entry of entries) {
+    if (!/^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d+)?$/i.test(entry)) {
+      throw new SettingsError(name, `"${entry}" must be a scheme and host, like https://example.com`);
+    }
+  }
+  return entries.map((entry) => entry.toLowerCase());
+}
+
+function hostList(env: Env, name: string, fallback: readonly string[]): string[] {
+  const entries = list(env, name, fallback).map((host) => host.toLowerCase());
+  for (const host of entries) {
+    if (host !== '*' && !/^\.?(\[[0-9a-f:.]+\]|[a-z0-9_.-]+)$/.test(host)) {
+      throw new SettingsError(name, `"${host}" is not a host name (no scheme, port or path)`);
+    }
+  }
+  return entries;
+}
+
+function databaseFromEnv(env: Env, dataDir: string): DatabaseSettings {
+  const poolSize = int(env, 'DB_POOL_SIZE', 10, 1, 1000);
+  const statementTimeoutMs = int(env, 'DB_STATEMENT_TIMEOUT', 30_000, 0, 86_400_000);
+  let url = env.DATABASE_URL?.trim();
+  const djangoNames = ['DB_NAME', 'DB_USER', 'DB_PASSWORD', 'DB_HOST', 'DB_PORT'];
+  if (!url && djangoNames.some((name) => env[name]?.trim())) {
+    // The Django deployment's variables, so an existing .env keeps working.
+    const user = encodeURIComponent(text(env, 'DB_USER', 'django_user'));
+    const password = env.DB_PASSWORD ? `:${encodeURIComponent(env.DB_PASSWORD)}` : '';
+    const host = text(env, 'DB_HOST', 'db');
+    const port = int(env, 'DB_PORT', 5432, 1, 65535);
+    const name = encodeURIComponent(text(env, 'DB_NAME', 'django_db'));
+    url = `postgres://${user}${password}@${host}:${port}/${name}`;
+  }
+  if (!url) return { kind: 'pglite', dataDir: join(dataDir, 'pglite'), statementTimeoutMs };
+
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new SettingsError(
+      'DATABASE_URL',
+      'is not a URL (expected postgres://user:password@host:5432/name)',
+    );
+  }
+  if (!['postgres:', 'postgresql:'].includes(parsed.protocol)) {
+    throw new SettingsError('DATABASE_URL', `must start with postgres:// (got ${parsed.protocol}//)`);
+  }
+  if (!parsed.hostname) throw new SettingsError('DATABASE_URL', 'has no host');
+  const sslmode = parsed.searchParams.get('sslmode') ?? 'disable';
+  const sslModes: Record<string, boolean | 'no-verify'> = {
+    disable: false,
+    allow: false,
+    prefer: false,
+    require: 'no-verify',
+    'verify-ca': true,
+    'verify-full': true,
+  };
+  const ssl = sslModes[sslmode];
+  if (ssl === undefined) {
+    throw new SettingsError(
+      'DATABASE_URL',
+      `sslmode "${sslmode}" is not one of ${Object.keys(sslModes).join(', ')}`,
+    );
+  }
+  // pg would read sslmode itself with different semantics; we pass ssl explicitly instead.
+  parsed.searchParams.delete('sslmode');
+  return { kind: 'postgres', url: new Secret(parsed.toString()), ssl, poolSize, statementTimeoutMs };
+}
+
+function secretKeyFromEnv(
+  env: Env,
+  debug: boolean,
+  database: DatabaseSettings,
+  dataDir: string,
+): Pick<Settings, 'secretKey' | 'secretKeySource'> {
+  const raw = env.SECRET_KEY?.trim();
+  if (raw) {
+    if (!debug) {
+      if (raw.length < MIN_SECRET_LENGTH) {
+        throw new SettingsError(
+          'SECRET_KEY',
+          `is ${raw.length} characters; it needs at least ${MIN_SECRET_LENGTH} (generate one with: openssl rand -base64 48)`,
+        );
+      }
+      const lowered = raw.toLowerCase();
+      if (PLACEHOLDER_SECRETS.includes(lowered) || lowered.startsWith('django-insecure-')) {
+        throw new SettingsError(
+          'SECRET_KEY',
+          'is a known placeholder; generate one with: openssl rand -base64 48',
+        );
+      }
+      if (new Set(raw).size < 5)
+        throw new SettingsError('SECRET_KEY', 'has fewer than 5 distinct characters');
+    }
+    return { secretKey: new Secret(raw), secretKeySource: 'env' };
+  }
+  if (database.kind === 'pglite') {
+    // `npm start` needs no .env: the embedded database keeps its own key beside the data.
+    const file = join(dataDir, 'secret_key');
+    if (existsSync(file)) {
+      return { secretKey: new Secret(readFileSync(file, 'utf8').trim()), secretKeySource: 'data-dir' };
+    }
+    mkdirSync(dataDir, { recursive: true });
+    const key = randomBytes(48).toString('base64url');
+    writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+    chmodSync(file, 0o600);
+    return { secretKey: new Secret(key), secretKeySource: 'generated' };
+  }
+  if (debug) {
+    return {
+      secretKey: new Secret(`debug-only-${'x'.repeat(MIN_SECRET_LENGTH)}`),
+      secretKeySource: 'debug-default',
+    };
+  }
+  throw new SettingsError(
+    'SECRET_KEY',
+    'is required with DATABASE_URL when DEBUG is off (openssl rand -base64 48)',
+  );
+}
+
+function bindFromEnv(env: Env): { bindHost: string; port: number } {
+  const port = int(env, 'PORT', 8000, 1, 65535);
+  const bind = env.BIND?.trim();
+  if (!bind) return { bindHost: '0.0.0.0', port };
+  const match = /^(\[[0-9a-fA-F:.]+\]|[^:]+)(?::(\d+))?$/.exec(bind);
+  if (!match?.[1]) throw new SettingsError('BIND', `must be HOST or HOST:PORT (got "${bind}")`);
+  const bindPort = match[2] === undefined ? port : Number(match[2]);
+  if (bindPort < 1 || bindPort > 65535) throw new SettingsError('BIND', `port ${bindPort} is out of range`);
+  return { bindHost: match[1].replace(/^\[|\]$/g, ''), port: bindPort };
+}
+
+function timeZoneFromEnv(env: Env): string {
+  const zone = text(env, 'TIME_ZONE', 'UTC');
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    throw new SettingsError('TIME_ZONE', `"${zone}" is not an IANA time zone (like Europe/Moscow)`);
+  }
+  return zone;
+}
+
+function urlPrefix(env: Env, name: string, fallback: string): string {
+  const value = text(env, name, fallback);
+  if (!/^\/([\w.-]+\/)+$/.test(value))
+    throw new SettingsError(name, `must look like /static/ (got "${value}")`);
+  return value;
+}
+
+/**
+ * Validates the environment and returns frozen settings, or throws a {@link SettingsError} naming the
+ * first bad variable.
+ *
+ * @example const settings = loadSettings(readEnvironment());
+ */
+export function loadSettings(env: Env): Readonly<Settings> {
+  const root = projectRoot();
+  const debug = bool(env, 'DEBUG', false);
+  const dataDir = resolve(root, text(env, 'KEEN_DATA_DIR', 'var'));
+  const database = databaseFromEnv(env, dataDir);
+  const logLevel = text(env, 'LOG_LEVEL', debug ? 'debug' : 'info') as Settings['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new SettingsError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  }
+  const allowedHosts = hostList(env, 'ALLOWED_HOSTS', ['localhost', '127.0.0.1', '[::1]']);
+  if (allowedHosts.length === 0)
+    throw new SettingsError('ALLOWED_HOSTS', "is empty; list the site's host names");
+  const settings: Settings = {
+    debug,
+    ...secretKeyFromEnv(env, debug, database, dataDir),
+    allowedHosts,
+    database,
+    dataDir,
+    ...bindFromEnv(env),
+    webConcurrency: int(env, 'WEB_CONCURRENCY', 3, 1, 256),
+    trustedProxies: proxyList(env, 'TRUSTED_PROXIES'),
+    csrfTrustedOrigins: originList(env, 'CSRF_TRUSTED_ORIGINS'),
+    secureSslRedirect: bool(env, 'SECURE_SSL_REDIRECT', false),
+    secureHstsSeconds: int(env, 'SECURE_HSTS_SECONDS', debug ? 0 : 31_536_000, 0),
+    secureHstsIncludeSubdomains: bool(env, 'SECURE_HSTS_INCLUDE_SUBDOMAINS', false),
+    secureHstsPreload: bool(env, 'SECURE_HSTS_PRELOAD', false),
+    sessionCookieAge: int(env, 'SESSION_COOKIE_AGE', 1_209_600, 60),
+    dataUploadMaxMemorySize: int(env, 'DATA_UPLOAD_MAX_MEMORY_SIZE', 2_621_440, 1024),
+    dataUploadMaxNumberFields: int(env, 'DATA_UPLOAD_MAX_NUMBER_FIELDS', 1000, 1),
+    logLevel,
+    logPretty: bool(env, 'LOG_PRETTY', false),
+    slowRequestMs: int(env, 'SLOW_REQUEST_MS', 1000, 1),
+    timeZone: timeZoneFromEnv(env),
+    languageCode: text(env, 'LANGUAGE_CODE', 'en-us'),
+    staticRoot: resolve(root, text(env, 'STATIC_ROOT', 'staticfiles')),
+    staticUrl: urlPrefix(env, 'STATIC_URL', '/static/'),
+    mediaRoot: resolve(root, text(env, 'MEDIA_ROOT', 'media')),
+    mediaUrl: urlPrefix(env, 'MEDIA_URL', '/media/'),
+  };
+  return Object.freeze(settings);
+}

@@ -1,0 +1,82 @@
+/**
+ * Builds the web app: Fastify, the pipeline (./pipeline.ts) in order, the error boundary, then every
+ * installed app's routes. Used by `keen serve`, `keen dev` and the tests (which call `inject`).
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import type { Database } from '../db/client.js';
+import { AppRegistryError } from '../errors.js';
+import { installedApps } from '../installed-apps.js';
+import type { Settings } from '../settings.js';
+import { registerAccessLog } from './access-log.js';
+import { registerErrorBoundary } from './error-boundary.js';
+import type { KeenApp } from './keen-app.js';
+import { pipeline as defaultPipeline } from './pipeline.js';
+import './route-policy.js';
+import { type Stage, validatePipeline, type WebContext } from './stage.js';
+
+export interface BuildOptions {
+  settings: Readonly<Settings>;
+  database: Database;
+  logger: Logger;
+  /** Overrides for tests; production uses the lists in pipeline.ts and installed-apps.ts. */
+  pipeline?: readonly Stage[];
+  apps?: readonly KeenApp[];
+  /** The one-time first-run token (set when no superuser exists yet). */
+  setupToken?: string | null;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Builds (but does not start) the Fastify app. Throws a coded error on a bad pipeline or app list. */
+export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
+  const stages = options.pipeline ?? defaultPipeline;
+  const apps = options.apps ?? installedApps;
+  validatePipeline(stages);
+  validateApps(apps);
+  const { settings } = options;
+
+  const app = Fastify({
+    loggerInstance: options.logger,
+    // Our own access log (./access-log.ts) replaces Fastify's per-request lines.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Forwarded headers count only from these peers (Gunicorn's forwarded_allow_ips).
+    trustProxy: settings.trustedProxies.length > 0 ? [...settings.trustedProxies] : false,
+    bodyLimit: settings.dataUploadMaxMemorySize,
+    // The proxy's request id is kept when it looks like one; otherwise a fresh one.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    routerOptions: { ignoreDuplicateSlashes: false },
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
+
+  const context: WebContext = { settings, database: options.database, logger: options.logger, apps };
+  app.decorate('keen', { ...context, setupToken: options.setupToken ?? null });
+  registerAccessLog(app, context);
+  registerErrorBoundary(app, context);
+  for (const stage of stages) stage.register(app, context);
+  for (const keenApp of apps) keenApp.routes?.(app, context);
+  await app.ready();
+  return app;
+}
+
+function validateApps(apps: readonly KeenApp[]): void {
+  const seen = new Set<string>();
+  for (const keenApp of apps) {
+    for (const needed of keenApp.dependsOn ?? []) {
+      if (!seen.has(needed)) {
+        throw new AppRegistryError(`app "${keenApp.name}" needs app "${needed}" installed before it`);
+      }
+    }
+    seen.add(keenApp.name);
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    keen: WebContext & { setupToken: string | null };
+  }
+}

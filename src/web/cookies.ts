@@ -1,0 +1,57 @@
+/** Reading and writing cookies with the flags Keen always uses. */
+import { parse, serialize } from 'cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isSecure } from './request-info.js';
+
+/** All cookies of the request (parsed once per request). */
+export function requestCookies(request: FastifyRequest): Record<string, string | undefined> {
+  const header = request.headers.cookie;
+  return header ? parse(header) : {};
+}
+
+/**
+ * The cookie's name for this request: over HTTPS it gets the `__Host-` prefix, which browsers accept
+ * only with Secure, Path=/ and no Domain, so no subdomain or plain-HTTP page can set or shadow it.
+ */
+export function cookieName(request: FastifyRequest, base: string): string {
+  return isSecure(request) ? `__Host-${base}` : base;
+}
+
+/** Appends a Set-Cookie: HttpOnly, SameSite=Lax, Path=/, and Secure over HTTPS. */
+export function setCookie(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  base: string,
+  value: string,
+  maxAgeSeconds: number,
+): void {
+  const header = serialize(cookieName(request, base), value, {
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/',
+    secure: isSecure(request),
+    maxAge: maxAgeSeconds,
+    expires: maxAgeSeconds > 0 ? new Date(Date.now() + maxAgeSeconds * 1000) : new Date(0),
+  });
+  const existing = reply.getHeader('set-cookie');
+  const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
+  reply.header('set-cookie', [...list, header]);
+}
+
+/** Tells the browser to drop the cookie. */
+export function clearCookie(request: FastifyRequest, reply: FastifyReply, base: string): void {
+  setCookie(request, reply, base, '', 0);
+}
+
+/** Adds `token` to the Vary header once. */
+export function addVary(reply: FastifyReply, token: string): void {
+  const current = reply.getHeader('vary');
+  const values = current
+    ? String(current)
+        .split(',')
+        .map((v) => v.trim())
+    : [];
+  if (!values.some((v) => v.toLowerCase() === token.toLowerCase())) {
+    reply.header('vary', [...values, token].join(', '));
+  }
+}

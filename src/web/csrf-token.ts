@@ -1,0 +1,61 @@
+/**
+ * CSRF tokens, Django-style: a 32-character secret per session, and a 64-character masked form of it in
+ * every rendered page (a fresh random mask each time, so the token never repeats and BREACH-style
+ * compression attacks learn nothing). Both forms are accepted.
+ */
+import { randomInt, timingSafeEqual } from 'node:crypto';
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+export const SECRET_LENGTH = 32;
+
+function randomString(length: number): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += ALPHABET[randomInt(ALPHABET.length)];
+  return out;
+}
+
+/** A new secret for a session. */
+export function newCsrfSecret(): string {
+  return randomString(SECRET_LENGTH);
+}
+
+/** mask + (secret shifted by mask), both over ALPHABET. */
+export function maskSecret(secret: string): string {
+  const mask = randomString(SECRET_LENGTH);
+  let cipher = '';
+  for (let i = 0; i < SECRET_LENGTH; i++) {
+    cipher +=
+      ALPHABET[
+        (ALPHABET.indexOf(secret[i] as string) + ALPHABET.indexOf(mask[i] as string)) % ALPHABET.length
+      ];
+  }
+  return mask + cipher;
+}
+
+/** The secret inside a masked token. */
+export function unmaskToken(token: string): string {
+  const mask = token.slice(0, SECRET_LENGTH);
+  const cipher = token.slice(SECRET_LENGTH);
+  let secret = '';
+  for (let i = 0; i < SECRET_LENGTH; i++) {
+    const index = ALPHABET.indexOf(cipher[i] as string) - ALPHABET.indexOf(mask[i] as string);
+    secret += ALPHABET.at(index) as string;
+  }
+  return secret;
+}
+
+/** Why a submitted token is unusable, or null when its form is fine. */
+export function tokenFormatProblem(token: string): string | null {
+  if (token.length !== SECRET_LENGTH && token.length !== SECRET_LENGTH * 2)
+    return 'CSRF token has incorrect length.';
+  if (!/^[a-zA-Z0-9]+$/.test(token)) return 'CSRF token has invalid characters.';
+  return null;
+}
+
+/** Constant-time check of a (masked or plain) token against the session's secret. */
+export function tokenMatchesSecret(token: string, secret: string): boolean {
+  const candidate = token.length === SECRET_LENGTH * 2 ? unmaskToken(token) : token;
+  const a = Buffer.from(candidate);
+  const b = Buffer.from(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,70 @@
+/**
+ * The one place errors become responses. Reporting and rendering are separate steps: the log level
+ * follows the status (5xx error with the stack, 4xx warn, 404 info), and the body is an HTML page or
+ * a JSON envelope `{"error":{"code","message"}}` depending on Accept. Outside DEBUG no detail or stack
+ * trace ever reaches the client.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { h } from 'preact';
+import { isConnectionError } from '../db/client.js';
+import { DatabaseUnavailableError, KeenError, ThrottledError } from '../errors.js';
+import { ErrorPage, errorTitle } from './pages/error-page.js';
+import { sendPage } from './render.js';
+import type { WebContext } from './stage.js';
+
+/** Normalises anything thrown into a KeenError with the right status. */
+export function toKeenError(error: unknown): KeenError {
+  if (error instanceof KeenError) return error;
+  if (isConnectionError(error)) return new DatabaseUnavailableError(error);
+  const fastifyError = error as Partial<FastifyError>;
+  const status = fastifyError.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // Fastify's own client errors (body too large, bad JSON, unsupported media type…).
+    return new KeenError(
+      fastifyError.code ?? 'KEEN_E_CLIENT',
+      status,
+      `${errorTitle(status)}.`,
+      fastifyError.message,
+    );
+  }
+  return new KeenError('KEEN_E_INTERNAL', 500, 'Something went wrong on our side. It has been logged.');
+}
+
+function wantsJson(request: FastifyRequest): boolean {
+  const accept = request.headers.accept ?? '';
+  return accept.includes('application/json') && !accept.includes('text/html');
+}
+
+export function registerErrorBoundary(app: FastifyInstance, { settings }: WebContext): void {
+  app.setErrorHandler(async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const keenError = toKeenError(error);
+    const status = keenError.statusCode;
+    const log = { code: keenError.code, status };
+    if (status >= 500) request.log.error({ ...log, err: error }, keenError.message);
+    else if (status === 404) request.log.info(log, keenError.detail ?? keenError.message);
+    else request.log.warn(log, keenError.detail ?? keenError.message);
+
+    if (keenError instanceof ThrottledError) reply.header('retry-after', String(keenError.retryAfter));
+    // A half-built response (headers from the view) must not leak into the error page.
+    reply.removeHeader('content-disposition');
+    reply.header('cache-control', 'no-store');
+    const debug = settings.debug
+      ? { detail: keenError.detail, stack: error instanceof Error ? error.stack : String(error) }
+      : undefined;
+    if (wantsJson(request)) {
+      const body: Record<string, unknown> = { code: keenError.code, message: keenError.message };
+      if (debug) body.debug = debug;
+      return reply.code(status).type('application/json').send({ error: body });
+    }
+    return sendPage(
+      reply,
+      h(ErrorPage, {
+        status,
+        message: keenError.message,
+        debug,
+        context: { staticUrl: (path) => `${settings.staticUrl}${path}`, siteName: 'Keen' },
+      }),
+      status,
+    );
+  });
+}

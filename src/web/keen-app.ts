@@ -1,0 +1,20 @@
+/**
+ * An installed app (Django's AppConfig): one folder under src/contrib or src/apps that exports one of
+ * these from its index.ts. src/installed-apps.ts lists them.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ModelInfo } from '../contrib/auth/permissions.js';
+import type { WebContext } from './stage.js';
+
+export interface KeenApp {
+  /** The app label, e.g. `auth`; prefixes its permissions (`auth.change_user`). */
+  name: string;
+  /** Apps that must be installed before this one. */
+  dependsOn?: readonly string[];
+  /** Models that get view/add/change/delete permissions. */
+  models?: readonly ModelInfo[];
+  /** Absolute path of the app's static/ folder, if it has one. */
+  staticDir?: string;
+  /** Adds the app's routes. */
+  routes?(app: FastifyInstance, context: WebContext): void;
+}

@@ -1,0 +1,55 @@
+/** The page frame every HTML page uses: head, header with the user menu, messages, footer. */
+import type { ComponentChildren } from 'preact';
+import type { PageContext } from './render.js';
+
+export interface LayoutProps {
+  title: string;
+  context: PageContext;
+  children: ComponentChildren;
+}
+
+export function Layout({ title, context, children }: LayoutProps) {
+  const { user, messages, csrfToken, staticUrl, siteName } = context;
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} · ${siteName}`}</title>
+        <link rel="stylesheet" href={staticUrl('css/site.css')} />
+      </head>
+      <body>
+        <header class="SiteHeader">
+          <a class="SiteHeader-brand" href="/">
+            {siteName}
+          </a>
+          <nav class="SiteHeader-nav" aria-label="Account">
+            {user.isAuthenticated ? (
+              <>
+                <span class="SiteHeader-user">{user.username}</span>
+                <a href="/accounts/password_change/">Change password</a>
+                <form method="post" action="/accounts/logout/" class="SiteHeader-logout">
+                  <input type="hidden" name="_csrf" value={csrfToken ?? ''} />
+                  <button type="submit">Log out</button>
+                </form>
+              </>
+            ) : (
+              <a href="/accounts/login/">Log in</a>
+            )}
+          </nav>
+        </header>
+        <main class="Page">
+          {messages.length > 0 && (
+            <ul class="Messages" role="status">
+              {messages.map((message) => (
+                <li class={`Message Message--${message.level}`}>{message.text}</li>
+              ))}
+            </ul>
+          )}
+          {children}
+        </main>
+        <footer class="SiteFooter">Served by Keen</footer>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,38 @@
+/**
+ * Stage 6, auth (Django's AuthenticationMiddleware): `request.user` from the user row that came with the
+ * session. A session whose user is gone, inactive, or has changed password since is flushed, so
+ * disabling an account or changing its password ends its sessions on their next request.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { ANONYMOUS_USER, authenticatedUser } from '../../contrib/auth/current-user.js';
+import { AUTH_HASH_KEY, sessionAuthHash } from '../../contrib/auth/login.js';
+import type { Stage } from '../stage.js';
+
+function sameString(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export const auth: Stage = {
+  name: 'auth',
+  requires: ['sessions'],
+  register(app, { settings, database }) {
+    const secret = settings.secretKey.reveal();
+    app.decorateRequest('user', null as unknown as typeof ANONYMOUS_USER);
+
+    app.addHook('preHandler', async (request) => {
+      request.user = ANONYMOUS_USER;
+      const session = request.session;
+      if (!session || session.userId === null) return;
+      const row = request.sessionUserRow;
+      const storedHash = session.get<string>(AUTH_HASH_KEY) ?? '';
+      if (!row?.isActive || !sameString(storedHash, sessionAuthHash(secret, row.password))) {
+        request.log.info({ userId: session.userId }, 'session no longer valid for its user; logged out');
+        session.flush();
+        return;
+      }
+      request.user = authenticatedUser(database.db, row);
+    });
+  },
+};

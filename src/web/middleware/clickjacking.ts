@@ -1,0 +1,23 @@
+/**
+ * Stage 8, clickjacking (Django's XFrameOptionsMiddleware): `X-Frame-Options: DENY` and CSP
+ * `frame-ancestors 'none'` on every response; a route opts out or relaxes it with `config.frameOptions`.
+ */
+import type { Stage } from '../stage.js';
+
+export const clickjacking: Stage = {
+  name: 'clickjacking',
+  requires: ['security'],
+  register(app) {
+    app.addHook('onSend', async (request, reply, payload) => {
+      const option = request.routeOptions.config.frameOptions ?? 'DENY';
+      if (option === false) return payload;
+      if (!reply.hasHeader('x-frame-options')) reply.header('x-frame-options', option);
+      const csp = reply.getHeader('content-security-policy');
+      if (typeof csp === 'string' && !csp.includes('frame-ancestors')) {
+        const ancestors = option === 'DENY' ? "'none'" : "'self'";
+        reply.header('content-security-policy', `${csp}; frame-ancestors ${ancestors}`);
+      }
+      return payload;
+    });
+  },
+};

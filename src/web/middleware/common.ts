@@ -1,0 +1,91 @@
+/**
+ * Stage 4, common (Django's CommonMiddleware and ALLOWED_HOSTS check): refuses Host headers outside
+ * ALLOWED_HOSTS (400, against Host-header poisoning and DNS rebinding), enforces request limits (header
+ * count 431, body size 413, form field count 400), and redirects `/path` to `/path/` when only the
+ * slashed route exists.
+ */
+import FindMyWay from 'find-my-way';
+import { BadRequestError, DisallowedHostError, NotFoundError, TooManyHeadersError } from '../../errors.js';
+import { requestHost, requestPath } from '../request-info.js';
+import type { Stage } from '../stage.js';
+
+/** Gunicorn's limit_request_fields. */
+export const MAX_HEADER_COUNT = 100;
+
+const HOST_PATTERN = /^([a-z0-9.-]+|\[[a-f0-9:.]+\])(:\d+)?$/;
+
+/** The host without its port, or null when the Host header is malformed. */
+export function splitHost(host: string): string | null {
+  const match = HOST_PATTERN.exec(host);
+  if (!match?.[1]) return null;
+  return match[1].replace(/\.$/, '');
+}
+
+/** Django's rule: exact match, `.example.com` for the domain and its subdomains, `*` for any. */
+export function isAllowedHost(hostname: string, allowed: readonly string[]): boolean {
+  return allowed.some((pattern) => {
+    if (pattern === '*') return true;
+    if (pattern.startsWith('.')) return hostname === pattern.slice(1) || hostname.endsWith(pattern);
+    return hostname === pattern;
+  });
+}
+
+export const common: Stage = {
+  name: 'common',
+  register(app, { settings }) {
+    app.addHook('onRequest', async (request) => {
+      const headerCount = request.raw.rawHeaders.length / 2;
+      if (headerCount > MAX_HEADER_COUNT) throw new TooManyHeadersError(headerCount, MAX_HEADER_COUNT);
+      if (request.routeOptions.config.hostCheck === false) return;
+      const host = requestHost(request);
+      const hostname = splitHost(host);
+      if (!hostname || !isAllowedHost(hostname, settings.allowedHosts)) throw new DisallowedHostError(host);
+    });
+
+    // Forms: parsed here so the field-count limit applies (the body-size limit is Fastify's bodyLimit).
+    app.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: settings.dataUploadMaxMemorySize },
+      (_request, body, done) => {
+        const params = new URLSearchParams(body as string);
+        const fields: Record<string, string | string[]> = {};
+        let count = 0;
+        for (const [name, value] of params) {
+          if (++count > settings.dataUploadMaxNumberFields) {
+            done(
+              new BadRequestError(
+                'Bad request.',
+                `more than ${settings.dataUploadMaxNumberFields} form fields`,
+              ),
+            );
+            return;
+          }
+          const existing = fields[name];
+          if (existing === undefined) fields[name] = value;
+          else fields[name] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+        }
+        done(null, fields);
+      },
+    );
+
+    // A mirror of the route table, to ask "would /path/ match?" for a concrete URL.
+    const routes = FindMyWay();
+    app.addHook('onRoute', (route) => {
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      for (const method of methods) {
+        if (method === 'GET' && !routes.hasRoute('GET', route.url)) routes.on('GET', route.url, () => {});
+      }
+    });
+
+    app.setNotFoundHandler(async (request, reply) => {
+      const path = requestPath(request);
+      const safeMethod = request.method === 'GET' || request.method === 'HEAD';
+      if (safeMethod && !path.endsWith('/') && routes.find('GET', `${path}/`)) {
+        const query = request.url.slice(path.length);
+        // Permanent, like Django's APPEND_SLASH; a path starting with // must not become a protocol-relative URL.
+        return reply.redirect(`/${path.replace(/^\/+/, '')}/${query}`, 301);
+      }
+      throw new NotFoundError(`No route for ${request.method} ${path}`);
+    });
+  },
+};
