@@ -1,0 +1,81 @@
+/**
+ * Builds the real web app on a test database, with its logs captured, for in-process HTTP tests
+ * (Fastify's inject: no port is bound).
+ */
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { KeenApp } from '../../src/web/keen-app.js';
+import type { Stage } from '../../src/web/stage.js';
+import { insertUser, type NewUser } from '../../src/contrib/auth/users.js';
+import type { UserRow } from '../../src/contrib/auth/schema.js';
+import { createLogger } from '../../src/log.js';
+import { loadSettings, type Settings } from '../../src/settings.js';
+import { buildApp } from '../../src/web/app.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+export const TEST_SECRET_KEY = 'test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG';
+
+/** Settings as production would have them, plus `env` overrides. */
+export function testSettings(env: Record<string, string> = {}): Readonly<Settings> {
+  return loadSettings({ SECRET_KEY: TEST_SECRET_KEY, DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused', ...env });
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  database: TestDatabase;
+  settings: Readonly<Settings>;
+  /** Every log line written so far, parsed. */
+  logs: Record<string, unknown>[];
+  /** The raw log output, for "never logs X" assertions. */
+  rawLogs(): string;
+  createUser(input: Partial<NewUser> & { username: string }): Promise<UserRow>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  database?: TestDatabase;
+  pipeline?: readonly Stage[];
+  apps?: readonly KeenApp[];
+  setupToken?: string | null;
+}
+
+/** A password that passes the validators. */
+export const GOOD_PASSWORD = 'correct-Horse-battery-staple-42';
+
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const settings = testSettings({ LOG_LEVEL: 'debug', ...options.env });
+  const ownDatabase = !options.database;
+  const database = options.database ?? (await createTestDatabase());
+  let raw = '';
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      const text = chunk.toString();
+      raw += text;
+      for (const line of text.split('\n')) if (line.trim()) logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const logger = createLogger(settings, sink);
+  const app = await buildApp({
+    settings,
+    database,
+    logger,
+    pipeline: options.pipeline,
+    apps: options.apps,
+    setupToken: options.setupToken ?? null,
+  });
+  return {
+    app,
+    database,
+    settings,
+    logs,
+    rawLogs: () => raw,
+    createUser: (input) => insertUser(database.db, { password: GOOD_PASSWORD, ...input }),
+    async close() {
+      await app.close();
+      if (ownDatabase) await database.close();
+    },
+  };
+}
