@@ -32,8 +32,21 @@ function LoginPage(props: { request: FastifyRequest; username: string; next: str
       <h1>Log in</h1>
       <PostForm action={LOGIN_URL} csrfToken={props.request.csrfToken()} errors={props.errors}>
         <input type="hidden" name="next" value={props.next} />
-        <Field name="username" label="Username" value={props.username} autocomplete="username" autofocus />
-        <Field name="password" label="Password" type="password" autocomplete="current-password" />
+        <Field
+          errors={props.errors}
+          name="username"
+          label="Username"
+          value={props.username}
+          autocomplete="username"
+          autofocus
+        />
+        <Field
+          errors={props.errors}
+          name="password"
+          label="Password"
+          type="password"
+          autocomplete="current-password"
+        />
         <button type="submit">Log in</button>
       </PostForm>
     </Layout>
@@ -51,6 +64,7 @@ function PasswordChangePage(props: { request: FastifyRequest; errors?: FormError
         errors={props.errors}
       >
         <Field
+          errors={props.errors}
           name="old_password"
           label="Old password"
           type="password"
@@ -58,6 +72,7 @@ function PasswordChangePage(props: { request: FastifyRequest; errors?: FormError
           autofocus
         />
         <Field
+          errors={props.errors}
           name="new_password1"
           label="New password"
           type="password"
@@ -65,6 +80,7 @@ function PasswordChangePage(props: { request: FastifyRequest; errors?: FormError
           help={PASSWORD_HELP}
         />
         <Field
+          errors={props.errors}
           name="new_password2"
           label="New password (again)"
           type="password"
@@ -90,6 +106,7 @@ function SetupPage(props: {
       <PostForm action="/setup/" csrfToken={props.request.csrfToken()} errors={props.errors}>
         <input type="hidden" name="token" value={props.token} />
         <Field
+          errors={props.errors}
           name="username"
           label="Username"
           value={props.values.username}
@@ -97,6 +114,7 @@ function SetupPage(props: {
           autofocus
         />
         <Field
+          errors={props.errors}
           name="email"
           label="Email"
           type="email"
@@ -105,13 +123,20 @@ function SetupPage(props: {
           required={false}
         />
         <Field
+          errors={props.errors}
           name="password"
           label="Password"
           type="password"
           autocomplete="new-password"
           help={PASSWORD_HELP}
         />
-        <Field name="password2" label="Password (again)" type="password" autocomplete="new-password" />
+        <Field
+          errors={props.errors}
+          name="password2"
+          label="Password (again)"
+          type="password"
+          autocomplete="new-password"
+        />
         <button type="submit">Create account</button>
       </PostForm>
     </Layout>

@@ -1,0 +1,31 @@
+/**
+ * Checks that run on every `keen check`, not just `--deploy`: things that would otherwise only show up
+ * when the server starts.
+ */
+import { PipelineError } from '../errors.js';
+import { pipeline } from '../web/pipeline.js';
+import { type Stage, validatePipeline } from '../web/stage.js';
+import type { SystemCheck } from './registry.js';
+
+/** keen.E001 for `stages`: each stage's prerequisites must come before it (what the server enforces). */
+export function pipelineCheck(stages: readonly Stage[] = pipeline): SystemCheck {
+  return {
+    id: 'keen.E001',
+    level: 'error',
+    deployOnly: false,
+    run() {
+      try {
+        validatePipeline(stages);
+        return null;
+      } catch (error) {
+        // Only the pipeline's own complaint is a finding; anything else is a bug to surface as is.
+        if (error instanceof PipelineError) return `the request pipeline is invalid: ${error.message}`;
+        throw error;
+      }
+    },
+    hint: 'Reorder or add the stage in src/web/pipeline.ts so every stage comes after the ones it requires.',
+  };
+}
+
+/** The checks of a plain `keen check`. */
+export const coreChecks: readonly SystemCheck[] = Object.freeze([pipelineCheck()]);

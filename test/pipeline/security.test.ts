@@ -1,0 +1,98 @@
+// Stage 1 (security) and stage 8 (clickjacking): parity items SEC-01…SEC-08.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installedApps } from '../../src/installed-apps.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { ENGINE } from '../support/database.js';
+
+const HTTPS_FROM_PROXY = { 'x-forwarded-proto': 'https', host: 'localhost' };
+
+describe(`security headers (${ENGINE})`, () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({
+      env: { TRUSTED_PROXIES: '127.0.0.1', SECURE_SSL_REDIRECT: 'true' },
+      apps: [
+        ...installedApps,
+        {
+          name: 'framed',
+          routes(app) {
+            app.get('/framed/', { config: { frameOptions: false } }, async () => 'ok');
+            app.get('/own-header/', async (_request, reply) => reply.header('referrer-policy', 'no-referrer').send('ok'));
+          },
+        },
+      ],
+    });
+  });
+  afterAll(() => t.close());
+
+  it('sends nosniff, Referrer-Policy, COOP, CORP and a CSP without unsafe-inline or unsafe-eval', async () => {
+    const res = await t.app.inject({ url: '/', headers: HTTPS_FROM_PROXY });
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['referrer-policy']).toBe('same-origin');
+    expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
+    expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toMatch(/unsafe-(inline|eval)/);
+  });
+
+  it('sends HSTS (one year by default) only on secure requests', async () => {
+    const secure = await t.app.inject({ url: '/', headers: HTTPS_FROM_PROXY });
+    expect(secure.headers['strict-transport-security']).toBe('max-age=31536000');
+    const plain = await t.app.inject({ url: '/health/' });
+    expect(plain.headers['strict-transport-security']).toBeUndefined();
+  });
+
+  it('ignores X-Forwarded-Proto from a peer that is not a trusted proxy', async () => {
+    const res = await t.app.inject({ url: '/', headers: HTTPS_FROM_PROXY, remoteAddress: '10.9.8.7' });
+    // Not trusted → the request counts as plain HTTP → redirected, no HSTS.
+    expect(res.statusCode).toBe(301);
+    expect(res.headers['strict-transport-security']).toBeUndefined();
+  });
+
+  it('redirects plain HTTP to HTTPS, keeping host, path and query; health probes are exempt', async () => {
+    const res = await t.app.inject({ url: '/accounts/login/?next=/x', headers: { host: 'localhost' } });
+    expect(res.statusCode).toBe(301);
+    expect(res.headers.location).toBe('https://localhost/accounts/login/?next=/x');
+    for (const path of ['/health/', '/healthz', '/readyz']) {
+      const probe = await t.app.inject({ url: path, headers: { host: 'internal-name' } });
+      expect(probe.statusCode, path).toBe(200);
+    }
+  });
+
+  it('X-Frame-Options DENY by default; a route can opt out', async () => {
+    const normal = await t.app.inject({ url: '/', headers: HTTPS_FROM_PROXY });
+    expect(normal.headers['x-frame-options']).toBe('DENY');
+    const framed = await t.app.inject({ url: '/framed/', headers: HTTPS_FROM_PROXY });
+    expect(framed.headers['x-frame-options']).toBeUndefined();
+    expect(String(framed.headers['content-security-policy'])).not.toContain('frame-ancestors');
+  });
+
+  it('never overwrites a header the view set itself', async () => {
+    const res = await t.app.inject({ url: '/own-header/', headers: HTTPS_FROM_PROXY });
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+  });
+});
+
+describe('security settings', () => {
+  it('no HSTS when SECURE_HSTS_SECONDS=0, includeSubDomains and preload when asked', async () => {
+    const off = await createTestApp({ env: { TRUSTED_PROXIES: '127.0.0.1', SECURE_HSTS_SECONDS: '0' } });
+    try {
+      const res = await off.app.inject({ url: '/healthz', headers: HTTPS_FROM_PROXY });
+      expect(res.headers['strict-transport-security']).toBeUndefined();
+    } finally {
+      await off.close();
+    }
+    const full = await createTestApp({
+      env: { TRUSTED_PROXIES: '127.0.0.1', SECURE_HSTS_INCLUDE_SUBDOMAINS: 'true', SECURE_HSTS_PRELOAD: 'true' },
+      database: undefined,
+    });
+    try {
+      const res = await full.app.inject({ url: '/healthz', headers: HTTPS_FROM_PROXY });
+      expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains; preload');
+    } finally {
+      await full.close();
+    }
+  });
+});
