@@ -2,8 +2,8 @@
 import { pbkdf2Sync } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { users } from '../../src/contrib/auth/schema.js';
 import { safeNextUrl } from '../../src/contrib/auth/safe-next.js';
+import { users } from '../../src/contrib/auth/schema.js';
 import { createTestApp, GOOD_PASSWORD, type TestApp } from '../support/app.js';
 import { TestClient } from '../support/client.js';
 import { ENGINE } from '../support/database.js';
@@ -13,7 +13,15 @@ const NEW_PASSWORD = 'another-Long-passphrase-77';
 describe('safe next URL', () => {
   it('allows only paths on this site', () => {
     expect(safeNextUrl('/accounts/password_change/?x=1')).toBe('/accounts/password_change/?x=1');
-    for (const bad of ['https://evil.com/', '//evil.com/', '/\\evil.com', '\\\\evil.com', 'javascript:alert(1)', '/\t/evil.com', 'evil']) {
+    for (const bad of [
+      'https://evil.com/',
+      '//evil.com/',
+      '/\\evil.com',
+      '\\\\evil.com',
+      'javascript:alert(1)',
+      '/\t/evil.com',
+      'evil',
+    ]) {
       expect(safeNextUrl(bad), bad).toBe('/');
     }
   });
@@ -30,11 +38,19 @@ describe(`authentication (${ENGINE})`, () => {
     await t.createUser({ username: 'nina' });
     const client = new TestClient(t.app);
     await client.get('/accounts/login/?next=/accounts/password_change/');
-    const ok = await client.post('/accounts/login/', { username: 'nina', password: GOOD_PASSWORD, next: '/accounts/password_change/' });
+    const ok = await client.post('/accounts/login/', {
+      username: 'nina',
+      password: GOOD_PASSWORD,
+      next: '/accounts/password_change/',
+    });
     expect(ok.headers.location).toBe('/accounts/password_change/');
     const other = new TestClient(t.app);
     await other.get('/accounts/login/');
-    const res = await other.post('/accounts/login/', { username: 'nina', password: GOOD_PASSWORD, next: '//evil.com/' });
+    const res = await other.post('/accounts/login/', {
+      username: 'nina',
+      password: GOOD_PASSWORD,
+      next: '//evil.com/',
+    });
     expect(res.headers.location).toBe('/');
   });
 
@@ -140,7 +156,8 @@ describe(`authentication (${ENGINE})`, () => {
   it('too many failures for one account → 429 with Retry-After', async () => {
     await t.createUser({ username: 'uma' });
     const client = new TestClient(t.app);
-    for (let i = 0; i < 5; i++) expect((await client.login('uma', `wrong-${i}-password-xx`)).statusCode).toBe(400);
+    for (let i = 0; i < 5; i++)
+      expect((await client.login('uma', `wrong-${i}-password-xx`)).statusCode).toBe(400);
     const blocked = await client.login('uma', GOOD_PASSWORD);
     expect(blocked.statusCode).toBe(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
@@ -174,7 +191,9 @@ describe(`first-run setup page (${ENGINE})`, () => {
       expect((await client.get('/')).body).toContain('logged in as admin');
       const [row] = await t.database.db.select().from(users).where(eq(users.username, 'admin'));
       expect(row?.isSuperuser && row.isStaff).toBe(true);
-      expect((await new TestClient(t.app).get('/setup/?token=the-one-time-token-1234567890')).statusCode).toBe(404);
+      expect(
+        (await new TestClient(t.app).get('/setup/?token=the-one-time-token-1234567890')).statusCode,
+      ).toBe(404);
       expect(t.rawLogs()).not.toContain('the-one-time-token');
     } finally {
       await t.close();

@@ -32,7 +32,11 @@ describe(`common stage (${ENGINE})`, () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp({
-      env: { ALLOWED_HOSTS: 'localhost,.example.com', DATA_UPLOAD_MAX_MEMORY_SIZE: '4096', DATA_UPLOAD_MAX_NUMBER_FIELDS: '10' },
+      env: {
+        ALLOWED_HOSTS: 'localhost,.example.com',
+        DATA_UPLOAD_MAX_MEMORY_SIZE: '4096',
+        DATA_UPLOAD_MAX_NUMBER_FIELDS: '10',
+      },
       apps: [
         ...installedApps,
         {
@@ -51,12 +55,17 @@ describe(`common stage (${ENGINE})`, () => {
     const bad = await t.app.inject({ url: '/', headers: { host: 'evil.com' } });
     expect(bad.statusCode).toBe(400);
     expect(t.logs.some((line) => line.code === 'KEEN_E_DISALLOWED_HOST' && line.level === 40)).toBe(true);
-    expect((await t.app.inject({ url: '/', headers: { host: 'www.example.com:8443' } })).statusCode).toBe(200);
+    expect((await t.app.inject({ url: '/', headers: { host: 'www.example.com:8443' } })).statusCode).toBe(
+      200,
+    );
     expect((await t.app.inject({ url: '/', headers: { host: 'localhost:8000' } })).statusCode).toBe(200);
   });
 
   it('ignores X-Forwarded-Host from an untrusted peer', async () => {
-    const res = await t.app.inject({ url: '/', headers: { host: 'localhost', 'x-forwarded-host': 'evil.com' } });
+    const res = await t.app.inject({
+      url: '/',
+      headers: { host: 'localhost', 'x-forwarded-host': 'evil.com' },
+    });
     expect(res.statusCode).toBe(200);
   });
 
@@ -64,7 +73,9 @@ describe(`common stage (${ENGINE})`, () => {
     const res = await t.app.inject({ url: '/with-slash?a=1', headers: { host: 'localhost' } });
     expect(res.statusCode).toBe(301);
     expect(res.headers.location).toBe('/with-slash/?a=1');
-    expect((await t.app.inject({ url: '/no-such-page', headers: { host: 'localhost' } })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: '/no-such-page', headers: { host: 'localhost' } })).statusCode).toBe(
+      404,
+    );
     // A POST is never redirected (its body would be lost).
     const post = await t.app.inject({ method: 'POST', url: '/with-slash', headers: { host: 'localhost' } });
     expect(post.statusCode).toBe(404);
@@ -77,11 +88,17 @@ describe(`common stage (${ENGINE})`, () => {
   });
 
   it('the 404 page is HTML for browsers and JSON for API clients', async () => {
-    const html = await t.app.inject({ url: '/missing/', headers: { host: 'localhost', accept: 'text/html' } });
+    const html = await t.app.inject({
+      url: '/missing/',
+      headers: { host: 'localhost', accept: 'text/html' },
+    });
     expect(html.statusCode).toBe(404);
     expect(html.headers['content-type']).toContain('text/html');
     expect(html.body).toContain('404');
-    const json = await t.app.inject({ url: '/missing/', headers: { host: 'localhost', accept: 'application/json' } });
+    const json = await t.app.inject({
+      url: '/missing/',
+      headers: { host: 'localhost', accept: 'application/json' },
+    });
     expect(json.json()).toEqual({ error: { code: 'KEEN_E_NOT_FOUND', message: expect.any(String) } });
   });
 

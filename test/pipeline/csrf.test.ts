@@ -98,8 +98,15 @@ describe(`CSRF protection (${ENGINE})`, () => {
   });
 
   it('behind the trusted proxy, an https Origin matches the forwarded scheme and host', async () => {
-    const { client, token } = await primed({ 'x-forwarded-proto': 'https', 'x-forwarded-host': 'example.com' });
-    const res = await client.post('/submit/', { _csrf: token }, { headers: { origin: 'https://example.com' } });
+    const { client, token } = await primed({
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'example.com',
+    });
+    const res = await client.post(
+      '/submit/',
+      { _csrf: token },
+      { headers: { origin: 'https://example.com' } },
+    );
     expect(res.statusCode).toBe(200);
   });
 
@@ -136,7 +143,11 @@ describe('CSRF failure reason in DEBUG', () => {
     try {
       const client = new TestClient(t.app);
       await client.get('/accounts/login/');
-      const res = await client.post('/accounts/login/', { username: 'x', password: 'y' }, { withCsrf: false });
+      const res = await client.post(
+        '/accounts/login/',
+        { username: 'x', password: 'y' },
+        { withCsrf: false },
+      );
       expect(res.statusCode).toBe(403);
       expect(res.body).toContain('CSRF token missing.');
     } finally {

@@ -17,7 +17,9 @@ describe(`security headers (${ENGINE})`, () => {
           name: 'framed',
           routes(app) {
             app.get('/framed/', { config: { frameOptions: false } }, async () => 'ok');
-            app.get('/own-header/', async (_request, reply) => reply.header('referrer-policy', 'no-referrer').send('ok'));
+            app.get('/own-header/', async (_request, reply) =>
+              reply.header('referrer-policy', 'no-referrer').send('ok'),
+            );
           },
         },
       ],
@@ -85,7 +87,11 @@ describe('security settings', () => {
       await off.close();
     }
     const full = await createTestApp({
-      env: { TRUSTED_PROXIES: '127.0.0.1', SECURE_HSTS_INCLUDE_SUBDOMAINS: 'true', SECURE_HSTS_PRELOAD: 'true' },
+      env: {
+        TRUSTED_PROXIES: '127.0.0.1',
+        SECURE_HSTS_INCLUDE_SUBDOMAINS: 'true',
+        SECURE_HSTS_PRELOAD: 'true',
+      },
       database: undefined,
     });
     try {

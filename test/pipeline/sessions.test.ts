@@ -97,7 +97,10 @@ describe(`sessions (${ENGINE})`, () => {
     await client.post('/counter/', {});
     const real = client.cookies.get('sessionid') as string;
     const tampered = `${real.slice(0, -2)}xx`;
-    const res = await t.app.inject({ url: '/read/', headers: { host: 'localhost', cookie: `sessionid=${tampered}` } });
+    const res = await t.app.inject({
+      url: '/read/',
+      headers: { host: 'localhost', cookie: `sessionid=${tampered}` },
+    });
     expect(res.json()).toEqual({ n: null });
   });
 
@@ -105,7 +108,10 @@ describe(`sessions (${ENGINE})`, () => {
     const client = new TestClient(t.app);
     await client.post('/counter/', {});
     const key = (client.cookies.get('sessionid') as string).split('.')[0] as string;
-    await t.database.db.update(sessions).set({ expireDate: new Date(Date.now() - 1000) }).where(eq(sessions.key, key));
+    await t.database.db
+      .update(sessions)
+      .set({ expireDate: new Date(Date.now() - 1000) })
+      .where(eq(sessions.key, key));
     expect((await client.get('/read/')).json()).toEqual({ n: null });
     expect(await clearExpiredSessions(t.database.db)).toBeGreaterThanOrEqual(1);
     expect(await t.database.db.select().from(sessions).where(eq(sessions.key, key))).toHaveLength(0);

@@ -88,7 +88,8 @@ export const csrf: Stage = {
     app.addHook('preHandler', async (request) => {
       const config = request.routeOptions.config;
       // Like Django, the check guards views: a URL with no route is a 404, not a CSRF failure.
-      if (SAFE_METHODS.has(request.method) || config.csrf === false || !request.session || request.is404) return;
+      if (SAFE_METHODS.has(request.method) || config.csrf === false || !request.session || request.is404)
+        return;
       checkOrigin(request, settings.csrfTrustedOrigins);
       const secret = request.session.get<string>(CSRF_SESSION_KEY);
       if (!secret)
