@@ -60,7 +60,7 @@ describe(`CSRF protection (${ENGINE})`, () => {
       [`${token.slice(0, 63)}${token.endsWith('a') ? 'b' : 'a'}`, 'incorrect'],
     ];
     for (const [value, reason] of cases) {
-      const form = value === undefined ? {} : { _csrf: value };
+      const form: Record<string, string> = value === undefined ? {} : { _csrf: value };
       const res = await client.post('/submit/', form, { withCsrf: false });
       expect(res.statusCode, reason).toBe(403);
     }
