@@ -24,3 +24,34 @@ describe(`login and logout through the pages (${ENGINE})`, () => {
     expect(after.body).toContain('You have been logged out.');
   });
 });
+
+describe(`access log (${ENGINE})`, () => {
+  it('one line per request with method, path (no query), status, ms, request id, user id and ip', async () => {
+    const t = await createTestApp();
+    try {
+      const user = await t.createUser({ username: 'logan' });
+      const client = new TestClient(t.app);
+      await client.login('logan', GOOD_PASSWORD);
+      await client.get('/?token=should-not-be-logged', { headers: { 'x-request-id': 'req-from-proxy-1' } });
+      const line = t.logs.find((entry) => entry.reqId === 'req-from-proxy-1' && entry.msg === 'request');
+      expect(line).toMatchObject({
+        method: 'GET',
+        path: '/',
+        status: 200,
+        userId: user.id,
+        ip: '127.0.0.1',
+        level: 30,
+      });
+      expect(typeof line?.ms).toBe('number');
+      expect(t.rawLogs()).not.toContain('should-not-be-logged');
+      expect(t.rawLogs()).not.toContain(GOOD_PASSWORD);
+      expect(t.rawLogs()).not.toContain(client.cookies.get('sessionid') as string);
+      const notFound = await client.get('/nope/');
+      expect(notFound.statusCode).toBe(404);
+      const notFoundLine = t.logs.find((entry) => entry.path === '/nope/' && entry.msg === 'request');
+      expect(notFoundLine?.level).toBe(30);
+    } finally {
+      await t.close();
+    }
+  });
+});
