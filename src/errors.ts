@@ -57,7 +57,7 @@ export class DatabaseUnavailableError extends KeenError {
   }
 }
 
-/** KEEN_E_MIGRATION: a migration file is missing, changed after being applied, or failed. */
+/** KEEN_E_MIGRATION: a migration file is missing or failed to apply. */
 export class MigrationError extends KeenError {
   constructor(message: string) {
     super('KEEN_E_MIGRATION', 500, message);
@@ -144,5 +144,29 @@ export class AppRegistryError extends KeenError {
   constructor(message: string) {
     super('KEEN_E_APPS', 500, message);
     this.name = 'AppRegistryError';
+  }
+}
+
+/** KEEN_E_CLIENT: a malformed request that Fastify itself refused (bad JSON, 413 body, 415 type…). */
+export class ClientError extends KeenError {
+  constructor(statusCode: number, message: string, detail?: string) {
+    super('KEEN_E_CLIENT', statusCode, message, detail);
+    this.name = 'ClientError';
+  }
+}
+
+/** KEEN_E_INTERNAL: an unexpected error; the client sees a generic 500, the log has the stack. */
+export class InternalError extends KeenError {
+  constructor() {
+    super('KEEN_E_INTERNAL', 500, 'Something went wrong on our side. It has been logged.');
+    this.name = 'InternalError';
+  }
+}
+
+/** KEEN_E_INSTALL: Keen's own files are not where they should be (a broken checkout or image). */
+export class InstallationError extends KeenError {
+  constructor(message: string) {
+    super('KEEN_E_INSTALL', 500, message);
+    this.name = 'InstallationError';
   }
 }

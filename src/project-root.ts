@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { InstallationError } from './errors.js';
 
 let cached: string | undefined;
 
@@ -11,7 +12,7 @@ export function projectRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('keen: package.json not found above the source folder');
+    if (parent === dir) throw new InstallationError('package.json not found above the source folder');
     dir = parent;
   }
   cached = dir;

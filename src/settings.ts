@@ -93,8 +93,8 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 type Env = Record<string, string | undefined>;
 
-/** Reads `.env` from the working directory (if any) and merges it under the real environment. */
-export function readEnvironment(processEnv: Env = process.env, cwd = process.cwd()): Env {
+/** Reads `.env` from the project folder (if any) and merges it under the real environment. */
+export function readEnvironment(processEnv: Env = process.env, cwd = projectRoot()): Env {
   const file = join(cwd, '.env');
   if (!existsSync(file)) return { ...processEnv };
   let fromFile: Env;
@@ -169,7 +169,7 @@ function originList(env: Env, name: string): string[] {
 function hostList(env: Env, name: string, fallback: readonly string[]): string[] {
   const entries = list(env, name, fallback).map((host) => host.toLowerCase());
   for (const host of entries) {
-    if (host !== '*' && !/^\.?(\[[0-9a-f:.]+\]|[a-z0-9_.-]+)$/.test(host)) {
+    if (host !== '*' && !/^\.?(\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/.test(host)) {
       throw new SettingsError(name, `"${host}" is not a host name (no scheme, port or path)`);
     }
   }

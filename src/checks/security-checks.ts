@@ -160,7 +160,8 @@ export const databaseSslCheck: SystemCheck = {
   deployOnly: true,
   run(settings) {
     const host = databaseHost(settings);
-    if (host === null || settings.database.kind !== 'postgres' || settings.database.ssl !== false) return null;
+    if (host === null || settings.database.kind !== 'postgres' || settings.database.ssl !== false)
+      return null;
     if (isLocalDatabaseHost(host)) return null;
     return `DATABASE_URL points to ${host} without TLS: the password and the data cross the network in clear.`;
   },

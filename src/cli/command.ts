@@ -1,4 +1,5 @@
 /** The shape of a `keen` command: one file per command in ./commands. */
+import { CommandError } from '../errors.js';
 export interface Command {
   name: string;
   /** One line for `keen --help`. */
@@ -26,7 +27,7 @@ export function parseArgs(
     const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
     if (valueOptions.includes(name)) {
       const value = inline ?? args[++i];
-      if (value === undefined) throw new TypeError(`--${name} needs a value`);
+      if (value === undefined) throw new CommandError(`--${name} needs a value`);
       values.set(name, value);
     } else {
       flags.add(name);

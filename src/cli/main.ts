@@ -4,17 +4,30 @@
  */
 import { KeenError } from '../errors.js';
 import type { Command } from './command.js';
+import { changepasswordCommand } from './commands/changepassword.js';
+import { checkCommand } from './commands/check.js';
 import { clearsessionsCommand } from './commands/clearsessions.js';
+import { createsuperuserCommand } from './commands/createsuperuser.js';
 import { devCommand } from './commands/dev.js';
 import { makemigrationsCommand } from './commands/makemigrations.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
+import { shellCommand } from './commands/shell.js';
 
+/** Every command, in the order `keen --help` lists them: running, database, users, maintenance. */
 export const commands: readonly Command[] = [
+  // Running the site
   serveCommand,
   devCommand,
+  checkCommand,
+  // The database
   migrateCommand,
   makemigrationsCommand,
+  shellCommand,
+  // Users
+  createsuperuserCommand,
+  changepasswordCommand,
+  // Maintenance (cron)
   clearsessionsCommand,
 ];
 

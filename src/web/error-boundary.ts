@@ -7,7 +7,13 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { isConnectionError } from '../db/client.js';
-import { DatabaseUnavailableError, KeenError, ThrottledError } from '../errors.js';
+import {
+  ClientError,
+  DatabaseUnavailableError,
+  InternalError,
+  KeenError,
+  ThrottledError,
+} from '../errors.js';
 import { ErrorPage, errorTitle } from './pages/error-page.js';
 import { sendPage } from './render.js';
 import type { WebContext } from './stage.js';
@@ -20,14 +26,13 @@ export function toKeenError(error: unknown): KeenError {
   const status = fastifyError.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     // Fastify's own client errors (body too large, bad JSON, unsupported media type…).
-    return new KeenError(
-      fastifyError.code ?? 'KEEN_E_CLIENT',
+    return new ClientError(
       status,
       `${errorTitle(status)}.`,
-      fastifyError.message,
+      `${fastifyError.code ?? ''} ${fastifyError.message ?? ''}`.trim(),
     );
   }
-  return new KeenError('KEEN_E_INTERNAL', 500, 'Something went wrong on our side. It has been logged.');
+  return new InternalError();
 }
 
 function wantsJson(request: FastifyRequest): boolean {

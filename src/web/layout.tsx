@@ -9,9 +9,9 @@ export interface LayoutProps {
 }
 
 export function Layout({ title, context, children }: LayoutProps) {
-  const { user, messages, csrfToken, staticUrl, siteName } = context;
+  const { user, messages, csrfToken, staticUrl, siteName, language } = context;
   return (
-    <html lang="en">
+    <html lang={language}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />

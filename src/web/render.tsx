@@ -13,17 +13,21 @@ export interface PageContext {
   csrfToken: string | null;
   staticUrl: (path: string) => string;
   siteName: string;
+  /** LANGUAGE_CODE, for `<html lang>`. */
+  language: string;
 }
 
 /** Builds the layout's context from a request that went through the pipeline. */
-export function pageContext(request: FastifyRequest, staticPrefix = '/static/'): PageContext {
+export function pageContext(request: FastifyRequest): PageContext {
+  const { staticUrl, languageCode } = request.server.keen.settings;
   const hasSession = request.session !== null;
   return {
     user: request.user,
     messages: hasSession ? request.messages.consume() : [],
     csrfToken: hasSession && request.user.isAuthenticated ? request.csrfToken() : null,
-    staticUrl: (path) => `${staticPrefix}${path}`,
+    staticUrl: (path) => `${staticUrl}${path}`,
     siteName: 'Keen',
+    language: languageCode,
   };
 }
 

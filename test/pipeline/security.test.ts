@@ -63,6 +63,12 @@ describe(`security headers (${ENGINE})`, () => {
     }
   });
 
+  it('refuses a bad Host with 400 instead of redirecting to it', async () => {
+    const res = await t.app.inject({ url: '/', headers: { host: 'evil.example' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers.location).toBeUndefined();
+  });
+
   it('X-Frame-Options DENY by default; a route can opt out', async () => {
     const normal = await t.app.inject({ url: '/', headers: HTTPS_FROM_PROXY });
     expect(normal.headers['x-frame-options']).toBe('DENY');

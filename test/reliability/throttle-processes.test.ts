@@ -102,14 +102,17 @@ describe(`login throttling across processes (${ENGINE})`, () => {
   // PGlite is embedded: one process owns the database (its data folder is locked), so a second OS
   // process cannot share it. Two app instances in this process, each with its own memory and sharing
   // only the database, prove the same thing: no throttle state is kept in an app instance.
-  it.runIf(ENGINE === 'pglite')('counts failures made on another app instance against the same account', async () => {
-    const second = await createTestApp({ database });
-    try {
-      await expectSharedAccountThrottle(injectAttempt(t), injectAttempt(second), 'victim');
-    } finally {
-      await second.close();
-    }
-  });
+  it.runIf(ENGINE === 'pglite')(
+    'counts failures made on another app instance against the same account',
+    async () => {
+      const second = await createTestApp({ database });
+      try {
+        await expectSharedAccountThrottle(injectAttempt(t), injectAttempt(second), 'victim');
+      } finally {
+        await second.close();
+      }
+    },
+  );
 
   it('throttles an IP after 20 failures across usernames, and only that IP', async () => {
     const noisy = injectAttempt(t, '203.0.113.7');

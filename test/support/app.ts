@@ -4,20 +4,24 @@
  */
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import type { KeenApp } from '../../src/web/keen-app.js';
-import type { Stage } from '../../src/web/stage.js';
-import { insertUser, type NewUser } from '../../src/contrib/auth/users.js';
 import type { UserRow } from '../../src/contrib/auth/schema.js';
+import { insertUser, type NewUser } from '../../src/contrib/auth/users.js';
 import { createLogger } from '../../src/log.js';
 import { loadSettings, type Settings } from '../../src/settings.js';
 import { buildApp } from '../../src/web/app.js';
+import type { KeenApp } from '../../src/web/keen-app.js';
+import type { Stage } from '../../src/web/stage.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export const TEST_SECRET_KEY = 'test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG';
 
 /** Settings as production would have them, plus `env` overrides. */
 export function testSettings(env: Record<string, string> = {}): Readonly<Settings> {
-  return loadSettings({ SECRET_KEY: TEST_SECRET_KEY, DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused', ...env });
+  return loadSettings({
+    SECRET_KEY: TEST_SECRET_KEY,
+    DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused',
+    ...env,
+  });
 }
 
 export interface TestApp {

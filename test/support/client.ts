@@ -34,12 +34,17 @@ export class TestClient {
   }
 
   async request(method: string, url: string, options: RequestOptions = {}): Promise<LightMyRequestResponse> {
-    const headers: Record<string, string> = { host: 'localhost', ...this.defaults.headers, ...options.headers };
+    const headers: Record<string, string> = {
+      host: 'localhost',
+      ...this.defaults.headers,
+      ...options.headers,
+    };
     if (this.cookies.size) headers.cookie = this.cookieHeader();
     let payload: string | undefined;
     if (options.form) {
       const form = { ...options.form };
-      if (options.withCsrf !== false && this.lastCsrfToken && form._csrf === undefined) form._csrf = this.lastCsrfToken;
+      if (options.withCsrf !== false && this.lastCsrfToken && form._csrf === undefined)
+        form._csrf = this.lastCsrfToken;
       payload = new URLSearchParams(form).toString();
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }

@@ -38,7 +38,13 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
     const url = new URL(TEST_POSTGRES_URL);
     url.pathname = `/${name}`;
     const opened = await openDatabase(
-      { kind: 'postgres', url: new Secret(url.toString()), ssl: false, poolSize: 5, statementTimeoutMs: 30_000 },
+      {
+        kind: 'postgres',
+        url: new Secret(url.toString()),
+        ssl: false,
+        poolSize: 5,
+        statementTimeoutMs: 30_000,
+      },
       { command: 'test' },
     );
     database = {

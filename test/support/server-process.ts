@@ -43,7 +43,10 @@ export async function startServerProcess(databaseUrl: string, timeoutMs = 20_000
   try {
     const port = await new Promise<number>((resolve, reject) => {
       let stdout = '';
-      const timer = setTimeout(() => reject(new Error(`server process did not start:\n${stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`server process did not start:\n${stderr}`)),
+        timeoutMs,
+      );
       child.stdout?.on('data', (chunk: Buffer) => {
         stdout += chunk.toString();
         const line = stdout.split('\n').find((candidate) => candidate.startsWith('{'));

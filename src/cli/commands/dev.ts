@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../../project-root.js';
 import { serveUntilSignal } from '../../server/serve.js';
+import { readEnvironment } from '../../settings.js';
 import type { Command } from '../command.js';
 
 export const devCommand: Command = {
@@ -13,8 +14,10 @@ export const devCommand: Command = {
   summary: 'run the development server: DEBUG on, pretty logs, restart on change',
   usage: 'keen dev',
   async run() {
-    const overrides = { DEBUG: process.env.DEBUG ?? 'true', LOG_PRETTY: process.env.LOG_PRETTY ?? 'true' };
-    if (process.env.KEEN_DEV_CHILD) return serveUntilSignal({ command: 'dev', overrides });
+    // DEBUG and pretty logs unless the environment or .env says otherwise.
+    const env = readEnvironment();
+    const overrides = { DEBUG: env.DEBUG ?? 'true', LOG_PRETTY: env.LOG_PRETTY ?? 'true' };
+    if (env.KEEN_DEV_CHILD) return serveUntilSignal({ command: 'dev', overrides });
     const root = projectRoot();
     const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
     const child = spawn(

@@ -1,6 +1,9 @@
 /** Writes a new SQL migration from the schema changes (drizzle-kit generate); a dev-time command. */
 import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readMigrations } from '../../db/migrate.js';
 import { projectRoot } from '../../project-root.js';
 import { type Command, parseArgs } from '../command.js';
 
@@ -11,25 +14,44 @@ export const makemigrationsCommand: Command = {
   async run(args) {
     const { values, flags } = parseArgs(args, ['name']);
     const root = projectRoot();
-    const bin = join(root, 'node_modules', 'drizzle-kit', 'bin.cjs');
-    const generate = [bin, 'generate', '--config', join(root, 'drizzle.config.ts')];
-    if (values.has('name')) generate.push('--name', values.get('name') as string);
+    const drizzleKit = join(root, 'node_modules', 'drizzle-kit', 'bin.cjs');
     if (flags.has('check')) {
-      // drizzle-kit has no dry run: compare the journal before and after, and undo a new file.
-      const { readMigrations } = await import('../../db/migrate.js');
-      const before = readMigrations().length;
-      const result = spawnSync(process.execPath, generate, { cwd: root, encoding: 'utf8' });
-      const after = readMigrations().length;
-      if (after > before) {
-        spawnSync('git', ['checkout', '--', 'migrations/meta'], { cwd: root });
-        spawnSync('git', ['clean', '-fq', 'migrations'], { cwd: root });
-        process.stderr.write('schema changes have no migration: run keen makemigrations\n');
-        return 1;
+      // Generate into a scratch copy of migrations/: a new entry there means the schema has unmigrated
+      // changes. The real folder is never touched.
+      const scratch = mkdtempSync(join(tmpdir(), 'keen-makemigrations-'));
+      try {
+        cpSync(join(root, 'migrations'), scratch, { recursive: true });
+        const before = readMigrations(scratch).length;
+        const result = spawnSync(
+          process.execPath,
+          [
+            drizzleKit,
+            'generate',
+            '--dialect',
+            'postgresql',
+            '--schema',
+            './src/db/schema.ts',
+            '--out',
+            scratch,
+          ],
+          { cwd: root, encoding: 'utf8' },
+        );
+        if (result.status !== 0) {
+          process.stderr.write(result.stderr || result.stdout);
+          return result.status ?? 1;
+        }
+        if (readMigrations(scratch).length > before) {
+          process.stderr.write('the schema has changes without a migration: run keen makemigrations\n');
+          return 1;
+        }
+        process.stdout.write('no schema changes\n');
+        return 0;
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
       }
-      process.stdout.write(result.status === 0 ? 'no schema changes\n' : result.stderr);
-      return result.status ?? 1;
     }
-    const result = spawnSync(process.execPath, generate, { cwd: root, stdio: 'inherit' });
-    return result.status ?? 1;
+    const generate = [drizzleKit, 'generate', '--config', join(root, 'drizzle.config.ts')];
+    if (values.has('name')) generate.push('--name', values.get('name') as string);
+    return spawnSync(process.execPath, generate, { cwd: root, stdio: 'inherit' }).status ?? 1;
   },
 };

@@ -6,6 +6,7 @@ import { createHmac } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import type { Db } from '../../db/client.js';
+import { PipelineError } from '../../errors.js';
 import { CSRF_SESSION_KEY } from '../../web/middleware/csrf.js';
 import { deleteUserSessions } from '../sessions/store.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords/hashers.js';
@@ -63,7 +64,7 @@ export async function login(
   user: UserRow,
 ): Promise<void> {
   const session = request.session;
-  if (!session) throw new TypeError('login() needs a session');
+  if (!session) throw new PipelineError('login() needs a session: the route must not set session: false');
   if (session.userId !== null && session.userId !== user.id) session.flush();
   else session.cycleKey();
   session.userId = user.id;

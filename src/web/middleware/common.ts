@@ -4,6 +4,7 @@
  * count 431, body size 413, form field count 400), and redirects `/path` to `/path/` when only the
  * slashed route exists.
  */
+import type { FastifyRequest } from 'fastify';
 import FindMyWay from 'find-my-way';
 import { BadRequestError, DisallowedHostError, NotFoundError, TooManyHeadersError } from '../../errors.js';
 import { requestHost, requestPath } from '../request-info.js';
@@ -30,16 +31,24 @@ export function isAllowedHost(hostname: string, allowed: readonly string[]): boo
   });
 }
 
+/**
+ * Throws {@link DisallowedHostError} unless the request's Host is allowed (or the route opts out).
+ * The security stage calls it too, before building a redirect from the Host.
+ */
+export function assertAllowedHost(request: FastifyRequest, allowedHosts: readonly string[]): void {
+  if (request.routeOptions.config.hostCheck === false) return;
+  const host = requestHost(request);
+  const hostname = splitHost(host);
+  if (!hostname || !isAllowedHost(hostname, allowedHosts)) throw new DisallowedHostError(host);
+}
+
 export const common: Stage = {
   name: 'common',
   register(app, { settings }) {
     app.addHook('onRequest', async (request) => {
       const headerCount = request.raw.rawHeaders.length / 2;
       if (headerCount > MAX_HEADER_COUNT) throw new TooManyHeadersError(headerCount, MAX_HEADER_COUNT);
-      if (request.routeOptions.config.hostCheck === false) return;
-      const host = requestHost(request);
-      const hostname = splitHost(host);
-      if (!hostname || !isAllowedHost(hostname, settings.allowedHosts)) throw new DisallowedHostError(host);
+      assertAllowedHost(request, settings.allowedHosts);
     });
 
     // Forms: parsed here so the field-count limit applies (the body-size limit is Fastify's bodyLimit).

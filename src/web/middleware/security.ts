@@ -6,6 +6,7 @@
  */
 import { isSecure, requestHost } from '../request-info.js';
 import type { Stage } from '../stage.js';
+import { assertAllowedHost } from './common.js';
 
 /** The site-wide Content-Security-Policy (frame-ancestors is added by the clickjacking stage). */
 export const CONTENT_SECURITY_POLICY = [
@@ -41,6 +42,8 @@ export const security: Stage = {
     if (settings.secureSslRedirect) {
       app.addHook('onRequest', async (request, reply) => {
         if (isSecure(request) || request.routeOptions.config.sslRedirect === false) return;
+        // Never redirect to a host we don't serve (Django validates the Host here too).
+        assertAllowedHost(request, settings.allowedHosts);
         return reply.redirect(`https://${requestHost(request)}${request.url}`, 301);
       });
     }
