@@ -2,7 +2,9 @@
  * Checks that run on every `keen check`, not just `--deploy`: things that would otherwise only show up
  * when the server starts.
  */
-import { PipelineError } from '../errors.js';
+import { AppRegistryError, PipelineError } from '../errors.js';
+import { installedApps } from '../installed-apps.js';
+import { type KeenApp, validateInstalledApps } from '../web/keen-app.js';
 import { pipeline } from '../web/pipeline.js';
 import { type Stage, validatePipeline } from '../web/stage.js';
 import type { SystemCheck } from './registry.js';
@@ -27,5 +29,24 @@ export function pipelineCheck(stages: readonly Stage[] = pipeline): SystemCheck 
   };
 }
 
+/** keen.E002 for `apps`: each installed app's dependencies must be installed before it. */
+export function installedAppsCheck(apps: readonly KeenApp[] = installedApps): SystemCheck {
+  return {
+    id: 'keen.E002',
+    level: 'error',
+    deployOnly: false,
+    run() {
+      try {
+        validateInstalledApps(apps);
+        return null;
+      } catch (error) {
+        if (error instanceof AppRegistryError) return `the installed apps are invalid: ${error.message}`;
+        throw error;
+      }
+    },
+    hint: 'Add the missing app to src/installed-apps.ts, before the apps that depend on it.',
+  };
+}
+
 /** The checks of a plain `keen check`. */
-export const coreChecks: readonly SystemCheck[] = Object.freeze([pipelineCheck()]);
+export const coreChecks: readonly SystemCheck[] = Object.freeze([pipelineCheck(), installedAppsCheck()]);

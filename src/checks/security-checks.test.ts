@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../settings.js';
 import type { Stage } from '../web/stage.js';
-import { coreChecks, pipelineCheck } from './core-checks.js';
+import { coreChecks, installedAppsCheck, pipelineCheck } from './core-checks.js';
 import { formatCheckMessage, isAtLeast, runChecks, type SystemCheck } from './registry.js';
 import { isLocalDatabaseHost, securityChecks } from './security-checks.js';
 
@@ -163,5 +163,15 @@ describe('check registry', () => {
     const message = pipelineCheck([second, first]).run(settingsWith({}));
     expect(message).toContain('"second" needs "first"');
     expect(pipelineCheck([second, first]).level).toBe('error');
+  });
+
+  it('keen.E002 reports an app installed before an app it depends on', () => {
+    const base = { name: 'base' };
+    const dependent = { name: 'dependent', dependsOn: ['base'] };
+    expect(installedAppsCheck([base, dependent]).run(settingsWith({}))).toBeNull();
+    expect(installedAppsCheck([dependent, base]).run(settingsWith({}))).toContain(
+      '"dependent" needs app "base"',
+    );
+    expect(installedAppsCheck([dependent]).run(settingsWith({}))).toContain('needs app "base"');
   });
 });

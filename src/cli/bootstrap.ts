@@ -2,7 +2,8 @@
 import type { Logger } from 'pino';
 import { syncPermissions } from '../contrib/auth/permissions.js';
 import { type Database, openDatabase } from '../db/client.js';
-import { migrate } from '../db/migrate.js';
+import { migrate, pendingMigrations } from '../db/migrate.js';
+import { CommandError } from '../errors.js';
 import { installedApps } from '../installed-apps.js';
 import { createLogger } from '../log.js';
 import { loadSettings, readEnvironment, type Settings } from '../settings.js';
@@ -34,4 +35,29 @@ export function migrateInstalledApps(database: Database) {
   return migrate(database, {
     afterMigrate: (tx) => syncPermissions(tx, installedApps).then(() => undefined),
   });
+}
+
+/**
+ * Opens the database for a command that reads or writes users. The embedded database is migrated
+ * first, as `keen serve` does, so a fresh one works; PostgreSQL is only checked, because changing a
+ * shared database's schema stays the explicit `keen migrate` step.
+ */
+export async function openMigratedRuntime(command: string): Promise<Runtime> {
+  const runtime = await openRuntime(command);
+  try {
+    if (runtime.database.kind === 'pglite') {
+      await migrateInstalledApps(runtime.database);
+    } else {
+      const pending = await pendingMigrations(runtime.database);
+      if (pending.length) {
+        throw new CommandError(
+          `the database has ${pending.length} pending migration(s): run keen migrate first`,
+        );
+      }
+    }
+    return runtime;
+  } catch (error) {
+    await runtime.database.close();
+    throw error;
+  }
 }

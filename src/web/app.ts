@@ -6,12 +6,11 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.js';
-import { AppRegistryError } from '../errors.js';
 import { installedApps } from '../installed-apps.js';
 import type { Settings } from '../settings.js';
 import { registerAccessLog } from './access-log.js';
 import { registerErrorBoundary } from './error-boundary.js';
-import type { KeenApp } from './keen-app.js';
+import { type KeenApp, validateInstalledApps } from './keen-app.js';
 import { pipeline as defaultPipeline } from './pipeline.js';
 import './route-policy.js';
 import { type Stage, validatePipeline, type WebContext } from './stage.js';
@@ -34,7 +33,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const stages = options.pipeline ?? defaultPipeline;
   const apps = options.apps ?? installedApps;
   validatePipeline(stages);
-  validateApps(apps);
+  validateInstalledApps(apps);
   const { settings } = options;
 
   const app = Fastify({
@@ -61,18 +60,6 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   for (const keenApp of apps) keenApp.routes?.(app, context);
   await app.ready();
   return app;
-}
-
-function validateApps(apps: readonly KeenApp[]): void {
-  const seen = new Set<string>();
-  for (const keenApp of apps) {
-    for (const needed of keenApp.dependsOn ?? []) {
-      if (!seen.has(needed)) {
-        throw new AppRegistryError(`app "${keenApp.name}" needs app "${needed}" installed before it`);
-      }
-    }
-    seen.add(keenApp.name);
-  }
 }
 
 declare module 'fastify' {

@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ModelInfo } from '../contrib/auth/permissions.js';
+import { AppRegistryError } from '../errors.js';
 import type { WebContext } from './stage.js';
 
 export interface KeenApp {
@@ -17,4 +18,16 @@ export interface KeenApp {
   staticDir?: string;
   /** Adds the app's routes. */
   routes?(app: FastifyInstance, context: WebContext): void;
+}
+
+/** Throws {@link AppRegistryError} when an app's dependency is missing or listed after it. */
+export function validateInstalledApps(apps: readonly KeenApp[]): void {
+  const seen = new Set<string>();
+  for (const app of apps) {
+    for (const needed of app.dependsOn ?? []) {
+      if (!seen.has(needed))
+        throw new AppRegistryError(`app "${app.name}" needs app "${needed}" installed before it`);
+    }
+    seen.add(app.name);
+  }
 }

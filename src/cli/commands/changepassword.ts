@@ -8,8 +8,9 @@ import { findUserByUsername, setPassword } from '../../contrib/auth/login.js';
 import { validatePassword } from '../../contrib/auth/passwords/validators.js';
 import type { UserRow } from '../../contrib/auth/schema.js';
 import { CommandError } from '../../errors.js';
+import { openMigratedRuntime } from '../bootstrap.js';
 import { type Command, parseArgs } from '../command.js';
-import { openMigratedRuntime, type Prompter, terminalPrompter } from './createsuperuser.js';
+import { type Prompter, terminalPrompter } from '../prompt.js';
 
 // Django gives up after three tries too: a typo loop on a terminal should end somewhere.
 const MAX_ATTEMPTS = 3;
