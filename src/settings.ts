@@ -59,6 +59,13 @@ export interface Settings {
   bindHost: string;
   port: number;
   webConcurrency: number;
+  /** Seconds a worker may go without a heartbeat (event loop blocked) before it is killed and replaced. */
+  workerTimeout: number;
+  /** Seconds in-flight requests get to finish on shutdown or reload before the worker is killed. */
+  gracefulTimeout: number;
+  /** Requests after which a worker is replaced (0 = never), plus up to `maxRequestsJitter` more. */
+  maxRequests: number;
+  maxRequestsJitter: number;
   trustedProxies: readonly string[];
   csrfTrustedOrigins: readonly string[];
   secureSslRedirect: boolean;
@@ -331,6 +338,10 @@ export function loadSettings(env: Env): Readonly<Settings> {
     dataDir,
     ...bindFromEnv(env),
     webConcurrency: int(env, 'WEB_CONCURRENCY', 3, 1, 256),
+    workerTimeout: int(env, 'WORKER_TIMEOUT', 30, 1, 86_400),
+    gracefulTimeout: int(env, 'GRACEFUL_TIMEOUT', 30, 1, 86_400),
+    maxRequests: int(env, 'MAX_REQUESTS', 0, 0),
+    maxRequestsJitter: int(env, 'MAX_REQUESTS_JITTER', 0, 0),
     trustedProxies: proxyList(env, 'TRUSTED_PROXIES'),
     csrfTrustedOrigins: originList(env, 'CSRF_TRUSTED_ORIGINS'),
     secureSslRedirect: bool(env, 'SECURE_SSL_REDIRECT', false),

@@ -2,11 +2,10 @@
  * The database client: a `pg` pool for PostgreSQL, or PGlite embedded in this process when no
  * DATABASE_URL is set. Both give the same typed Drizzle API, so the rest of Keen doesn't care which.
  */
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { DatabaseSettings } from '../settings.js';
@@ -39,6 +38,8 @@ export async function openDatabase(settings: DatabaseSettings, options: OpenOpti
   if (settings.kind === 'postgres') return openPostgres(settings, options.logger);
   const release = lockDataDir(settings.dataDir, options.command);
   try {
+    // Loaded only for the embedded database: PostgreSQL workers boot without it.
+    const { PGlite } = await import('@electric-sql/pglite');
     const client = await PGlite.create(settings.dataDir);
     return wrapPglite(client, settings.statementTimeoutMs, async () => {
       await client.close();
@@ -57,6 +58,7 @@ export async function wrapPglite(
   close: () => Promise<void> = () => client.close(),
 ): Promise<Database> {
   if (statementTimeoutMs > 0) await client.exec(`SET statement_timeout = ${Math.floor(statementTimeoutMs)}`);
+  const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     db,

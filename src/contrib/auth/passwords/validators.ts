@@ -3,7 +3,7 @@
  * (minimum length, common passwords, similarity to user attributes, numeric-only)
  * plus an upper bound on length.
  */
-import { dictionary } from '@zxcvbn-ts/language-common';
+import { createRequire } from 'node:module';
 
 /** Minimum password length in characters (code points). */
 export const MIN_PASSWORD_LENGTH = 12;
@@ -40,12 +40,16 @@ export const PASSWORD_HELP: string[] = [
 ];
 
 let commonPasswords: Set<string> | undefined;
+// Loaded on first use, not at import: 49,000 strings are parse time every worker boot would pay.
+// The package has no exports map, so its CommonJS data file can be required directly (version pinned).
+const requireData = createRequire(import.meta.url);
+const COMMON_LIST = '@zxcvbn-ts/language-common/dist/passwords.json.cjs';
 
 // Built on first use: ~49k entries is a noticeable allocation we don't want
 // in processes that never validate a password.
 function getCommonPasswords(): Set<string> {
   if (!commonPasswords) {
-    commonPasswords = new Set(dictionary['passwords-common'].map((p) => p.trim().toLowerCase()));
+    commonPasswords = new Set((requireData(COMMON_LIST) as string[]).map((p) => p.trim().toLowerCase()));
   }
   return commonPasswords;
 }

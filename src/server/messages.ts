@@ -1,0 +1,33 @@
+/** The messages a worker and the supervisor exchange over the cluster IPC channel. */
+
+/** Worker → supervisor. */
+export type WorkerMessage =
+  /** Listening and serving; `needsSetup` when no admin account exists yet. */
+  | { type: 'keen:ready'; needsSetup: boolean; url: string; bootMs: number }
+  /** Sent every second while the event loop runs; silence means the worker is stuck. */
+  | { type: 'keen:heartbeat' }
+  /** The worker could not start (bad code, settings or database); it exits right after. */
+  | { type: 'keen:boot-failed'; message: string }
+  /** The worker served its MAX_REQUESTS and asks to be replaced (one at a time, by the supervisor). */
+  | { type: 'keen:recycle'; served: number };
+
+/** Supervisor → worker. */
+export type SupervisorMessage =
+  /** Stop taking connections, finish in-flight requests, exit 0. */
+  { type: 'keen:drain' };
+
+/** Narrowing for messages arriving as `unknown`. */
+export function isWorkerMessage(value: unknown): value is WorkerMessage {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    String((value as { type?: unknown }).type).startsWith('keen:')
+  );
+}
+
+/** Environment variables the supervisor passes to each worker it forks. */
+export const WORKER_ENV = Object.freeze({
+  setupToken: 'KEEN_WORKER_SETUP_TOKEN',
+  maxRequests: 'KEEN_WORKER_MAX_REQUESTS',
+  heartbeatMs: 'KEEN_WORKER_HEARTBEAT_MS',
+});

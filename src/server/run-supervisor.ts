@@ -1,0 +1,36 @@
+/** `keen serve` in the primary process: validates settings, starts the supervisor, maps signals. */
+import { loadRuntimeSettings } from '../cli/bootstrap.js';
+import { Supervisor } from './supervisor.js';
+
+export async function runSupervisor(overrides: Record<string, string>): Promise<number> {
+  // Settings are validated here, before any worker starts: a bad value stops with one line.
+  const { settings, logger } = loadRuntimeSettings(overrides);
+  const supervisor = new Supervisor({ settings, logger });
+  let stopSignals = 0;
+  const stop = (signal: NodeJS.Signals) => {
+    stopSignals += 1;
+    logger.info({ signal }, stopSignals > 1 ? 'second stop signal' : 'stop signal received');
+    if (stopSignals > 1) supervisor.kill();
+    else supervisor.stop();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGHUP', () => void supervisor.reload());
+  process.on('SIGTTIN', () => void supervisor.scale(1));
+  process.on('SIGTTOU', () => void supervisor.scale(-1));
+  supervisor.start();
+  const ready = await Promise.race([
+    supervisor.firstReady.then(() => true),
+    supervisor.done.then(() => false),
+  ]);
+  if (!ready) return supervisor.done;
+  logger.info(
+    {
+      bind: `${settings.bindHost}:${settings.port}`,
+      workers: supervisor.liveWorkers,
+      database: settings.database.kind,
+    },
+    'keen is serving',
+  );
+  return supervisor.done;
+}

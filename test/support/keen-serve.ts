@@ -1,0 +1,159 @@
+/**
+ * Runs the production build (`node bin/keen.js serve`) as a real process tree, from a private copy of
+ * the build so a test may break it (the broken-reload test) without touching the repository's dist/.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot } from '../../src/project-root.js';
+import { TEST_SECRET_KEY } from './app.js';
+
+/** Builds dist/ once and copies what `keen serve` needs at run time into a fresh folder. */
+export function prepareBuildCopy(): string {
+  const root = projectRoot();
+  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
+  const copy = mkdtempSync(join(tmpdir(), 'keen-build-'));
+  for (const part of ['package.json', 'bin', 'dist', 'migrations'])
+    cpSync(join(root, part), join(copy, part), { recursive: true });
+  mkdirSync(join(copy, 'src', 'apps', 'home'), { recursive: true });
+  cpSync(join(root, 'src', 'apps', 'home', 'static'), join(copy, 'src', 'apps', 'home', 'static'), {
+    recursive: true,
+  });
+  symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
+  return copy;
+}
+
+/** A free loopback port (bound and released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+export type LogLine = Record<string, unknown> & { msg?: string };
+
+export interface KeenServe {
+  url: string;
+  child: ChildProcess;
+  logs: LogLine[];
+  output(): string;
+  /** Resolves with the first log line (existing or future) matching `test`. */
+  waitForLog(test: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+  /** PIDs of the workers currently ready (from the supervisor's log). */
+  workerPids(): number[];
+  exited: Promise<number | null>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `keen serve` from `buildDir` and waits for "keen is serving". */
+export async function startKeenServe(buildDir: string, env: Record<string, string>): Promise<KeenServe> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [join(buildDir, 'bin', 'keen.js'), 'serve', '--bind', `127.0.0.1:${port}`],
+    {
+      cwd: buildDir,
+      env: {
+        PATH: process.env.PATH ?? '',
+        SECRET_KEY: TEST_SECRET_KEY,
+        LOG_LEVEL: 'info',
+        KEEN_DATA_DIR: mkdtempSync(join(tmpdir(), 'keen-serve-data-')),
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const logs: LogLine[] = [];
+  let raw = '';
+  let pending = '';
+  const waiters = new Set<{ test: (line: LogLine) => boolean; resolve: (line: LogLine) => void }>();
+  const onData = (chunk: Buffer) => {
+    raw += chunk.toString();
+    pending += chunk.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const text of lines) {
+      if (!text.startsWith('{')) continue;
+      const line = JSON.parse(text) as LogLine;
+      logs.push(line);
+      for (const waiter of waiters) {
+        if (waiter.test(line)) {
+          waiters.delete(waiter);
+          waiter.resolve(line);
+        }
+      }
+    }
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', (chunk: Buffer) => {
+    raw += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const waitForLog = (test: (line: LogLine) => boolean, timeoutMs = 15_000) => {
+    const found = logs.find(test);
+    if (found) return Promise.resolve(found);
+    return new Promise<LogLine>((resolve, reject) => {
+      const waiter = { test, resolve: (line: LogLine) => (clearTimeout(timer), resolve(line)) };
+      const timer = setTimeout(() => {
+        waiters.delete(waiter);
+        reject(new Error(`timed out waiting for a log line; output so far:\n${raw.slice(-4000)}`));
+      }, timeoutMs);
+      waiters.add(waiter);
+    });
+  };
+
+  const workerPids = () => {
+    const alive = new Set<number>();
+    for (const line of logs) {
+      if (line.role !== 'supervisor' || typeof line.workerPid !== 'number') continue;
+      if (line.msg === 'worker ready') alive.add(line.workerPid);
+      if (
+        ['worker stopped', 'worker died; starting a replacement', 'worker failed to boot'].includes(
+          String(line.msg),
+        )
+      ) {
+        alive.delete(line.workerPid);
+      }
+    }
+    return [...alive];
+  };
+
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  };
+
+  await Promise.race([
+    waitForLog((line) => line.msg === 'keen is serving', 30_000),
+    exited.then((code) => {
+      throw new Error(`keen serve exited with ${code} before serving:\n${raw}`);
+    }),
+  ]);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    child,
+    logs,
+    output: () => raw,
+    waitForLog,
+    workerPids,
+    exited,
+    stop,
+  };
+}
+
+/** Removes a folder made by {@link prepareBuildCopy}. */
+export function removeBuildCopy(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
