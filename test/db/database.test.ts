@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateInstalledApps } from '../../src/cli/bootstrap.js';
 import { authenticatedUser } from '../../src/contrib/auth/current-user.js';
 import { groupPermissions, groups, permissions, userGroups, users } from '../../src/contrib/auth/schema.js';
+import { readiness } from '../../src/contrib/health/index.js';
 import { openDatabase, queryRows } from '../../src/db/client.js';
 import { pendingMigrations, readMigrations } from '../../src/db/migrate.js';
 import { atomic } from '../../src/db/transaction.js';
@@ -131,6 +132,14 @@ describe(`readiness (${ENGINE})`, () => {
       expect(before.json()).toMatchObject({ status: 'migrations pending' });
       await migrateInstalledApps(database);
       expect((await t.app.inject({ url: '/readyz' })).statusCode).toBe(200);
+      // A draining worker tells the load balancer to stop sending traffic, while still serving.
+      readiness.draining = true;
+      try {
+        expect((await t.app.inject({ url: '/readyz' })).json()).toEqual({ status: 'draining' });
+        expect((await t.app.inject({ url: '/healthz' })).statusCode).toBe(200);
+      } finally {
+        readiness.draining = false;
+      }
     } finally {
       await t.close();
       await database.close();
