@@ -170,3 +170,11 @@ export class InstallationError extends KeenError {
     this.name = 'InstallationError';
   }
 }
+
+/** KEEN_E_WORKER_BOOT: a `keen serve` worker exited or reported an error before it was ready. */
+export class WorkerBootError extends KeenError {
+  constructor(message: string) {
+    super('KEEN_E_WORKER_BOOT', 500, message);
+    this.name = 'WorkerBootError';
+  }
+}

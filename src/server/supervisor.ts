@@ -15,6 +15,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
+import { WorkerBootError } from '../errors.js';
 import type { Settings } from '../settings.js';
 import { isWorkerMessage, type SupervisorMessage, WORKER_ENV, type WorkerMessage } from './messages.js';
 import { setupMessage } from './start.js';
@@ -122,10 +123,10 @@ export class Supervisor {
       const onMessage = (message: unknown) => {
         if (!isWorkerMessage(message)) return;
         if (message.type === 'keen:ready') finish(null);
-        if (message.type === 'keen:boot-failed') finish(new Error(message.message));
+        if (message.type === 'keen:boot-failed') finish(new WorkerBootError(message.message));
       };
       const onExit = (code: number | null) =>
-        finish(new Error(`worker exited with status ${code} before it was ready`));
+        finish(new WorkerBootError(`worker exited with status ${code} before it was ready`));
       const finish = (error: Error | null) => {
         tracked.worker.off('message', onMessage);
         tracked.worker.off('exit', onExit);
