@@ -178,3 +178,68 @@ export class WorkerBootError extends KeenError {
     this.name = 'WorkerBootError';
   }
 }
+
+/** KEEN_E_BACKUP: a backup could not be made, or an archive is unreadable, corrupt or refused. */
+export class BackupError extends KeenError {
+  constructor(message: string) {
+    super('KEEN_E_BACKUP', 1, message);
+    this.name = 'BackupError';
+  }
+}
+
+/** KEEN_E_MEDIA_NAME: a media file name is unsafe (leaves the storage root, hidden file, odd characters) (400). */
+export class MediaNameError extends KeenError {
+  constructor(name: string) {
+    super('KEEN_E_MEDIA_NAME', 400, 'Bad request.', `Refused media name "${name.slice(0, 200)}".`);
+    this.name = 'MediaNameError';
+  }
+}
+
+/** KEEN_E_FILE_TOO_LARGE: an uploaded file is over FILE_UPLOAD_MAX_SIZE (413). */
+export class FileTooLargeError extends KeenError {
+  constructor(readonly limit: number) {
+    super(
+      'KEEN_E_FILE_TOO_LARGE',
+      413,
+      `The file is too large: the limit is ${formatBytes(limit)}.`,
+      `over FILE_UPLOAD_MAX_SIZE (${limit} bytes)`,
+    );
+    this.name = 'FileTooLargeError';
+  }
+}
+
+/** KEEN_E_FILE_TYPE: an uploaded file's content is not one of the accepted types (415). */
+export class FileTypeError extends KeenError {
+  constructor(accepted: readonly string[], detail?: string) {
+    super(
+      'KEEN_E_FILE_TYPE',
+      415,
+      `This type of file is not accepted: upload a ${accepted.join(', ')} file.`,
+      detail,
+    );
+    this.name = 'FileTypeError';
+  }
+}
+
+/** KEEN_E_INVALID_IMAGE: an uploaded image cannot be decoded, is truncated, or has too many pixels (400). */
+export class InvalidImageError extends KeenError {
+  constructor(detail?: string) {
+    super('KEEN_E_INVALID_IMAGE', 400, 'The image is damaged or not a valid image.', detail);
+    this.name = 'InvalidImageError';
+  }
+}
+
+/** KEEN_E_MEDIA_STORAGE: the media storage (disk or object storage) failed to store, read or delete a file (500). */
+export class MediaStorageError extends KeenError {
+  constructor(detail: string) {
+    super('KEEN_E_MEDIA_STORAGE', 500, 'The file storage failed; the file was not saved or read.', detail);
+    this.name = 'MediaStorageError';
+  }
+}
+
+/** `10 MB`-style sizes for messages people read (1 MB = 1024 × 1024 bytes, like the default limit). */
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Number((bytes / (1024 * 1024)).toFixed(1))} MB`;
+  if (bytes >= 1024) return `${Number((bytes / 1024).toFixed(1))} KB`;
+  return `${bytes} bytes`;
+}

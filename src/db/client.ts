@@ -2,6 +2,8 @@
  * The database client: a `pg` pool for PostgreSQL, or PGlite embedded in this process when no
  * DATABASE_URL is set. Both give the same typed Drizzle API, so the rest of Keen doesn't care which.
  */
+
+import { dirname } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -22,6 +24,8 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export interface Database {
   db: Db;
   kind: DatabaseSettings['kind'];
+  /** The embedded client itself (backups dump its data folder); absent on PostgreSQL. */
+  pglite?: PGlite;
   /** Runs a trivial query; throws when the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -36,7 +40,7 @@ export interface OpenOptions {
 /** Opens the database the settings name. On PGlite this takes the data folder's lock first. */
 export async function openDatabase(settings: DatabaseSettings, options: OpenOptions): Promise<Database> {
   if (settings.kind === 'postgres') return openPostgres(settings, options.logger);
-  const release = lockDataDir(settings.dataDir, options.command);
+  const release = lockDataDir(pgliteLockDir(settings.dataDir), options.command);
   try {
     // Loaded only for the embedded database: PostgreSQL workers boot without it.
     const { PGlite } = await import('@electric-sql/pglite');
@@ -51,6 +55,11 @@ export async function openDatabase(settings: DatabaseSettings, options: OpenOpti
   }
 }
 
+/** Where the embedded database's lock file lives: beside PGlite's folder (KEEN_DATA_DIR), not in it. */
+export function pgliteLockDir(pgliteDataDir: string): string {
+  return dirname(pgliteDataDir);
+}
+
 /** Wraps an already-created PGlite (tests use in-memory ones). */
 export async function wrapPglite(
   client: PGlite,
@@ -63,6 +72,7 @@ export async function wrapPglite(
   return {
     db,
     kind: 'pglite',
+    pglite: client,
     ping: async () => {
       await client.query('SELECT 1');
     },

@@ -238,7 +238,7 @@ describe(`keen with a database (${ENGINE})`, () => {
   it.runIf(ENGINE === 'pglite')(
     'a second process on a locked embedded database names the holder',
     async () => {
-      const release = lockDataDir(join(cli.dataDir, 'pglite'), 'serve');
+      const release = lockDataDir(cli.dataDir, 'serve');
       try {
         const result = await keen(['migrate', '--check'], cli.env);
         expect(result.code).toBe(1);

@@ -1,0 +1,28 @@
+/** `keen restore FILE`: verifies a backup archive's checksums, then restores database and media. */
+import { restoreBackup } from '../../deploy/backup.js';
+import { CommandError } from '../../errors.js';
+import type { Settings } from '../../settings.js';
+import { loadRuntimeSettings } from '../bootstrap.js';
+import { type Command, parseArgs } from '../command.js';
+
+/** True when uploads live in MEDIA_ROOT (the default); object storage is backed up by its own means. */
+export function mediaIsLocal(settings: Readonly<Settings>): boolean {
+  return (settings as { mediaStorage?: string }).mediaStorage !== 's3';
+}
+
+export const restoreCommand: Command = {
+  name: 'restore',
+  summary: 'restore a backup archive (checksums verified; a non-empty database needs --force)',
+  usage: 'keen restore FILE [--force]',
+  async run(args) {
+    const { positional, flags } = parseArgs(args);
+    const file = positional[0];
+    if (!file) throw new CommandError('name the archive to restore: keen restore backups/keen-backup-….tar');
+    const { settings } = loadRuntimeSettings();
+    const manifest = await restoreBackup(settings, file, { force: flags.has('force') });
+    process.stdout.write(
+      `restored ${file} (made ${manifest.createdAt}): database and ${manifest.media.files.length} media file(s)\n`,
+    );
+    return 0;
+  },
+};

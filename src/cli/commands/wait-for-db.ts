@@ -1,0 +1,34 @@
+/** `keen wait-for-db`: the entrypoint's bounded wait for PostgreSQL (DB_WAIT_TIMEOUT, default 30 s). */
+import { waitForDatabase } from '../../deploy/wait-for-db.js';
+import { CommandError } from '../../errors.js';
+import { readEnvironment } from '../../settings.js';
+import { loadRuntimeSettings } from '../bootstrap.js';
+import { type Command, parseArgs } from '../command.js';
+
+export const waitForDbCommand: Command = {
+  name: 'wait-for-db',
+  summary: 'wait until the database answers (at most DB_WAIT_TIMEOUT seconds, default 30), else exit 1',
+  usage: 'keen wait-for-db [--timeout SECONDS]',
+  async run(args) {
+    const { values } = parseArgs(args, ['timeout']);
+    const raw = values.get('timeout') ?? readEnvironment().DB_WAIT_TIMEOUT ?? '30';
+    if (!/^\d+$/.test(raw) || Number(raw) < 1)
+      throw new CommandError(`DB_WAIT_TIMEOUT must be a whole number of seconds ≥ 1 (got "${raw}")`);
+    const { settings } = loadRuntimeSettings();
+    if (settings.database.kind === 'pglite') {
+      process.stdout.write('embedded database: nothing to wait for\n');
+      return 0;
+    }
+    const result = await waitForDatabase(settings.database, Number(raw));
+    if (result.ok) {
+      process.stdout.write(
+        `database ${result.target} is up (after ${(result.waitedMs / 1000).toFixed(1)} s)\n`,
+      );
+      return 0;
+    }
+    process.stderr.write(
+      `keen wait-for-db: database ${result.target} not reachable after ${raw} s (last error: ${result.lastError ?? 'none'})\n`,
+    );
+    return 1;
+  },
+};
