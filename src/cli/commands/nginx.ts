@@ -20,7 +20,7 @@ export const nginxCommand: Command = {
   summary: 'render the nginx site configuration (TLS, proxy headers, static and media from disk)',
   usage:
     'keen nginx --domain example.com[,www.example.com] [--upstream 127.0.0.1:8000[,…]] [--static-root DIR] ' +
-    '[--media-root DIR] [--cert FILE --key FILE] [--cloudflare] [--name NAME] [--output FILE]',
+    '[--media-root DIR] [--cert FILE --key FILE] [--cloudflare | --cloudflare-include FILE] [--name NAME] [--output FILE]',
   async run(args) {
     const options = [
       'domain',
@@ -35,6 +35,7 @@ export const nginxCommand: Command = {
       'https-port',
       'listen',
       'max-body',
+      'cloudflare-include',
     ];
     const { values, flags } = parseArgs(args, options);
     const { settings } = loadRuntimeSettings();
@@ -55,9 +56,10 @@ export const nginxCommand: Command = {
       httpPort: port(values.get('http-port'), 80),
       httpsPort: port(values.get('https-port'), 443),
       listenAddress: values.get('listen'),
-      cloudflareInclude: flags.has('cloudflare')
-        ? join(projectRoot(), 'deploy', 'nginx', 'cloudflare-real-ip.conf')
-        : null,
+      // --cloudflare-include names where the host's nginx finds the list; --cloudflare uses this checkout's copy.
+      cloudflareInclude:
+        values.get('cloudflare-include') ??
+        (flags.has('cloudflare') ? join(projectRoot(), 'deploy', 'nginx', 'cloudflare-real-ip.conf') : null),
     });
     const output = values.get('output');
     if (output) {
