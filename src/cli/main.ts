@@ -4,26 +4,37 @@
  */
 import { KeenError } from '../errors.js';
 import type { Command } from './command.js';
+import { backupCommand } from './commands/backup.js';
 import { changepasswordCommand } from './commands/changepassword.js';
 import { checkCommand } from './commands/check.js';
 import { clearsessionsCommand } from './commands/clearsessions.js';
+import { collectstaticCommand } from './commands/collectstatic.js';
 import { createsuperuserCommand } from './commands/createsuperuser.js';
 import { devCommand } from './commands/dev.js';
 import { makemigrationsCommand } from './commands/makemigrations.js';
 import { migrateCommand } from './commands/migrate.js';
+import { nginxCommand } from './commands/nginx.js';
+import { restoreCommand } from './commands/restore.js';
 import { serveCommand } from './commands/serve.js';
 import { shellCommand } from './commands/shell.js';
+import { waitForDbCommand } from './commands/wait-for-db.js';
 
-/** Every command, in the order `keen --help` lists them: running, database, users, maintenance. */
+/** Every command, in the order `keen --help` lists them: running (and deploying), database, users, maintenance. */
 export const commands: readonly Command[] = [
   // Running the site
   serveCommand,
   devCommand,
   checkCommand,
+  collectstaticCommand,
+  // Deploying
+  nginxCommand,
+  waitForDbCommand,
   // The database
   migrateCommand,
   makemigrationsCommand,
   shellCommand,
+  backupCommand,
+  restoreCommand,
   // Users
   createsuperuserCommand,
   changepasswordCommand,

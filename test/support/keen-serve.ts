@@ -22,6 +22,12 @@ export function prepareBuildCopy(): string {
     recursive: true,
   });
   symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
+  // As `npm start` does: production needs the collected static files (copy/staticfiles).
+  execFileSync(process.execPath, [join(copy, 'bin', 'keen.js'), 'collectstatic', '--noinput'], {
+    cwd: copy,
+    env: { PATH: process.env.PATH ?? '', SECRET_KEY: TEST_SECRET_KEY, KEEN_DATA_DIR: join(copy, 'var') },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return copy;
 }
 
@@ -54,23 +60,26 @@ export interface KeenServe {
 }
 
 /** Starts `keen serve` from `buildDir` and waits for "keen is serving". */
-export async function startKeenServe(buildDir: string, env: Record<string, string>): Promise<KeenServe> {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [join(buildDir, 'bin', 'keen.js'), 'serve', '--bind', `127.0.0.1:${port}`],
-    {
-      cwd: buildDir,
-      env: {
-        PATH: process.env.PATH ?? '',
-        SECRET_KEY: TEST_SECRET_KEY,
-        LOG_LEVEL: 'info',
-        KEEN_DATA_DIR: mkdtempSync(join(tmpdir(), 'keen-serve-data-')),
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+export async function startKeenServe(
+  buildDir: string,
+  env: Record<string, string>,
+  /** Another built entry with the same CLI (the topology test adds an upload route); default bin/keen.js. */
+  entry = join(buildDir, 'bin', 'keen.js'),
+  /** Listen on this port (a restart in place); default a free one. */
+  fixedPort?: number,
+): Promise<KeenServe> {
+  const port = fixedPort ?? (await freePort());
+  const child = spawn(process.execPath, [entry, 'serve', '--bind', `127.0.0.1:${port}`], {
+    cwd: buildDir,
+    env: {
+      PATH: process.env.PATH ?? '',
+      SECRET_KEY: TEST_SECRET_KEY,
+      LOG_LEVEL: 'info',
+      KEEN_DATA_DIR: mkdtempSync(join(tmpdir(), 'keen-serve-data-')),
+      ...env,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const logs: LogLine[] = [];
   let raw = '';
   let pending = '';

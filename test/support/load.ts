@@ -4,6 +4,7 @@
  * socket errors separately.
  */
 import { Agent, request } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 export interface LoadResult {
   ok: number;
@@ -22,7 +23,8 @@ export interface Load {
 
 function get(agent: Agent, url: URL): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { agent, method: 'GET' }, (res) => {
+    const send = url.protocol === 'https:' ? httpsRequest : request;
+    const req = send(url, { agent, method: 'GET' }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
       res.on('error', reject);
@@ -37,15 +39,21 @@ export function startLoad(
   target: string,
   options: {
     concurrency?: number;
-    maxDurationMs?: number /** total requests per second; unset = as fast as possible */;
+    maxDurationMs?: number;
+    /** Total requests per second; unset = as fast as possible. */
     rate?: number;
+    /** CA certificate to trust for https:// targets (a test's self-signed one). */
+    ca?: string;
   } = {},
 ): Load {
   const concurrency = options.concurrency ?? 8;
   // Each loop waits this long between requests when a rate is set (steady load instead of saturation).
   const pauseMs = options.rate ? (1000 * concurrency) / options.rate : 0;
   const deadline = Date.now() + (options.maxDurationMs ?? 60_000);
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const agent: Agent =
+    new URL(target).protocol === 'https:'
+      ? new HttpsAgent({ keepAlive: true, maxSockets: concurrency, ca: options.ca })
+      : new Agent({ keepAlive: true, maxSockets: concurrency });
   const url = new URL(target);
   const result: LoadResult = { ok: 0, failed: 0, socketErrors: 0, errors: [] };
   let running = true;

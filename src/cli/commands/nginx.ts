@@ -51,7 +51,8 @@ export const nginxCommand: Command = {
       certificateKey: values.get('key') ?? `/etc/letsencrypt/live/${first}/privkey.pem`,
       maxBodyBytes: port(
         values.get('max-body'),
-        Math.max(settings.dataUploadMaxMemorySize, uploadLimit(settings)),
+        // The app's upload limit (FILE_UPLOAD_MAX_SIZE) or its form limit, whichever is larger.
+        Math.max(settings.dataUploadMaxMemorySize, settings.fileUploadMaxSize),
       ),
       httpPort: port(values.get('http-port'), 80),
       httpsPort: port(values.get('https-port'), 443),
@@ -71,9 +72,3 @@ export const nginxCommand: Command = {
     return 0;
   },
 };
-
-/** The upload limit the app enforces, which nginx must allow (the media app's FILE_UPLOAD_MAX_SIZE). */
-function uploadLimit(settings: object): number {
-  const value = (settings as { fileUploadMaxSize?: unknown }).fileUploadMaxSize;
-  return typeof value === 'number' ? value : 10 * 1024 * 1024;
-}

@@ -7,7 +7,7 @@ import { type Command, parseArgs } from '../command.js';
 
 /** True when uploads live in MEDIA_ROOT (the default); object storage is backed up by its own means. */
 export function mediaIsLocal(settings: Readonly<Settings>): boolean {
-  return (settings as { mediaStorage?: string }).mediaStorage !== 's3';
+  return settings.mediaStorage === 'local';
 }
 
 export const restoreCommand: Command = {

@@ -1,0 +1,329 @@
+// The seed's topology on loopback (issue 6): real nginx (TLS, self-signed) → two `keen serve` instances
+// (3 and 2 workers, the production build) → PostgreSQL 15.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertUser } from '../../src/contrib/auth/users.js';
+import { renderNginxSite } from '../../src/deploy/nginx.js';
+import { projectRoot } from '../../src/project-root.js';
+import { GOOD_PASSWORD } from '../support/app.js';
+import { createTestDatabase, ENGINE, type TestDatabase } from '../support/database.js';
+import {
+  freePort,
+  type KeenServe,
+  prepareBuildCopy,
+  removeBuildCopy,
+  startKeenServe,
+} from '../support/keen-serve.js';
+import { startLoad } from '../support/load.js';
+
+const NGINX = '/usr/sbin/nginx';
+// CI installs nginx; on a developer machine without it the topology cannot be set up.
+const NGINX_AVAILABLE = existsSync(NGINX) || process.env.CI === 'true';
+const UPLOAD_LIMIT = 1024 * 1024;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+describe.runIf(NGINX_AVAILABLE && ENGINE === 'postgres')('nginx → keen serve ×2 → PostgreSQL', () => {
+  let work: string;
+  let buildDir: string;
+  let database: TestDatabase;
+  let nginx: ChildProcess;
+  let cert: string;
+  let httpPort: number;
+  let httpsPort: number;
+  let a: KeenServe;
+  let b: KeenServe;
+  let entry: string;
+  let keenEnv: Record<string, string>;
+
+  /** An HTTPS request to nginx that trusts the test's certificate. */
+  function https(
+    method: string,
+    path: string,
+    options: { headers?: Record<string, string>; body?: Buffer | string } = {},
+  ) {
+    return new Promise<Reply>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: httpsPort,
+          method,
+          path,
+          ca: cert,
+          servername: 'localhost',
+          headers: { host: `localhost:${httpsPort}`, ...options.headers },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => {
+            body += chunk.toString('latin1');
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end(options.body);
+    });
+  }
+
+  const appLogsFor = (path: string) =>
+    [...a.logs, ...b.logs].filter((line) => line.msg === 'request' && line.path === path);
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'keen-topology-'));
+    buildDir = prepareBuildCopy();
+    // The production build plus one upload route, bundled like scripts/build.mjs does.
+    entry = join(buildDir, 'dist', 'cli', 'topology-entry.js');
+    await build({
+      entryPoints: [join(projectRoot(), 'test', 'topology', 'topology-entry.ts')],
+      outfile: entry,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      jsx: 'automatic',
+      jsxImportSource: 'preact',
+      logLevel: 'warning',
+    });
+    database = await createTestDatabase();
+    await insertUser(database.db, { username: 'editor', password: GOOD_PASSWORD });
+
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+        '-keyout',
+        join(work, 'key.pem'),
+        '-out',
+        join(work, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    cert = readFileSync(join(work, 'cert.pem'), 'utf8');
+
+    const mediaRoot = join(work, 'media');
+    mkdirSync(mediaRoot);
+    keenEnv = {
+      DATABASE_URL: database.url as string,
+      TRUSTED_PROXIES: '127.0.0.1',
+      ALLOWED_HOSTS: 'localhost',
+      SECURE_SSL_REDIRECT: 'true',
+      STATIC_ROOT: join(buildDir, 'staticfiles'),
+      MEDIA_ROOT: mediaRoot,
+      FILE_UPLOAD_MAX_SIZE: String(UPLOAD_LIMIT),
+      GRACEFUL_TIMEOUT: '10',
+    };
+    [a, b] = await Promise.all([
+      startKeenServe(buildDir, { ...keenEnv, WEB_CONCURRENCY: '3' }, entry),
+      startKeenServe(buildDir, { ...keenEnv, WEB_CONCURRENCY: '2' }, entry),
+    ]);
+
+    httpPort = await freePort();
+    httpsPort = await freePort();
+    const site = renderNginxSite({
+      name: 'topology',
+      serverNames: ['localhost'],
+      upstreams: [new URL(a.url).host, new URL(b.url).host],
+      staticRoot: join(buildDir, 'staticfiles'),
+      mediaRoot,
+      certificate: join(work, 'cert.pem'),
+      certificateKey: join(work, 'key.pem'),
+      maxBodyBytes: UPLOAD_LIMIT,
+      httpPort,
+      httpsPort,
+      listenAddress: '127.0.0.1',
+    });
+    writeFileSync(join(work, 'site.conf'), site);
+    // A minimal main configuration around the rendered site, everything inside the test's folder.
+    writeFileSync(
+      join(work, 'nginx.conf'),
+      [
+        'user root;',
+        'worker_processes 1;',
+        `pid ${work}/nginx.pid;`,
+        `error_log ${work}/error.log warn;`,
+        'events { worker_connections 1024; }',
+        'http {',
+        '  include /etc/nginx/mime.types;',
+        `  access_log ${work}/access.log;`,
+        `  client_body_temp_path ${work}/body;`,
+        `  proxy_temp_path ${work}/proxy;`,
+        `  fastcgi_temp_path ${work}/fastcgi;`,
+        `  uwsgi_temp_path ${work}/uwsgi;`,
+        `  scgi_temp_path ${work}/scgi;`,
+        `  include ${work}/site.conf;`,
+        '}',
+      ].join('\n'),
+    );
+    execFileSync(NGINX, ['-t', '-p', work, '-c', join(work, 'nginx.conf')], { stdio: 'pipe' });
+    nginx = spawn(NGINX, ['-p', work, '-c', join(work, 'nginx.conf'), '-g', 'daemon off;'], {
+      stdio: 'ignore',
+    });
+    for (let i = 0; i < 50; i++) {
+      if (
+        await https('GET', '/healthz').then(
+          (r) => r.status === 200,
+          () => false,
+        )
+      )
+        break;
+      await sleep(100);
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    nginx?.kill('SIGQUIT');
+    await Promise.all([a?.stop(), b?.stop()]);
+    await database?.close();
+    if (buildDir) removeBuildCopy(buildDir);
+  });
+
+  it('HTTP redirects to HTTPS, except the health probe', async () => {
+    // fetch() will not send a Host header of our choosing; a plain request will.
+    const plain = await new Promise<{ status: number; location?: string }>((resolve, reject) => {
+      httpRequest(
+        { host: '127.0.0.1', port: httpPort, path: '/accounts/login/', headers: { host: 'localhost' } },
+        (res) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0, location: res.headers.location });
+        },
+      )
+        .on('error', reject)
+        .end();
+    });
+    expect(plain.status).toBe(301);
+    expect(plain.location).toBe(`https://localhost:${httpsPort}/accounts/login/`);
+    const probe = await fetch(`http://127.0.0.1:${httpPort}/healthz`);
+    expect(probe.status).toBe(200);
+  });
+
+  it('over HTTPS: HSTS and the security headers from Keen, no nginx version', async () => {
+    const home = await https('GET', '/');
+    expect(home.status).toBe(200);
+    expect(home.headers['strict-transport-security']).toBe('max-age=31536000');
+    expect(home.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(home.headers.server).toBe('nginx');
+  });
+
+  it('logs in through nginx: the CSRF Origin check passes via the trusted proxy headers', async () => {
+    const page = await https('GET', '/accounts/login/');
+    const cookie = String(page.headers['set-cookie']).split(';')[0] as string;
+    expect(cookie).toMatch(/^__Host-sessionid=/);
+    expect(String(page.headers['set-cookie'])).toContain('Secure');
+    const token = /name="_csrf" value="([A-Za-z0-9]+)"/.exec(page.body)?.[1] as string;
+    const login = await https('POST', '/accounts/login/', {
+      headers: {
+        cookie,
+        origin: `https://localhost:${httpsPort}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ _csrf: token, username: 'editor', password: GOOD_PASSWORD }).toString(),
+    });
+    expect(login.status).toBe(303);
+    const session = String(login.headers['set-cookie']).split(';')[0] as string;
+    expect((await https('GET', '/', { headers: { cookie: session } })).body).toContain('logged in as editor');
+    // The request id nginx generated reached Keen's log.
+    expect(appLogsFor('/accounts/login/').some((line) => /^[0-9a-f]{32}$/.test(String(line.reqId)))).toBe(
+      true,
+    );
+  });
+
+  it('static files come from nginx (not the app), hashed names cached as immutable, gzip_static', async () => {
+    const home = await https('GET', '/');
+    const css = /href="(\/static\/css\/site\.[0-9a-f]{12}\.css)"/.exec(home.body)?.[1] as string;
+    expect(css).toBeDefined();
+    const asset = await https('GET', css, { headers: { 'accept-encoding': 'gzip' } });
+    expect(asset.status).toBe(200);
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(asset.headers['content-encoding']).toBe('gzip');
+    await sleep(200);
+    expect(appLogsFor(css)).toEqual([]);
+  });
+
+  it('an upload just under the limit succeeds; one over it gets 413 from nginx', async () => {
+    const upload = (size: number) => {
+      const boundary = 'keenboundary7d1';
+      const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(size - 9, 0x20)]);
+      const body = Buffer.concat([
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+        ),
+        pdf,
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+      return https('POST', '/topology-upload/', {
+        headers: {
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'content-length': String(body.length),
+        },
+        body,
+      });
+    };
+    const ok = await upload(UPLOAD_LIMIT - 4096);
+    expect(ok.status).toBe(201);
+    expect(JSON.parse(ok.body).name).toMatch(/^uploads\/\d{4}\/\d{2}\/[A-Za-z0-9_-]{20,}\.pdf$/);
+    const tooBig = await upload(UPLOAD_LIMIT + 4096);
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.headers.server).toBe('nginx');
+  });
+
+  it('one instance killed under load: nginx moves to the other, no failed request', async () => {
+    const load = startLoad(`https://127.0.0.1:${httpsPort}/healthz`, { concurrency: 6, ca: cert, rate: 300 });
+    await sleep(500);
+    a.child.kill('SIGKILL'); // the supervisor…
+    for (const pid of a.workerPids()) process.kill(pid, 'SIGKILL'); // …and its workers: the whole instance
+    await sleep(1500);
+    const result = await load.stop();
+    expect(result.errors).toEqual([]);
+    expect(result.ok).toBeGreaterThan(200);
+    // Back on the same port, where nginx's upstream expects it.
+    a = await startKeenServe(
+      buildDir,
+      { ...keenEnv, WEB_CONCURRENCY: '3' },
+      entry,
+      Number(new URL(a.url).port),
+    );
+  }, 60_000);
+
+  it('a rolling reload of both instances, one after the other: no failed request', async () => {
+    const load = startLoad(`https://127.0.0.1:${httpsPort}/health/`, { concurrency: 6, ca: cert });
+    await sleep(300);
+    for (const instance of [a, b]) {
+      const done = instance.logs.filter((line) => line.msg === 'rolling reload complete').length;
+      instance.child.kill('SIGHUP');
+      await instance.waitForLog(
+        (line) =>
+          line.msg === 'rolling reload complete' &&
+          instance.logs.filter((l) => l.msg === line.msg).length > done,
+        60_000,
+      );
+    }
+    await sleep(300);
+    const result = await load.stop();
+    expect(result.errors).toEqual([]);
+    expect(result.failed + result.socketErrors).toBe(0);
+    expect(result.ok).toBeGreaterThan(100);
+  }, 120_000);
+});
