@@ -243,3 +243,25 @@ function formatBytes(bytes: number): string {
   if (bytes >= 1024) return `${Number((bytes / 1024).toFixed(1))} KB`;
   return `${bytes} bytes`;
 }
+
+/**
+ * KEEN_E_STATIC: static files are not ready to serve: no manifest or a missing entry in production (run
+ * `keen collectstatic`), a CSS reference to a file that does not exist, or a write outside STATIC_ROOT.
+ */
+export class StaticFilesError extends KeenError {
+  constructor(message: string) {
+    super('KEEN_E_STATIC', 500, message);
+    this.name = 'StaticFilesError';
+  }
+}
+
+/** KEEN_E_METHOD_NOT_ALLOWED: the URL exists but not for this method (405); `Allow` lists the methods. */
+export class MethodNotAllowedError extends KeenError {
+  constructor(
+    readonly allow: readonly string[],
+    method: string,
+  ) {
+    super('KEEN_E_METHOD_NOT_ALLOWED', 405, 'Method not allowed.', `${method} is not allowed here.`);
+    this.name = 'MethodNotAllowedError';
+  }
+}

@@ -5,7 +5,14 @@
 import { homeApp } from './apps/home/index.js';
 import { authApp } from './contrib/auth/index.js';
 import { healthApp } from './contrib/health/index.js';
+import { mediaApp } from './contrib/media/index.js';
 import { sessionsApp } from './contrib/sessions/index.js';
 import type { KeenApp } from './web/keen-app.js';
 
-export const installedApps: readonly KeenApp[] = Object.freeze([sessionsApp, authApp, healthApp, homeApp]);
+export const installedApps: readonly KeenApp[] = Object.freeze([
+  sessionsApp,
+  authApp,
+  mediaApp,
+  healthApp,
+  homeApp,
+]);

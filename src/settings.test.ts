@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { SettingsError } from './errors.js';
 import { loadSettings, readEnvironment } from './settings.js';
 
-const KEY = 'k'.repeat(20) + 'abcdefghijklmnopqrstuvwxyz0123456789';
+const KEY = `${'k'.repeat(20)}abcdefghijklmnopqrstuvwxyz0123456789`;
 const PG = 'postgres://keen:pw@db.internal:5432/keen';
 
 function failure(env: Record<string, string>): SettingsError {

@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { SettingsError } from './errors.js';
@@ -46,6 +47,19 @@ export type DatabaseSettings =
       statementTimeoutMs: number;
     }
   | { kind: 'pglite'; dataDir: string; statementTimeoutMs: number };
+
+/** S3-compatible object storage for media (Cloudflare R2, AWS S3, MinIO…); see docs/media.md. */
+export interface S3Settings {
+  /** The API endpoint, scheme and host only (no trailing slash); objects are addressed path-style. */
+  endpointUrl: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: Secret;
+  /** Signing region; R2 uses `auto`. */
+  region: string;
+  /** What public media URLs start with (no trailing slash): the custom domain, else endpoint/bucket. */
+  publicBaseUrl: string;
+}
 
 /** The validated, frozen settings every part of Keen receives. */
 export interface Settings {
@@ -84,6 +98,14 @@ export interface Settings {
   staticUrl: string;
   mediaRoot: string;
   mediaUrl: string;
+  /** Where uploads are kept: MEDIA_ROOT on this disk, or S3-compatible object storage. */
+  mediaStorage: 'local' | 's3';
+  /** Set exactly when `mediaStorage` is `s3`. */
+  s3: Readonly<S3Settings> | null;
+  /** Largest uploaded file in bytes (413 above it). */
+  fileUploadMaxSize: number;
+  /** Folder where uploads are streamed before they are checked and stored. */
+  fileUploadTempDir: string;
 }
 
 /** Secret keys that ship in docs and templates; using one in production is as good as none. */
@@ -313,6 +335,101 @@ function urlPrefix(env: Env, name: string, fallback: string): string {
 }
 
 /**
+ * A trimmed value from `name`, else from `fallback` (the origin deployment's R2_* name), with the name
+ * it came from so an error can point at the right one; undefined when both are unset or blank.
+ */
+function either(env: Env, name: string, fallback: string): { name: string; value: string } | undefined {
+  for (const candidate of [name, fallback]) {
+    const value = env[candidate]?.trim();
+    if (value) return { name: candidate, value };
+  }
+  return undefined;
+}
+
+/** Like {@link either}, but a missing value stops the start (S3 storage needs it). */
+function required(env: Env, name: string, fallback: string): { name: string; value: string } {
+  const found = either(env, name, fallback);
+  if (!found) {
+    throw new SettingsError(name, `is required when MEDIA_STORAGE is s3 (${fallback} is accepted too)`);
+  }
+  return found;
+}
+
+/** An http(s) URL without query or fragment and without a trailing slash; `https://` is added to a bare host. */
+function baseUrl(name: string, raw: string, allowPath: boolean): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`);
+  } catch {
+    throw new SettingsError(name, `is not a URL (got "${raw}")`);
+  }
+  if (!['http:', 'https:'].includes(parsed.protocol) || parsed.search || parsed.hash || parsed.username) {
+    throw new SettingsError(name, `must be an http(s) URL without query or credentials (got "${raw}")`);
+  }
+  const path = parsed.pathname.replace(/\/+$/, '');
+  if (path && !allowPath) {
+    throw new SettingsError(
+      name,
+      `must be scheme and host only (got path "${path}"; put the bucket in S3_BUCKET)`,
+    );
+  }
+  return `${parsed.origin}${path}`;
+}
+
+/**
+ * Media storage: MEDIA_STORAGE (or the origin deployment's USE_R2) and the S3_* variables, each
+ * accepting its R2_* name as a fallback so an existing .env keeps working.
+ */
+function mediaFromEnv(
+  env: Env,
+): Pick<Settings, 'mediaStorage' | 's3' | 'fileUploadMaxSize' | 'fileUploadTempDir'> {
+  const root = projectRoot();
+  const useR2 = bool(env, 'USE_R2', false);
+  const chosen = text(env, 'MEDIA_STORAGE', useR2 ? 's3' : 'local').toLowerCase();
+  if (chosen !== 'local' && chosen !== 's3') {
+    throw new SettingsError('MEDIA_STORAGE', `must be local or s3 (got "${chosen}")`);
+  }
+  if (chosen === 'local' && useR2) {
+    throw new SettingsError('USE_R2', 'is true but MEDIA_STORAGE is local; remove one of them');
+  }
+  const upload = {
+    fileUploadMaxSize: int(env, 'FILE_UPLOAD_MAX_SIZE', 10_485_760, 1),
+    fileUploadTempDir: resolve(root, text(env, 'FILE_UPLOAD_TEMP_DIR', tmpdir())),
+  };
+  if (chosen === 'local') return { mediaStorage: 'local', s3: null, ...upload };
+
+  const endpoint = required(env, 'S3_ENDPOINT_URL', 'R2_ENDPOINT_URL');
+  const endpointUrl = baseUrl(endpoint.name, endpoint.value, false);
+  const bucket = required(env, 'S3_BUCKET', 'R2_BUCKET_NAME');
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket.value)) {
+    throw new SettingsError(
+      bucket.name,
+      `"${bucket.value}" is not a bucket name (3-63 of a-z, 0-9, . and -)`,
+    );
+  }
+  const accessKeyId = required(env, 'S3_ACCESS_KEY_ID', 'R2_ACCESS_KEY_ID').value;
+  const secretAccessKey = new Secret(required(env, 'S3_SECRET_ACCESS_KEY', 'R2_SECRET_ACCESS_KEY').value);
+  const region = text(env, 'S3_REGION', 'auto');
+  if (!/^[a-z0-9-]+$/.test(region)) {
+    throw new SettingsError('S3_REGION', `must look like auto or eu-west-1 (got "${region}")`);
+  }
+  const domain = either(env, 'S3_CUSTOM_DOMAIN', 'R2_CUSTOM_DOMAIN');
+  const publicBaseUrl = domain ? baseUrl(domain.name, domain.value, true) : `${endpointUrl}/${bucket.value}`;
+  return {
+    mediaStorage: 's3',
+    s3: Object.freeze({
+      endpointUrl,
+      bucket: bucket.value,
+      accessKeyId,
+      secretAccessKey,
+      region,
+      publicBaseUrl,
+    }),
+    ...upload,
+  };
+}
+
+/**
  * Validates the environment and returns frozen settings, or throws a {@link SettingsError} naming the
  * first bad variable.
  *
@@ -360,6 +477,7 @@ export function loadSettings(env: Env): Readonly<Settings> {
     staticUrl: urlPrefix(env, 'STATIC_URL', '/static/'),
     mediaRoot: resolve(root, text(env, 'MEDIA_ROOT', 'media')),
     mediaUrl: urlPrefix(env, 'MEDIA_URL', '/media/'),
+    ...mediaFromEnv(env),
   };
   return Object.freeze(settings);
 }

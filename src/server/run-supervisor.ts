@@ -1,10 +1,13 @@
 /** `keen serve` in the primary process: validates settings, starts the supervisor, maps signals. */
 import { loadRuntimeSettings } from '../cli/bootstrap.js';
+import { checkCollectedStatic } from '../contrib/staticfiles/static-urls.js';
 import { Supervisor } from './supervisor.js';
 
 export async function runSupervisor(overrides: Record<string, string>): Promise<number> {
   // Settings are validated here, before any worker starts: a bad value stops with one line.
   const { settings, logger } = loadRuntimeSettings(overrides);
+  // Uncollected static files stop the start here, with one line, before any worker is forked.
+  checkCollectedStatic(settings);
   const supervisor = new Supervisor({ settings, logger });
   let stopSignals = 0;
   const stop = (signal: NodeJS.Signals) => {

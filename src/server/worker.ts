@@ -53,9 +53,11 @@ export async function runWorker(
     });
   }
 
-  let draining: Promise<void> | undefined;
+  let draining = false;
   const drain = (reason: string) => {
-    draining ??= (async () => {
+    if (draining) return;
+    draining = true;
+    void (async () => {
       logger.info({ reason }, 'worker draining: finishing in-flight requests');
       readiness.draining = true;
       connections.start();
@@ -64,7 +66,10 @@ export async function runWorker(
       clearInterval(heartbeat);
       await server.stop();
       process.exit(0);
-    })();
+    })().catch((error: unknown) => {
+      logger.error({ err: error }, 'error while draining');
+      process.exit(1);
+    });
   };
   process.on('message', (message: SupervisorMessage) => {
     if (message?.type === 'keen:drain') drain('supervisor');

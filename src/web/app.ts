@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import type { StaticMode } from '../contrib/staticfiles/static-urls.js';
 import type { Database } from '../db/client.js';
 import { installedApps } from '../installed-apps.js';
 import type { Settings } from '../settings.js';
@@ -24,6 +25,8 @@ export interface BuildOptions {
   apps?: readonly KeenApp[];
   /** The one-time first-run token (set when no superuser exists yet). */
   setupToken?: string | null;
+  /** Static files from the sources instead of the collected manifest (tests; see docs/static-files.md). */
+  staticMode?: StaticMode;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -52,7 +55,13 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     return503OnClosing: true,
   }) as unknown as FastifyInstance;
 
-  const context: WebContext = { settings, database: options.database, logger: options.logger, apps };
+  const context: WebContext = {
+    settings,
+    database: options.database,
+    logger: options.logger,
+    apps,
+    staticMode: options.staticMode,
+  };
   app.decorate('keen', { ...context, setupToken: options.setupToken ?? null });
   registerAccessLog(app, context);
   registerErrorBoundary(app, context);

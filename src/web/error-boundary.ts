@@ -6,6 +6,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
+import { staticUrlsOf } from '../contrib/staticfiles/static-urls.js';
 import { isConnectionError } from '../db/client.js';
 import {
   ClientError,
@@ -67,7 +68,7 @@ export function registerErrorBoundary(app: FastifyInstance, { settings }: WebCon
         status,
         message: keenError.message,
         debug,
-        context: { staticUrl: (path) => `${settings.staticUrl}${path}`, siteName: 'Keen' },
+        context: { staticUrl: staticUrlsOf(request.server).url, siteName: 'Keen' },
       }),
       status,
     );

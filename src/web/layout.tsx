@@ -1,6 +1,10 @@
 /** The page frame every HTML page uses: head, header with the user menu, messages, footer. */
 import type { ComponentChildren } from 'preact';
+import { staticAsset } from '../contrib/staticfiles/asset.js';
 import type { PageContext } from './render.js';
+
+/** Declared here, at import time, so the start-up check covers it (docs/static-files.md). */
+const siteCss = staticAsset('css/site.css');
 
 export interface LayoutProps {
   title: string;
@@ -16,7 +20,7 @@ export function Layout({ title, context, children }: LayoutProps) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · ${siteName}`}</title>
-        <link rel="stylesheet" href={staticUrl('css/site.css')} />
+        <link rel="stylesheet" href={staticUrl(siteCss)} />
       </head>
       <body>
         <header class="SiteHeader">

@@ -4,6 +4,8 @@ import type { ComponentChildren, VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { CurrentUser } from '../contrib/auth/current-user.js';
 import type { Message } from '../contrib/messages/messages.js';
+import type { StaticAsset } from '../contrib/staticfiles/asset.js';
+import { staticUrlsOf } from '../contrib/staticfiles/static-urls.js';
 
 /** What the layout needs from the request, gathered once per page. */
 export interface PageContext {
@@ -11,7 +13,8 @@ export interface PageContext {
   messages: Message[];
   /** A masked CSRF token, present when the user is logged in (for the logout button). */
   csrfToken: string | null;
-  staticUrl: (path: string) => string;
+  /** The URL of a declared static file (`staticAsset(...)` at module level): hashed in production. */
+  staticUrl: (asset: StaticAsset) => string;
   siteName: string;
   /** LANGUAGE_CODE, for `<html lang>`. */
   language: string;
@@ -19,13 +22,13 @@ export interface PageContext {
 
 /** Builds the layout's context from a request that went through the pipeline. */
 export function pageContext(request: FastifyRequest): PageContext {
-  const { staticUrl, languageCode } = request.server.keen.settings;
+  const { languageCode } = request.server.keen.settings;
   const hasSession = request.session !== null;
   return {
     user: request.user,
     messages: hasSession ? request.messages.consume() : [],
     csrfToken: hasSession && request.user.isAuthenticated ? request.csrfToken() : null,
-    staticUrl: (path) => `${staticUrl}${path}`,
+    staticUrl: staticUrlsOf(request.server).url,
     siteName: 'Keen',
     language: languageCode,
   };

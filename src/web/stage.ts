@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { StaticMode } from '../contrib/staticfiles/static-urls.js';
 import type { Database } from '../db/client.js';
 import { PipelineError } from '../errors.js';
 import type { Settings } from '../settings.js';
@@ -16,6 +17,8 @@ export interface WebContext {
   logger: Logger;
   /** The installed apps, in order. */
   apps: readonly KeenApp[];
+  /** How static files are found and linked; by default `manifest` with DEBUG off, `sources` in DEBUG. */
+  staticMode?: StaticMode;
 }
 
 export interface Stage {

@@ -19,6 +19,7 @@ describe(`messages and static files (${ENGINE})`, () => {
     mkdirSync(join(root, 'css'));
     writeFileSync(join(root, 'css', 'collected.css'), 'body{}');
     symlinkSync(join(outside, 'secret.txt'), join(root, 'escape.txt'));
+    symlinkSync(outside, join(root, 'escape-dir'));
     t = await createTestApp({
       env: { STATIC_ROOT: root },
       apps: [
@@ -68,6 +69,10 @@ describe(`messages and static files (${ENGINE})`, () => {
       '/static/css/site.css%00.txt',
       '/static/escape.txt',
       '/static/.hidden',
+      '/static/%252e%252e/package.json',
+      '/static/css\\..\\..\\package.json',
+      '/static//etc/passwd',
+      '/static/escape-dir/secret.txt',
     ]) {
       const res = await t.app.inject({ url: path, headers: { host: 'localhost' } });
       expect(res.statusCode, path).toBe(404);

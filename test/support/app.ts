@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { UserRow } from '../../src/contrib/auth/schema.js';
 import { insertUser, type NewUser } from '../../src/contrib/auth/users.js';
+import type { StaticMode } from '../../src/contrib/staticfiles/static-urls.js';
 import { createLogger } from '../../src/log.js';
 import { loadSettings, type Settings } from '../../src/settings.js';
 import { buildApp } from '../../src/web/app.js';
@@ -42,6 +43,11 @@ export interface TestAppOptions {
   pipeline?: readonly Stage[];
   apps?: readonly KeenApp[];
   setupToken?: string | null;
+  /**
+   * Defaults to `sources`: plain static URLs and files from the app folders (then STATIC_ROOT), as in
+   * DEBUG, so tests need no collectstatic. Static-file tests pass `manifest` for production behaviour.
+   */
+  staticMode?: StaticMode;
 }
 
 /** A password that passes the validators. */
@@ -69,6 +75,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     pipeline: options.pipeline,
     apps: options.apps,
     setupToken: options.setupToken ?? null,
+    staticMode: options.staticMode ?? 'sources',
   });
   return {
     app,

@@ -111,7 +111,13 @@ export async function startKeenServe(
     const found = logs.find(test);
     if (found) return Promise.resolve(found);
     return new Promise<LogLine>((resolve, reject) => {
-      const waiter = { test, resolve: (line: LogLine) => (clearTimeout(timer), resolve(line)) };
+      const waiter = {
+        test,
+        resolve: (line: LogLine) => {
+          clearTimeout(timer);
+          resolve(line);
+        },
+      };
       const timer = setTimeout(() => {
         waiters.delete(waiter);
         reject(new Error(`timed out waiting for a log line; output so far:\n${raw.slice(-4000)}`));

@@ -19,7 +19,8 @@ if (!url) {
 const settings = testSettings({ DATABASE_URL: url, LOG_LEVEL: 'warn', DB_POOL_SIZE: '2' });
 const logger = createLogger(settings, process.stderr);
 const database = await openDatabase(settings.database, { command: 'serve-for-test', logger });
-const app = await buildApp({ settings, database, logger });
+// Static files from the sources, like createTestApp: these tests need no collectstatic.
+const app = await buildApp({ settings, database, logger, staticMode: 'sources' });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : 0;

@@ -6,6 +6,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import FindMyWay from 'find-my-way';
+import { registerMultipartForms } from '../../contrib/media/multipart-form.js';
 import { BadRequestError, DisallowedHostError, NotFoundError, TooManyHeadersError } from '../../errors.js';
 import { requestHost, requestPath } from '../request-info.js';
 import type { Stage } from '../stage.js';
@@ -76,6 +77,9 @@ export const common: Stage = {
         done(null, fields);
       },
     );
+
+    // Multipart forms (file uploads) stream instead: see contrib/media/multipart-form.ts for the limits.
+    registerMultipartForms(app, settings);
 
     // A mirror of the route table, to ask "would /path/ match?" for a concrete URL.
     const routes = FindMyWay();

@@ -29,8 +29,16 @@ export function isTrustedOrigin(origin: string, trusted: readonly string[]): boo
   });
 }
 
-function submittedToken(request: FastifyRequest): string | undefined {
-  const body = request.body as Record<string, unknown> | undefined;
+/**
+ * The token from the form field or the header. A multipart form's fields are read up to its first
+ * file, so `_csrf` must come before the file inputs (it does when it is the form's first field).
+ */
+async function submittedToken(request: FastifyRequest): Promise<string | undefined> {
+  const body =
+    // isMultipart comes with the common stage, which a test pipeline may leave out.
+    (request.isMultipart?.() ? (await request.multipartForm()).fields : request.body) as
+      | Record<string, unknown>
+      | undefined;
   const field = body && typeof body === 'object' ? body[CSRF_FIELD] : undefined;
   if (typeof field === 'string') return field;
   for (const name of CSRF_HEADERS) {
@@ -94,7 +102,7 @@ export const csrf: Stage = {
       const secret = request.session.get<string>(CSRF_SESSION_KEY);
       if (!secret)
         throw new CsrfError('CSRF session token not set (the session expired or cookies are blocked).');
-      const token = submittedToken(request);
+      const token = await submittedToken(request);
       if (!token) throw new CsrfError('CSRF token missing.');
       const problem = tokenFormatProblem(token);
       if (problem) throw new CsrfError(problem);

@@ -9,22 +9,29 @@ import type { Stage } from '../stage.js';
 import { assertAllowedHost } from './common.js';
 
 /** The site-wide Content-Security-Policy (frame-ancestors is added by the clickjacking stage). */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-].join('; ');
+export const CONTENT_SECURITY_POLICY = cspWithImageOrigins([]);
+
+/** The policy, with images also allowed from `origins` (media in object storage on another host). */
+export function cspWithImageOrigins(origins: readonly string[]): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    ["img-src 'self' data:", ...origins].join(' '),
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+  ].join('; ');
+}
 
 export const security: Stage = {
   name: 'security',
   register(app, { settings }) {
-    // Computed once: the per-request path only copies strings.
+    // Computed once: the per-request path only copies strings. Media in object storage are served
+    // from the bucket's (or its custom domain's) origin, which pages must be allowed to show.
+    const mediaOrigins = settings.s3 ? [new URL(settings.s3.publicBaseUrl).origin] : [];
     const hsts =
       settings.secureHstsSeconds > 0
         ? `max-age=${settings.secureHstsSeconds}` +
@@ -36,7 +43,7 @@ export const security: Stage = {
       ['referrer-policy', 'same-origin'],
       ['cross-origin-opener-policy', 'same-origin'],
       ['cross-origin-resource-policy', 'same-origin'],
-      ['content-security-policy', CONTENT_SECURITY_POLICY],
+      ['content-security-policy', cspWithImageOrigins(mediaOrigins)],
     ];
 
     if (settings.secureSslRedirect) {

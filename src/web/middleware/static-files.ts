@@ -1,32 +1,30 @@
 /**
- * Stage 2, static (WhiteNoise's job): serves files under /static/ from STATIC_ROOT, then from each app's
- * static/ folder, before any session work. Nginx serves them in production; this is the fallback and the
- * only server in development. No request path can leave those folders.
+ * Stage 2, static (WhiteNoise's job): serves `STATIC_URL…` before any session work. Nginx serves
+ * STATIC_ROOT in production; this is the fallback behind it and the only server in development.
+ *
+ * With DEBUG off (`manifest` mode) files come from STATIC_ROOT only, as `keen collectstatic` left them,
+ * and the manifest must cover every declared asset or the app does not start (KEEN_E_STATIC). Hashed
+ * names are cached for a year. In DEBUG (`sources` mode) files come from the apps' static folders, then
+ * STATIC_ROOT, re-read on every request. No request path can leave those folders.
  */
-import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
-import { extname, join, sep } from 'node:path';
-import { NotFoundError } from '../../errors.js';
+import { existsSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { declaredAssets } from '../../contrib/staticfiles/asset.js';
+import { StaticFileStore } from '../../contrib/staticfiles/file-store.js';
+import { staticSources } from '../../contrib/staticfiles/finder.js';
+import { sendStaticFile } from '../../contrib/staticfiles/respond.js';
+import {
+  defaultStaticMode,
+  loadCheckedManifest,
+  manifestStaticUrls,
+  sourceStaticUrls,
+} from '../../contrib/staticfiles/static-urls.js';
+import { MethodNotAllowedError, NotFoundError } from '../../errors.js';
 import type { Stage } from '../stage.js';
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-  '.pdf': 'application/pdf',
-};
+/** WhiteNoise's "forever" for names that change whenever the content does. */
+export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
+const ALLOWED = ['GET', 'HEAD'] as const;
 
 /**
  * The relative file path for a URL tail, or null if it is not a plain path inside the root
@@ -46,38 +44,68 @@ export function safeRelativePath(tail: string): string | null {
   return parts.join(sep);
 }
 
-/** Finds the file in the first root that has it, refusing symlinks that lead outside that root. */
-export async function findStaticFile(roots: readonly string[], relative: string): Promise<string | null> {
-  for (const root of roots) {
-    try {
-      const realRoot = await realpath(root);
-      const real = await realpath(join(realRoot, relative));
-      if (!real.startsWith(realRoot + sep)) continue;
-      if ((await stat(real)).isFile()) return real;
-    } catch {
-      // Not in this root; try the next.
-    }
-  }
-  return null;
-}
-
+/** The static stage: checks the manifest at start-up, then serves GET/HEAD under STATIC_URL and 405s the rest. */
 export const staticFiles: Stage = {
   name: 'static',
-  register(app, { settings, apps }) {
-    const roots = [settings.staticRoot, ...apps.flatMap((a) => (a.staticDir ? [a.staticDir] : []))];
-    const maxAge = settings.debug ? 0 : 60;
-    app.get(`${settings.staticUrl}*`, { config: { session: false, csrf: false } }, async (request, reply) => {
-      const tail = (request.params as { '*': string })['*'].split('?')[0] ?? '';
-      const relative = safeRelativePath(tail);
-      const file = relative ? await findStaticFile(roots, relative) : null;
-      if (!file) throw new NotFoundError(`No static file ${tail}`);
-      const info = await stat(file);
-      reply
-        .type(CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream')
-        .header('content-length', info.size)
-        .header('cache-control', `public, max-age=${maxAge}`)
-        .header('last-modified', info.mtime.toUTCString());
-      return reply.send(createReadStream(file));
+  register(app, { settings, apps, logger, staticMode }) {
+    const mode = staticMode ?? defaultStaticMode(settings);
+    // Read and checked once, here: a missing manifest or entry stops the start, not a page.
+    const manifest = mode === 'manifest' ? loadCheckedManifest(settings.staticRoot) : null;
+    const sourceDirs = staticSources(apps).map((source) => source.dir);
+    const roots = manifest ? [settings.staticRoot] : [...sourceDirs, settings.staticRoot];
+    if (manifest) {
+      app.decorate('staticUrls', manifestStaticUrls(settings.staticUrl, manifest, settings.staticRoot));
+    } else {
+      app.decorate('staticUrls', sourceStaticUrls(settings.staticUrl));
+      for (const asset of declaredAssets()) {
+        if (!roots.some((root) => existsSync(join(root, asset.path)))) {
+          logger.warn({ asset: asset.path }, 'declared static file not found in any static folder');
+        }
+      }
+    }
+
+    const store = new StaticFileStore({
+      roots,
+      variantRoots: [settings.staticRoot],
+      cache: manifest !== null,
+    });
+    const hashed = new Set(Object.values(manifest?.paths ?? {}));
+    const shortCache = `public, max-age=${settings.debug ? 0 : 60}`;
+    const url = `${settings.staticUrl}*`;
+    const config = { session: false, csrf: false };
+
+    app.route({
+      method: [...ALLOWED],
+      url,
+      config,
+      exposeHeadRoute: false,
+      async handler(request, reply) {
+        // The raw URL, decoded exactly once by safeRelativePath (the router's decoded copy would be twice).
+        const tail = request.url.slice(settings.staticUrl.length).split('?')[0] ?? '';
+        const relative = safeRelativePath(tail);
+        if (relative) {
+          const key = relative.split(sep).join('/');
+          // A second try covers a file replaced between look-up and open (collectstatic while serving).
+          for (let attempt = 0; attempt < 2; attempt++) {
+            const file = await store.lookup(key);
+            if (!file) break;
+            const cache = hashed.has(key) ? IMMUTABLE_CACHE : shortCache;
+            const sent = await sendStaticFile(request, reply, file, cache, store);
+            if (sent) return sent;
+            store.forget(key);
+          }
+        }
+        throw new NotFoundError(`No static file ${tail}`);
+      },
+    });
+    app.route({
+      method: app.supportedMethods.filter((method) => !(ALLOWED as readonly string[]).includes(method)),
+      url,
+      config,
+      async handler(request, reply) {
+        reply.header('allow', ALLOWED.join(', '));
+        throw new MethodNotAllowedError(ALLOWED, request.method);
+      },
     });
   },
 };

@@ -1,5 +1,9 @@
 /** The 400/403/404/413/429/5xx pages: generic outside DEBUG; with the detail and stack trace in DEBUG. */
+import { staticAsset } from '../../contrib/staticfiles/asset.js';
 import type { PageContext } from '../render.js';
+
+/** The same stylesheet as the layout; declared at import time for the start-up check. */
+const siteCss = staticAsset('css/site.css');
 
 const TITLES: Record<number, string> = {
   400: 'Bad request',
@@ -34,7 +38,7 @@ export function ErrorPage({ status, message, debug, context }: ErrorPageProps) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${status} ${title} · ${context.siteName}`}</title>
-        <link rel="stylesheet" href={context.staticUrl('css/site.css')} />
+        <link rel="stylesheet" href={context.staticUrl(siteCss)} />
       </head>
       <body>
         <main class="Page ErrorPage">

@@ -1,0 +1,482 @@
+/**
+ * The benchmark's baseline: the same five endpoints with no framework — node:http, a pg Pool and string
+ * templates, run as a node:cluster with the same worker count as Keen.
+ *
+ * It is meant to be the fastest honest hand-written version, so the keen/baseline ratio shows what the
+ * framework costs, not work one side skips. It therefore does the same database round trips Keen does
+ * (login page: one INSERT of a new session; list page: one session+user query, one SELECT of 20 rows;
+ * form POST: one session+user query, one INSERT), the same per-request security work (signed session
+ * cookie checked with an HMAC, session bound to the password hash, masked CSRF tokens, Origin check),
+ * and sends the same security headers and a page of about the same size. It deliberately has none of
+ * Keen's generality (routing table, hooks, request ids, logging, error pages).
+ *
+ * Settings come from the same environment variables as Keen's: DATABASE_URL, SECRET_KEY, BIND,
+ * WEB_CONCURRENCY, STATIC_ROOT, DB_POOL_SIZE, SESSION_COOKIE_AGE.
+ */
+import cluster from 'node:cluster';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { verify } from '@node-rs/argon2';
+import pg from 'pg';
+import { BENCH_ITEMS_URL, LOGIN_PATH, PAGE_SIZE, READY_LINE } from './bench-constants.js';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) {
+    console.error(`baseline: ${name} is required`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const DATABASE_URL = required('DATABASE_URL');
+const SECRET_KEY = required('SECRET_KEY');
+const [HOST = '127.0.0.1', PORT_TEXT = '8000'] = required('BIND').split(':');
+const WORKERS = Number(process.env.WEB_CONCURRENCY ?? 2);
+const STATIC_ROOT = required('STATIC_ROOT');
+const POOL_SIZE = Number(process.env.DB_POOL_SIZE ?? 10);
+const SESSION_AGE_SECONDS = Number(process.env.SESSION_COOKIE_AGE ?? 1_209_600);
+const BODY_LIMIT = 2_621_440;
+
+const SESSION_COOKIE = 'sessionid';
+const CSRF_KEY = '_csrf_secret';
+const AUTH_HASH_KEY = '_auth_user_hash';
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+const SECRET_LENGTH = 32;
+
+// The same header set Keen's security and clickjacking stages add to every response.
+const SECURITY_HEADERS: OutgoingHttpHeaders = Object.freeze({
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+});
+
+// --- small helpers --------------------------------------------------------------------------------
+
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
+}
+
+/** Uniform characters of ALPHABET from the CSPRNG (rejection sampling: 248 = 4 × 62, no modulo bias). */
+function randomAlphabetString(length: number): string {
+  let out = '';
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < 248) out += ALPHABET[byte % 62];
+      if (out.length === length) break;
+    }
+  }
+  return out;
+}
+
+const ALPHABET_INDEX = new Map([...ALPHABET].map((c, i) => [c, i]));
+
+function maskSecret(secret: string): string {
+  const mask = randomAlphabetString(SECRET_LENGTH);
+  let cipher = '';
+  for (let i = 0; i < SECRET_LENGTH; i++) {
+    const sum = (ALPHABET_INDEX.get(secret[i] as string) ?? 0) + (ALPHABET_INDEX.get(mask[i] as string) ?? 0);
+    cipher += ALPHABET[sum % 62];
+  }
+  return mask + cipher;
+}
+
+function tokenMatches(token: string, secret: string): boolean {
+  if (!/^[a-zA-Z0-9]+$/.test(token)) return false;
+  let candidate = token;
+  if (token.length === SECRET_LENGTH * 2) {
+    candidate = '';
+    for (let i = 0; i < SECRET_LENGTH; i++) {
+      const index =
+        (ALPHABET_INDEX.get(token[SECRET_LENGTH + i] as string) ?? 0) -
+        (ALPHABET_INDEX.get(token[i] as string) ?? 0);
+      candidate += ALPHABET[(index + 62) % 62];
+    }
+  }
+  return sameString(candidate, secret);
+}
+
+function sameString(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function cookieMac(key: string): string {
+  return createHmac('sha256', SECRET_KEY).update(`keen.sessions:${key}`).digest('base64url').slice(0, 22);
+}
+
+function unsignSessionCookie(value: string): string | null {
+  const dot = value.lastIndexOf('.');
+  if (dot < 8) return null;
+  const key = value.slice(0, dot);
+  if (!/^[A-Za-z0-9_-]{8,64}$/.test(key)) return null;
+  return sameString(value.slice(dot + 1), cookieMac(key)) ? key : null;
+}
+
+function sessionCookieHeader(key: string): string {
+  const expires = new Date(Date.now() + SESSION_AGE_SECONDS * 1000).toUTCString();
+  return `${SESSION_COOKIE}=${key}.${cookieMac(key)}; Max-Age=${SESSION_AGE_SECONDS}; Path=/; Expires=${expires}; HttpOnly; SameSite=Lax`;
+}
+
+function authHash(passwordHash: string): string {
+  return createHmac('sha256', SECRET_KEY).update(`keen.auth.session:${passwordHash}`).digest('base64url');
+}
+
+function cookieValue(request: IncomingMessage, name: string): string | undefined {
+  const header = request.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq !== -1 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return undefined;
+}
+
+function send(
+  response: ServerResponse,
+  status: number,
+  contentType: string,
+  body: string,
+  extra: OutgoingHttpHeaders = {},
+): void {
+  response.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(body),
+    ...extra,
+  });
+  response.end(body);
+}
+
+function redirect(
+  response: ServerResponse,
+  status: number,
+  location: string,
+  extra: OutgoingHttpHeaders = {},
+) {
+  response.writeHead(status, { ...SECURITY_HEADERS, location, 'content-length': 0, ...extra });
+  response.end();
+}
+
+function readForm(request: IncomingMessage): Promise<URLSearchParams> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > BODY_LIMIT) reject(new Error('body too large'));
+      else chunks.push(chunk);
+    });
+    request.on('end', () => resolve(new URLSearchParams(Buffer.concat(chunks).toString('utf8'))));
+    request.on('error', reject);
+  });
+}
+
+// --- sessions -------------------------------------------------------------------------------------
+
+interface SessionRow {
+  key: string;
+  data: Record<string, unknown>;
+  user: { id: number; username: string; password: string; isActive: boolean } | null;
+}
+
+type Db = pg.Pool;
+
+/** One round trip: the session and its user, like Keen's loadSession (same columns, same join). */
+async function loadSession(db: Db, request: IncomingMessage): Promise<SessionRow | null> {
+  const raw = cookieValue(request, SESSION_COOKIE);
+  const key = raw ? unsignSessionCookie(raw) : null;
+  if (!key) return null;
+  const result = await db.query(
+    `SELECT s.session_data, s.user_id, u.id, u.username, u.email, u.password, u.first_name, u.last_name,
+            u.is_active, u.is_staff, u.is_superuser, u.last_login, u.date_joined
+       FROM keen_session s LEFT JOIN auth_user u ON u.id = s.user_id
+      WHERE s.session_key = $1 AND s.expire_date > $2 LIMIT 1`,
+    [key, new Date()],
+  );
+  const row = result.rows[0] as Record<string, unknown> | undefined;
+  if (!row) return null;
+  const user =
+    row.id === null
+      ? null
+      : {
+          id: row.id as number,
+          username: row.username as string,
+          password: row.password as string,
+          isActive: row.is_active as boolean,
+        };
+  return { key, data: row.session_data as Record<string, unknown>, user };
+}
+
+/** The session's user if it is still valid for it (active, password unchanged), as Keen's auth stage checks. */
+function sessionUser(session: SessionRow | null): SessionRow['user'] {
+  const user = session?.user;
+  if (!session || !user?.isActive) return null;
+  const stored = session.data[AUTH_HASH_KEY];
+  return typeof stored === 'string' && sameString(stored, authHash(user.password)) ? user : null;
+}
+
+function expiry(): Date {
+  return new Date(Date.now() + SESSION_AGE_SECONDS * 1000);
+}
+
+async function insertSession(db: Db, data: Record<string, unknown>, userId: number | null): Promise<string> {
+  const key = randomBytes(24).toString('base64url');
+  await db.query(
+    'INSERT INTO keen_session (session_key, session_data, expire_date, user_id) VALUES ($1, $2, $3, $4)',
+    [key, JSON.stringify(data), expiry(), userId],
+  );
+  return key;
+}
+
+async function updateSession(db: Db, session: SessionRow): Promise<void> {
+  await db.query(
+    'UPDATE keen_session SET session_data = $1, expire_date = $2 WHERE session_key = $3 RETURNING session_key',
+    [JSON.stringify(session.data), expiry(), session.key],
+  );
+}
+
+// --- pages ----------------------------------------------------------------------------------------
+
+function page(title: string, user: SessionRow['user'], logoutToken: string, main: string): string {
+  const nav = user
+    ? `<span class="SiteHeader-user">${escapeHtml(user.username)}</span><a href="/accounts/password_change/">Change password</a><form method="post" action="/accounts/logout/" class="SiteHeader-logout"><input type="hidden" name="_csrf" value="${logoutToken}"/><button type="submit">Log out</button></form>`
+    : '<a href="/accounts/login/">Log in</a>';
+  return `<!doctype html><html lang="en-us"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><title>${escapeHtml(title)} · Keen</title><link rel="stylesheet" href="/static/css/site.css"/></head><body><header class="SiteHeader"><a class="SiteHeader-brand" href="/">Keen</a><nav class="SiteHeader-nav" aria-label="Account">${nav}</nav></header><main class="Page">${main}</main><footer class="SiteFooter">Served by Keen</footer></body></html>`;
+}
+
+function field(name: string, label: string, type: string, autocomplete: string, autofocus: boolean): string {
+  return `<div class="Field"><label for="id_${name}">${label}</label><input id="id_${name}" name="${name}" type="${type}" autocomplete="${autocomplete}" required${autofocus ? ' autofocus' : ''}/></div>`;
+}
+
+function loginPage(token: string): string {
+  return page(
+    'Log in',
+    null,
+    '',
+    `<h1>Log in</h1><form method="post" action="${LOGIN_PATH}" class="Form"><input type="hidden" name="_csrf" value="${token}"/><input type="hidden" name="next" value=""/>${field('username', 'Username', 'text', 'username', true)}${field('password', 'Password', 'password', 'current-password', false)}<button type="submit">Log in</button></form>`,
+  );
+}
+
+interface ItemRow {
+  id: number;
+  title: string;
+  created_at: Date;
+}
+
+function itemsPage(user: NonNullable<SessionRow['user']>, secret: string, items: ItemRow[]): string {
+  let rows = '';
+  for (const item of items) {
+    rows += `<tr><td>${item.id}</td><td>${escapeHtml(item.title)}</td><td>${item.created_at.toISOString()}</td></tr>`;
+  }
+  return page(
+    'Items',
+    user,
+    maskSecret(secret),
+    `<h1>Items</h1><table class="Items"><thead><tr><th>#</th><th>Title</th><th>Created</th></tr></thead><tbody>${rows}</tbody></table><form method="post" action="${BENCH_ITEMS_URL}" class="Form"><input type="hidden" name="_csrf" value="${maskSecret(secret)}"/><div class="Field"><label for="id_title">Title</label><input id="id_title" name="title" type="text" required/></div><button type="submit">Add</button></form>`,
+  );
+}
+
+// --- routes ---------------------------------------------------------------------------------------
+
+const HTML = 'text/html; charset=utf-8';
+
+async function loginGet(db: Db, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const session = await loadSession(db, request);
+  const extra: OutgoingHttpHeaders = { vary: 'Cookie' };
+  let secret = session?.data[CSRF_KEY];
+  if (typeof secret !== 'string') {
+    secret = randomAlphabetString(SECRET_LENGTH);
+    if (session) {
+      session.data[CSRF_KEY] = secret;
+      await updateSession(db, session);
+    } else {
+      // A first visit: Keen creates the session row the token's secret lives in; so does this.
+      const key = await insertSession(db, { [CSRF_KEY]: secret }, null);
+      extra['set-cookie'] = sessionCookieHeader(key);
+    }
+  }
+  send(response, 200, HTML, loginPage(maskSecret(secret as string)), extra);
+}
+
+function originAllowed(request: IncomingMessage): boolean {
+  const origin = request.headers.origin;
+  return (
+    origin === undefined || origin.toLowerCase() === `http://${(request.headers.host ?? '').toLowerCase()}`
+  );
+}
+
+function csrfPasses(request: IncomingMessage, session: SessionRow | null, form: URLSearchParams): boolean {
+  const secret = session?.data[CSRF_KEY];
+  const token = form.get('_csrf');
+  return originAllowed(request) && typeof secret === 'string' && !!token && tokenMatches(token, secret);
+}
+
+/** Used once per run, to get the session cookie the load then reuses. */
+async function loginPost(db: Db, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const form = await readForm(request);
+  const session = await loadSession(db, request);
+  if (!csrfPasses(request, session, form)) return send(response, 403, 'text/plain', 'CSRF check failed');
+  const username = (form.get('username') ?? '').trim().toLowerCase();
+  const result = await db.query(
+    'SELECT id, password, is_active FROM auth_user WHERE lower(username) = $1 LIMIT 1',
+    [username],
+  );
+  const user = result.rows[0] as { id: number; password: string; is_active: boolean } | undefined;
+  if (!user?.is_active || !(await verify(user.password, form.get('password') ?? ''))) {
+    return send(response, 400, 'text/plain', 'bad credentials');
+  }
+  if (session) await db.query('DELETE FROM keen_session WHERE session_key = $1', [session.key]);
+  const key = await insertSession(db, { [AUTH_HASH_KEY]: authHash(user.password) }, user.id);
+  redirect(response, 303, form.get('next') || '/', { 'set-cookie': sessionCookieHeader(key) });
+}
+
+async function itemsGet(db: Db, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const session = await loadSession(db, request);
+  const user = sessionUser(session);
+  if (!session || !user) {
+    return redirect(response, 302, `${LOGIN_PATH}?next=${encodeURIComponent(request.url ?? '/')}`);
+  }
+  let secret = session.data[CSRF_KEY];
+  if (typeof secret !== 'string') {
+    secret = randomAlphabetString(SECRET_LENGTH);
+    session.data[CSRF_KEY] = secret;
+    await updateSession(db, session);
+  }
+  const result = await db.query('SELECT id, title, created_at FROM bench_item ORDER BY id DESC LIMIT $1', [
+    PAGE_SIZE,
+  ]);
+  send(response, 200, HTML, itemsPage(user, secret as string, result.rows as ItemRow[]), { vary: 'Cookie' });
+}
+
+async function itemsPost(db: Db, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const form = await readForm(request);
+  const session = await loadSession(db, request);
+  if (!csrfPasses(request, session, form)) return send(response, 403, 'text/plain', 'CSRF check failed');
+  if (!sessionUser(session)) return redirect(response, 302, LOGIN_PATH);
+  const title = (form.get('title') ?? '').trim();
+  if (title === '' || title.length > 200) return send(response, 400, 'text/plain', 'bad title');
+  await db.query('INSERT INTO bench_item (title) VALUES ($1)', [title]);
+  redirect(response, 303, BENCH_ITEMS_URL, { vary: 'Cookie' });
+}
+
+const CONTENT_TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript' };
+
+async function staticFile(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  // normalize() folds any `..`; the prefix check then keeps the path inside STATIC_ROOT.
+  const path = normalize(join(STATIC_ROOT, decodeURIComponent((request.url ?? '').slice('/static/'.length))));
+  if (!path.startsWith(STATIC_ROOT + sep)) return send(response, 404, 'text/plain', 'not found');
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(path);
+  } catch {
+    return send(response, 404, 'text/plain', 'not found');
+  }
+  response.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'content-type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
+    'content-length': info.size,
+    'cache-control': 'public, max-age=60',
+    'last-modified': info.mtime.toUTCString(),
+    // The validators Keen's static responder sends, so both responses carry the same headers.
+    etag: `"${Math.floor(info.mtimeMs).toString(16)}-${info.size.toString(16)}"`,
+    'accept-ranges': 'bytes',
+  });
+  createReadStream(path).pipe(response);
+}
+
+async function handle(db: Db, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const url = request.url ?? '/';
+  const method = request.method;
+  if (url === '/healthz' && method === 'GET') {
+    return send(response, 200, 'application/json; charset=utf-8', '{"status":"ok"}', {
+      'cache-control': 'no-store',
+    });
+  }
+  if (url.startsWith(LOGIN_PATH)) {
+    if (method === 'GET') return loginGet(db, request, response);
+    if (method === 'POST') return loginPost(db, request, response);
+  }
+  if (url.startsWith(BENCH_ITEMS_URL)) {
+    if (method === 'GET') return itemsGet(db, request, response);
+    if (method === 'POST') return itemsPost(db, request, response);
+  }
+  if (url.startsWith('/static/') && method === 'GET') return staticFile(request, response);
+  send(response, 404, 'text/plain', 'not found');
+}
+
+// --- processes ------------------------------------------------------------------------------------
+
+function runWorker(): void {
+  // The same pool settings Keen's PostgreSQL client uses (src/db/client.ts).
+  const db = new pg.Pool({
+    connectionString: DATABASE_URL,
+    max: POOL_SIZE,
+    statement_timeout: 30_000,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+  });
+  db.on('error', (error) => console.error('baseline: idle connection lost', error.message));
+  const server = createServer((request, response) => {
+    handle(db, request, response).catch((error: unknown) => {
+      console.error('baseline: request failed', error);
+      if (!response.headersSent) send(response, 500, 'text/plain', 'internal error');
+      else response.destroy();
+    });
+  });
+  // Keen's timeouts (src/server/start.ts), so idle keep-alive connections behave the same.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 300_000;
+  server.listen(Number(PORT_TEXT), HOST, () => process.send?.({ type: 'bench:ready' }));
+  const stop = () => {
+    server.close();
+    server.closeAllConnections();
+    void db.end().finally(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  // The primary is gone: don't linger holding the port.
+  process.on('disconnect', stop);
+}
+
+function runPrimary(): void {
+  cluster.on('message', (worker, message: { type?: string }) => {
+    if (message?.type === 'bench:ready') process.stdout.write(`${READY_LINE}${worker.process.pid}\n`);
+  });
+  for (let i = 0; i < WORKERS; i++) cluster.fork();
+  let stopping = false;
+  cluster.on('exit', (worker, code) => {
+    if (!stopping) {
+      console.error(`baseline: worker ${worker.process.pid} exited with ${code}; stopping`);
+      stopping = true;
+      for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGTERM');
+      process.exitCode = 1;
+    }
+    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit();
+  });
+  const stop = () => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+if (cluster.isPrimary) runPrimary();
+else runWorker();

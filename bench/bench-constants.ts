@@ -1,0 +1,23 @@
+/**
+ * Facts shared by the runner, the bench app and the baseline server. No imports: the baseline bundles
+ * this file, and it must not pull any of Keen (or Drizzle) into the process it measures.
+ */
+
+/** Kept beside the Drizzle table in bench-schema.ts; the runner applies it outside Keen's migrations. */
+export const BENCH_ITEM_DDL =
+  'CREATE TABLE IF NOT EXISTS bench_item (id serial primary key, title text not null, created_at timestamptz not null default now())';
+
+/** Rows seeded before the runs, and rows the list page shows. */
+export const SEED_ROWS = 10_000;
+export const PAGE_SIZE = 20;
+
+export const BENCH_ITEMS_URL = '/bench/items/';
+export const LOGIN_PATH = '/accounts/login/';
+/** Served by both servers from the same STATIC_ROOT (the runner writes it). */
+export const STATIC_CSS_PATH = '/static/css/bench.css';
+
+/**
+ * Printed by both servers' primaries once per worker that listens. Load must not start before every
+ * worker listens, or the cluster hands all of the generator's keep-alive connections to the first one.
+ */
+export const READY_LINE = 'bench: worker ready pid=';

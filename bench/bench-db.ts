@@ -1,0 +1,117 @@
+/**
+ * The benchmark's throwaway database: created on the server DATABASE_URL names (the runner migrates it
+ * with the real `keen migrate`), seeded, reset between servers, and dropped at the end. The database DATABASE_URL
+ * itself names is only used to run CREATE/DROP DATABASE; no data in it is touched.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { insertUser } from '../src/contrib/auth/users.js';
+import { openDatabase } from '../src/db/client.js';
+import { Secret } from '../src/settings.js';
+import { BENCH_ITEM_DDL, SEED_ROWS } from './bench-constants.js';
+
+export interface BenchDatabase {
+  name: string;
+  url: string;
+}
+
+async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function createBenchDatabase(adminUrl: string): Promise<BenchDatabase> {
+  // Lower-case hex only, so the name needs no quoting anywhere.
+  const name = `keen_bench_${randomBytes(5).toString('hex')}`;
+  await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { name, url: url.toString() };
+}
+
+export async function dropBenchDatabase(adminUrl: string, name: string): Promise<void> {
+  if (!/^keen_bench_[0-9a-f]+$/.test(name)) throw new Error(`refusing to drop ${name}`);
+  // FORCE: a server killed mid-run may leave connections behind.
+  await withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+}
+
+/** The bench table and its 10,000 rows, outside Keen's migrations. */
+export async function seed(url: string): Promise<void> {
+  await withClient(url, async (client) => {
+    await client.query(BENCH_ITEM_DDL);
+    await client.query(
+      `INSERT INTO bench_item (title, created_at)
+       SELECT 'Item number ' || n, now() - n * interval '1 minute' FROM generate_series(1, $1::int) AS n`,
+      [SEED_ROWS],
+    );
+    await client.query('ANALYZE bench_item');
+  });
+}
+
+/** The account the load logs in as, created with Keen's own insertUser (argon2id hash). */
+export async function createUser(url: string, username: string, password: string): Promise<void> {
+  const database = await openDatabase(
+    { kind: 'postgres', url: new Secret(url), ssl: false, poolSize: 1, statementTimeoutMs: 0 },
+    { command: 'bench' },
+  );
+  try {
+    // A superuser, so Keen's first-run setup link stays quiet; no benchmarked page checks permissions.
+    await insertUser(database.db, { username, password, isStaff: true, isSuperuser: true });
+  } finally {
+    await database.close();
+  }
+}
+
+/**
+ * Puts both servers in front of the same data: the seeded rows only, no sessions (the login page
+ * creates one per request), fresh statistics.
+ */
+export async function resetData(url: string): Promise<void> {
+  await withClient(url, async (client) => {
+    await client.query('DELETE FROM bench_item WHERE id > $1', [SEED_ROWS]);
+    await client.query('DELETE FROM keen_session');
+    await client.query('VACUUM ANALYZE bench_item');
+    await client.query('VACUUM ANALYZE keen_session');
+  });
+}
+
+export async function postgresVersion(url: string): Promise<string> {
+  return withClient(url, async (client) => {
+    const result = await client.query<{ server_version: string }>('SHOW server_version');
+    return result.rows[0]?.server_version ?? 'unknown';
+  });
+}
+
+/**
+ * Transactions committed or rolled back in the database so far, counting every statement the servers
+ * have sent. Each statement either server sends runs in its own transaction, so the difference over a
+ * run, per request, is the number of database round trips a request costs: the check that both
+ * servers do the same database work.
+ *
+ * PostgreSQL publishes a busy backend's counts only now and then (up to 10 s late when it goes idle),
+ * but always when the backend exits; so the servers' connections are closed first. Their pools open
+ * new ones on the next request, which is why the runner calls this before the warm-up, not before the
+ * measured run. The few statements issued here are noise next to thousands of requests.
+ */
+export async function settledTransactionCount(url: string): Promise<number> {
+  return withClient(url, async (client) => {
+    const others = 'datname = current_database() AND pid <> pg_backend_pid()';
+    await client.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE ${others}`);
+    for (let waited = 0; waited < 5000; waited += 50) {
+      const left = await client.query<{ n: string }>(
+        `SELECT count(*) AS n FROM pg_stat_activity WHERE ${others}`,
+      );
+      if (Number(left.rows[0]?.n) === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const result = await client.query<{ count: string }>(
+      'SELECT xact_commit + xact_rollback AS count FROM pg_stat_database WHERE datname = current_database()',
+    );
+    return Number(result.rows[0]?.count ?? Number.NaN);
+  });
+}

@@ -1,0 +1,101 @@
+/** Turns the measurements into the table `npm run bench` prints and docs/performance.md quotes. */
+import type { ProfileSummary, Row } from './cpu-profile.js';
+import type { Endpoint, EndpointId, LoadStats } from './load.js';
+import type { ProcessMemory } from './server-process.js';
+
+/** The issue's targets: share of the baseline's req/s, and how much worse keen's p99 may be. */
+export const TARGETS = Object.freeze({
+  minRatio: 0.7,
+  minRatioByEndpoint: { items: 0.9 } as Partial<Record<EndpointId, number>>,
+  maxP99Factor: 2,
+});
+
+export interface EndpointResult {
+  id: EndpointId;
+  label: string;
+  keen: LoadStats;
+  baseline: LoadStats;
+  /** keen req/s ÷ baseline req/s. */
+  ratio: number;
+  requiredRatio: number;
+  ratioMet: boolean;
+  /** keen p99 ÷ baseline p99 (the baseline's p99 floored at 1 ms, the histogram's resolution). */
+  p99Factor: number;
+  p99Met: boolean;
+}
+
+export function compare(endpoint: Endpoint, keen: LoadStats, baseline: LoadStats): EndpointResult {
+  const ratio = baseline.requestsPerSecond > 0 ? keen.requestsPerSecond / baseline.requestsPerSecond : 0;
+  const requiredRatio = TARGETS.minRatioByEndpoint[endpoint.id] ?? TARGETS.minRatio;
+  const p99Factor = keen.latencyMs.p99 / Math.max(1, baseline.latencyMs.p99);
+  return {
+    id: endpoint.id,
+    label: endpoint.label,
+    keen,
+    baseline,
+    ratio,
+    requiredRatio,
+    ratioMet: ratio >= requiredRatio,
+    p99Factor,
+    p99Met: p99Factor <= TARGETS.maxP99Factor,
+  };
+}
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const errors = (stats: LoadStats) => stats.socketErrors + stats.unexpectedStatus;
+const cpu = (stats: LoadStats) =>
+  stats.workerCpuMsPerRequest === undefined || Number.isNaN(stats.workerCpuMsPerRequest)
+    ? 'n/a'
+    : fmt(stats.workerCpuMsPerRequest, 3);
+
+export function resultsTable(results: readonly EndpointResult[]): string {
+  const lines = [
+    '| Endpoint | Keen req/s | Baseline req/s | Keen/baseline (target) | Keen p50 / p99 ms | Baseline p50 / p99 ms | p99 vs baseline (target ≤ 2×) | Worker CPU ms/req keen / baseline | Errors keen / baseline |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+  ];
+  for (const r of results) {
+    lines.push(
+      `| ${r.label} | ${fmt(r.keen.requestsPerSecond)} | ${fmt(r.baseline.requestsPerSecond)} | ` +
+        `${fmt(r.ratio * 100)}% (≥ ${fmt(r.requiredRatio * 100)}%) ${r.ratioMet ? 'met' : '**missed**'} | ` +
+        `${r.keen.latencyMs.p50} / ${r.keen.latencyMs.p99} | ${r.baseline.latencyMs.p50} / ${r.baseline.latencyMs.p99} | ` +
+        `${fmt(r.p99Factor, 2)}× ${r.p99Met ? 'met' : '**missed**'} | ` +
+        `${cpu(r.keen)} / ${cpu(r.baseline)} | ${errors(r.keen)} / ${errors(r.baseline)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function memoryLine(name: string, rows: readonly ProcessMemory[]): string {
+  const mib = (kib: number) => fmt(kib / 1024, 1);
+  const workers = rows.filter((r) => r.role === 'worker');
+  const primary = rows.find((r) => r.role === 'primary');
+  const workerTotal = workers.reduce((sum, r) => sum + r.rssKiB, 0);
+  return (
+    `${name} RSS after its runs: workers ${workers.map((r) => mib(r.rssKiB)).join(' + ')} = ${mib(workerTotal)} MiB` +
+    `; with the primary (${mib(primary?.rssKiB ?? 0)} MiB) ${mib(workerTotal + (primary?.rssKiB ?? 0))} MiB`
+  );
+}
+
+function rowsTable(title: string, rows: readonly Row[]): string {
+  const lines = [`| ${title} | ms | % of busy |`, '|---|--:|--:|'];
+  for (const row of rows)
+    lines.push(`| ${row.name.replaceAll('|', '\\|')} | ${fmt(row.ms)} | ${fmt(row.percent, 1)} |`);
+  return lines.join('\n');
+}
+
+export function profileReport(endpoint: Endpoint, summary: ProfileSummary): string {
+  return [
+    `CPU profile of one Keen worker under ${endpoint.label}: ${fmt(summary.sampledMs)} ms of samples` +
+      `${summary.windowed ? ' (load window only)' : ' (whole process life: the window did not match)'}, ` +
+      `${fmt(summary.busyMs)} ms busy, ${fmt(summary.idleMs)} ms idle.`,
+    '',
+    rowsTable('Self time by package', summary.selfByPackage),
+    '',
+    rowsTable('Inclusive time by package (once per stack)', summary.inclusiveByPackage),
+    '',
+    rowsTable('Self time by module', summary.selfByModule),
+    '',
+    rowsTable('Self time by function', summary.selfByFunction),
+  ].join('\n');
+}

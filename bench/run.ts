@@ -1,0 +1,581 @@
+/**
+ * `npm run bench`: Keen's production server against a no-framework baseline on the same endpoints,
+ * the same database and the same load generator, one server at a time. See docs/performance.md.
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench -- \
+ *     [--duration 10] [--warmup 3] [--connections 50] [--workers 2] [--only healthz,login,items,post,static]
+ *     [--profile-duration 5] [--profile slowest,items] [--no-profile]
+ *
+ * It builds both servers (the runner is the only thing tsx runs), creates its own database on that
+ * server (keen_bench_<random>), migrates it with `keen migrate`, seeds it, and drops it at the end.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+import { projectRoot } from '../src/project-root.js';
+import {
+  type BenchDatabase,
+  createBenchDatabase,
+  createUser,
+  dropBenchDatabase,
+  postgresVersion,
+  resetData,
+  seed,
+  settledTransactionCount,
+} from './bench-db.js';
+import { summariseProfile } from './cpu-profile.js';
+import {
+  type Credentials,
+  checkEndpoint,
+  ENDPOINT_IDS,
+  ENDPOINTS,
+  type Endpoint,
+  type EndpointId,
+  type LoadStats,
+  logIn,
+  runLoad,
+} from './load.js';
+import { compare, memoryLine, profileReport, resultsTable } from './report.js';
+import {
+  clusterMemory,
+  cpuTimeMs,
+  freePort,
+  type ProcessMemory,
+  type RunningServer,
+  startServer,
+} from './server-process.js';
+
+const USAGE = `usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench -- [options]
+  --duration S          seconds of measured load per endpoint and server (default 10)
+  --warmup S            seconds of unmeasured load before each measurement (default 3)
+  --connections N       concurrent keep-alive connections (default 50)
+  --workers N           worker processes for both servers (default 2)
+  --rounds N            repeat keen→baseline (then baseline→keen, …) N times; best run counts (default 1)
+  --only a,b            endpoints among ${ENDPOINT_IDS.join(', ')} (default all)
+  --profile-duration S  seconds of each CPU-profiled run (default 5)
+  --profile a,b         endpoints to profile; "slowest" is the one with the lowest keen/baseline
+                        ratio (default: slowest)
+  --no-profile          skip the CPU profile`;
+
+interface Flags {
+  duration: number;
+  warmup: number;
+  connections: number;
+  workers: number;
+  rounds: number;
+  only: EndpointId[];
+  profile: boolean;
+  /** `slowest`: the endpoint with the lowest keen/baseline ratio. */
+  profileEndpoints: (EndpointId | 'slowest')[];
+  profileDuration: number;
+}
+
+function positive(name: string, raw: string | undefined, fallback: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new UsageError(`--${name} must be a whole number from 1 to ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+class UsageError extends Error {}
+
+function endpointList(flag: string, raw: string): EndpointId[] {
+  const ids = raw
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  for (const id of ids) {
+    if (!(ENDPOINT_IDS as readonly string[]).includes(id)) {
+      throw new UsageError(`--${flag}: unknown endpoint "${id}" (known: ${ENDPOINT_IDS.join(', ')})`);
+    }
+  }
+  return ids as EndpointId[];
+}
+
+function parseFlags(argv: string[]): Flags | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string' },
+      workers: { type: 'string' },
+      rounds: { type: 'string' },
+      only: { type: 'string' },
+      'profile-duration': { type: 'string' },
+      profile: { type: 'string' },
+      'no-profile': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  const only = endpointList('only', values.only ?? ENDPOINT_IDS.join(','));
+  const profileWords = (values.profile ?? 'slowest').split(',').map((id) => id.trim());
+  const profileEndpoints = [
+    ...(profileWords.includes('slowest') ? (['slowest'] as const) : []),
+    ...endpointList('profile', profileWords.filter((id) => id !== 'slowest').join(',')),
+  ];
+  for (const id of profileEndpoints) {
+    if (id !== 'slowest' && !only.includes(id)) {
+      throw new UsageError(`--profile: ${id} is not among the measured endpoints`);
+    }
+  }
+  // Bounded runs: a typo must not turn into an hour of load on a shared machine.
+  return {
+    duration: positive('duration', values.duration, 10, 300),
+    warmup: positive('warmup', values.warmup, 3, 60),
+    connections: positive('connections', values.connections, 50, 1000),
+    workers: positive('workers', values.workers, 2, 64),
+    rounds: positive('rounds', values.rounds, 1, 10),
+    only,
+    profile: !values['no-profile'],
+    profileEndpoints,
+    profileDuration: positive('profile-duration', values['profile-duration'], 5, 120),
+  };
+}
+
+const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The production CLI (for `keen migrate`) and the two servers under test, bundled like scripts/build.mjs. */
+async function buildAll(root: string): Promise<void> {
+  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
+  // Not emptied first: esbuild overwrites its outputs, and the kept CPU profiles live here too.
+  const outdir = join(root, 'bench', '.build');
+  await build({
+    entryPoints: [join(root, 'bench', 'keen-bench-server.ts'), join(root, 'bench', 'baseline-server.ts')],
+    outdir,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+}
+
+/** A command of the production CLI, run exactly as an operator runs it. */
+function keenCommand(root: string, env: Record<string, string>, ...args: string[]): void {
+  execFileSync(process.execPath, [join(root, 'bin', 'keen.js'), ...args], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+/** About 20 KB of ordinary-looking CSS: the size of a small site's stylesheet. */
+function writeStylesheet(staticRoot: string): void {
+  const rules: string[] = [];
+  for (let i = 0; rules.join('\n').length < 20_480; i++) {
+    rules.push(
+      `.Block-${i} { margin: ${i % 8}px auto; padding: ${i % 5}rem ${i % 3}rem; color: #${(i * 2654435761).toString(16).slice(-6).padStart(6, '0')}; }\n` +
+        `.Block-${i}:hover, .Block-${i}:focus-visible { outline: 2px solid currentColor; outline-offset: ${i % 4}px; }`,
+    );
+  }
+  mkdirSync(join(staticRoot, 'css'), { recursive: true });
+  writeFileSync(join(staticRoot, 'css', 'bench.css'), `${rules.join('\n')}\n`);
+}
+
+interface ServerPlan {
+  name: 'keen' | 'baseline';
+  script: string;
+}
+
+async function measureServer(
+  plan: ServerPlan,
+  options: {
+    root: string;
+    env: Record<string, string>;
+    databaseUrl: string;
+    flags: Flags;
+    endpoints: readonly Endpoint[];
+    username: string;
+    password: string;
+    track: (server: RunningServer | null) => void;
+  },
+): Promise<{
+  stats: Map<EndpointId, LoadStats>;
+  memory: ProcessMemory[];
+  pageBytes: Map<EndpointId, number>;
+}> {
+  const { flags } = options;
+  const port = await freePort();
+  progress(`starting ${plan.name} with ${flags.workers} worker(s) on 127.0.0.1:${port}`);
+  const server = await startServer({
+    name: plan.name,
+    script: plan.script,
+    cwd: options.root,
+    env: { ...options.env, BIND: `127.0.0.1:${port}`, WEB_CONCURRENCY: String(flags.workers) },
+    port,
+    workers: flags.workers,
+  });
+  options.track(server);
+  try {
+    const credentials = await logIn(server.origin, options.username, options.password);
+    const stats = new Map<EndpointId, LoadStats>();
+    const pageBytes = new Map<EndpointId, number>();
+    for (const endpoint of options.endpoints) {
+      pageBytes.set(endpoint.id, (await checkEndpoint(server.origin, endpoint, credentials)).bytes);
+      // Counted from before the warm-up: reading the count closes the servers' connections (see there).
+      const transactionsBefore = await settledTransactionCount(options.databaseUrl);
+      const warmup = await runLoad(server.origin, endpoint, credentials, {
+        connections: flags.connections,
+        duration: flags.warmup,
+      });
+      await pause(500);
+      const cpuBefore = cpuTimeMs(server.workerPids);
+      const problemsBefore = server.problemLines();
+      const result = await runLoad(server.origin, endpoint, credentials, {
+        connections: flags.connections,
+        duration: flags.duration,
+      });
+      const cpuMs = cpuTimeMs(server.workerPids) - cpuBefore;
+      result.workerCpuMsPerRequest = Math.round((cpuMs / Math.max(1, result.requests)) * 1000) / 1000;
+      result.serverProblemLines = server.problemLines() - problemsBefore;
+      const transactions = (await settledTransactionCount(options.databaseUrl)) - transactionsBefore;
+      result.dbRoundTripsPerRequest =
+        Math.round((transactions / Math.max(1, warmup.requests + result.requests)) * 100) / 100;
+      await pause(500);
+      result.lastServerProblem = result.serverProblemLines > 0 ? server.lastProblem() : null;
+      stats.set(endpoint.id, result);
+      progress(
+        `${plan.name} ${endpoint.id}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.latencyMs.p50} ms, ` +
+          `p99 ${result.latencyMs.p99} ms, errors ${result.socketErrors + result.unexpectedStatus}, ` +
+          `worker CPU ${result.workerCpuMsPerRequest} ms/request, ` +
+          `${result.dbRoundTripsPerRequest} database round trips/request` +
+          (result.serverProblemLines ? `, ${result.serverProblemLines} warning/error log lines` : ''),
+      );
+    }
+    const memory = clusterMemory(server.child.pid as number);
+    return { stats, memory, pageBytes };
+  } finally {
+    await server.stop();
+    options.track(null);
+  }
+}
+
+async function profileKeen(options: {
+  root: string;
+  env: Record<string, string>;
+  flags: Flags;
+  endpoint: Endpoint;
+  username: string;
+  password: string;
+  profileDir: string;
+  track: (server: RunningServer | null) => void;
+}) {
+  const { flags, endpoint } = options;
+  const port = await freePort();
+  progress(`profiling keen (1 worker, --cpu-prof) under ${endpoint.id} for ${flags.profileDuration} s`);
+  const server = await startServer({
+    name: 'keen (profiled)',
+    script: join(options.root, 'bench', '.build', 'keen-bench-server.js'),
+    cwd: options.root,
+    env: { ...options.env, BIND: `127.0.0.1:${port}`, WEB_CONCURRENCY: '1' },
+    port,
+    workers: 1,
+    execArgv: ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`],
+  });
+  options.track(server);
+  let window: { fromUs: number; toUs: number };
+  let stats: LoadStats;
+  try {
+    const credentials: Credentials = await logIn(server.origin, options.username, options.password);
+    await checkEndpoint(server.origin, endpoint, credentials);
+    await runLoad(server.origin, endpoint, credentials, {
+      connections: flags.connections,
+      duration: flags.warmup,
+    });
+    const fromUs = Number(process.hrtime.bigint() / 1000n);
+    stats = await runLoad(server.origin, endpoint, credentials, {
+      connections: flags.connections,
+      duration: flags.profileDuration,
+    });
+    window = { fromUs, toUs: Number(process.hrtime.bigint() / 1000n) };
+  } finally {
+    // The profile is written when the worker exits, which draining does with process.exit(0).
+    await server.stop();
+    options.track(null);
+  }
+  const workerPid = server.workerPids[0];
+  const file = readdirSync(options.profileDir).find((name) => name.includes(`.${workerPid}.`));
+  if (!file) throw new Error(`no CPU profile for worker ${workerPid} in ${options.profileDir}`);
+  // Kept (in the git-ignored build folder) for a closer look in Chrome DevTools' Performance panel.
+  const kept = join(options.root, 'bench', '.build', `keen-${endpoint.id}.cpuprofile`);
+  copyFileSync(join(options.profileDir, file), kept);
+  progress(`CPU profile kept in ${relative(options.root, kept)}`);
+  return { stats, summary: summariseProfile(kept, options.root, window) };
+}
+
+function dependencyVersions(root: string): Record<string, string> {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    version: string;
+    dependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
+  };
+  const pick = ['fastify', 'drizzle-orm', 'pg', 'preact', 'preact-render-to-string', 'pino'];
+  const versions: Record<string, string> = { keen: pkg.version };
+  for (const name of pick) versions[name] = pkg.dependencies[name] ?? '?';
+  versions.autocannon = pkg.devDependencies.autocannon ?? '?';
+  return versions;
+}
+
+async function main(): Promise<number> {
+  let flags: Flags | 'help';
+  try {
+    flags = parseFlags(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (flags === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const adminUrl = process.env.DATABASE_URL?.trim();
+  if (!adminUrl) {
+    process.stderr.write(
+      'bench: DATABASE_URL is required (a PostgreSQL server the bench may create a database on), e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench\n',
+    );
+    return 2;
+  }
+  const selected = flags.only;
+  const endpoints = ENDPOINTS.filter((endpoint) => selected.includes(endpoint.id));
+  const root = projectRoot();
+
+  const busy = loadavg()[0] ?? 0;
+  if (busy > cpus().length / 2) {
+    progress(
+      `warning: the 1-min load average is ${busy.toFixed(1)} on ${cpus().length} CPUs; other processes will ` +
+        'slow the runs unevenly (use --rounds 3, or run on a quiet machine)',
+    );
+  }
+  progress('building (npm run build, then bench/.build)');
+  await buildAll(root);
+
+  const tmp = mkdtempSync(join(tmpdir(), 'keen-bench-'));
+  let database: BenchDatabase | undefined;
+  let running: RunningServer | null = null;
+  const track = (server: RunningServer | null) => {
+    running = server;
+  };
+  // Ctrl-C mid-run: stop the server under test and drop the database before leaving.
+  const interrupt = () => {
+    progress('interrupted; cleaning up');
+    void (async () => {
+      await (running as RunningServer | null)?.stop(5000);
+      if (database) await dropBenchDatabase(adminUrl, database.name).catch(() => {});
+      rmSync(tmp, { recursive: true, force: true });
+      process.exit(130);
+    })();
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+
+  try {
+    database = await createBenchDatabase(adminUrl);
+    progress(`created database ${database.name}`);
+    const secretKey = randomBytes(45).toString('base64url'); // 60 characters
+    const staticRoot = join(tmp, 'static');
+    // A minimal environment, so nothing from the caller's shell changes what is measured.
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      NODE_ENV: 'production',
+      DATABASE_URL: database.url,
+      SECRET_KEY: secretKey,
+      KEEN_DATA_DIR: join(tmp, 'data'),
+      STATIC_ROOT: staticRoot,
+      // Per-request logging to a pipe would measure the pipe; warnings and errors still show.
+      LOG_LEVEL: 'warn',
+    };
+    // A production deploy's steps: migrate, collect the static files (DEBUG off serves STATIC_ROOT only).
+    keenCommand(root, env, 'migrate');
+    keenCommand(root, env, 'collectstatic', '--noinput');
+    // The 20 KB file is added beside the collected ones; both servers send it from STATIC_ROOT.
+    writeStylesheet(staticRoot);
+    await seed(database.url);
+    const username = 'bench';
+    const password = randomBytes(18).toString('base64url');
+    await createUser(database.url, username, password);
+    const pgVersion = await postgresVersion(database.url);
+
+    const plans: ServerPlan[] = [
+      { name: 'keen', script: join(root, 'bench', '.build', 'keen-bench-server.js') },
+      { name: 'baseline', script: join(root, 'bench', '.build', 'baseline-server.js') },
+    ];
+    type Measured = Awaited<ReturnType<typeof measureServer>>;
+    const rounds: { keen?: Measured; baseline?: Measured; loadAverage: number[] }[] = [];
+    for (let round = 0; round < flags.rounds; round++) {
+      // Alternating the order (ABBA…) keeps slow drift on a shared machine from favouring one side.
+      const order = round % 2 === 0 ? plans : [...plans].reverse();
+      const record: (typeof rounds)[number] = { loadAverage: [] };
+      for (const plan of order) {
+        await resetData(database.url);
+        record.loadAverage.push(loadavg()[0] ?? 0);
+        progress(
+          `round ${round + 1}/${flags.rounds}, 1-min load average ${record.loadAverage.at(-1)?.toFixed(2)}`,
+        );
+        record[plan.name] = await measureServer(plan, {
+          root,
+          env,
+          databaseUrl: database.url,
+          flags,
+          endpoints,
+          username,
+          password,
+          track,
+        });
+      }
+      rounds.push(record);
+    }
+    const runsOf = (name: ServerPlan['name']) => rounds.map((r) => r[name] as Measured);
+    // Noise from other processes only ever slows a run down, so each side's best run is its figure.
+    const best = (name: ServerPlan['name'], id: EndpointId) =>
+      runsOf(name)
+        .map((run) => run.stats.get(id) as LoadStats)
+        .reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
+    const keen = runsOf('keen').at(-1) as Measured;
+    const baseline = runsOf('baseline').at(-1) as Measured;
+    const results = endpoints.map((endpoint) =>
+      compare(endpoint, best('keen', endpoint.id), best('baseline', endpoint.id)),
+    );
+    const allRuns = Object.fromEntries(
+      endpoints.map((endpoint) => [
+        endpoint.id,
+        {
+          keen: runsOf('keen').map((run) => Math.round(run.stats.get(endpoint.id)?.requestsPerSecond ?? 0)),
+          baseline: runsOf('baseline').map((run) =>
+            Math.round(run.stats.get(endpoint.id)?.requestsPerSecond ?? 0),
+          ),
+        },
+      ]),
+    );
+
+    const profiles: { endpoint: EndpointId; report: string; summary: unknown; stats: LoadStats }[] = [];
+    if (flags.profile && results.length > 0) {
+      const slowest = results.reduce((worst, r) => (r.ratio < worst.ratio ? r : worst));
+      const ids = new Set(flags.profileEndpoints.map((id) => (id === 'slowest' ? slowest.id : id)));
+      for (const id of ids) {
+        const endpoint = endpoints.find((e) => e.id === id) as Endpoint;
+        await resetData(database.url);
+        const profileDir = join(tmp, `profile-${id}`);
+        mkdirSync(profileDir);
+        const { stats, summary } = await profileKeen({
+          root,
+          env,
+          flags,
+          endpoint,
+          username,
+          password,
+          profileDir,
+          track,
+        });
+        profiles.push({ endpoint: id, report: profileReport(endpoint, summary), summary, stats });
+      }
+    }
+
+    const cpu = cpus();
+    const machine = {
+      cpuModel: cpu[0]?.model ?? 'unknown',
+      cpus: cpu.length,
+      memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+      kernel: release(),
+    };
+    const date = new Date().toISOString();
+    const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+    const out = [
+      '',
+      `Keen vs baseline — ${date}`,
+      `node ${process.version}, PostgreSQL ${pgVersion}, ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB`,
+      `${flags.workers} worker(s) each, ${flags.connections} connections, ${flags.warmup} s warm-up + ${flags.duration} s per endpoint, ` +
+        `${flags.rounds} round(s) (best run per side)`,
+      '',
+      resultsTable(results),
+      '',
+      memoryLine('keen', keen.memory),
+      memoryLine('baseline', baseline.memory),
+      '',
+      `Database round trips per request (keen / baseline): ${results
+        .map((r) => `${r.id} ${r.keen.dbRoundTripsPerRequest} / ${r.baseline.dbRoundTripsPerRequest}`)
+        .join(', ')}`,
+      `req/s of every round (keen / baseline): ${endpoints
+        .map((e) => `${e.id} ${allRuns[e.id]?.keen.join(', ')} / ${allRuns[e.id]?.baseline.join(', ')}`)
+        .join('; ')}`,
+      `1-min load average before each server run: ${rounds.map((r) => r.loadAverage.map((l) => l.toFixed(2)).join(', ')).join('; ')}`,
+      `Page sizes (bytes, keen / baseline): ${endpoints
+        .map((e) => `${e.id} ${keen.pageBytes.get(e.id)} / ${baseline.pageBytes.get(e.id)}`)
+        .join(', ')}`,
+    ];
+    for (const r of results) {
+      for (const [side, stats] of [
+        ['keen', r.keen],
+        ['baseline', r.baseline],
+      ] as const) {
+        if (stats.serverProblemLines) {
+          out.push(
+            `${side} logged ${stats.serverProblemLines} warning/error lines during ${r.id}; the last: ${stats.lastServerProblem}`,
+          );
+        }
+      }
+    }
+    for (const profile of profiles) out.push('', profile.report);
+    process.stdout.write(`${out.join('\n')}\n`);
+
+    const resultsDir = join(root, 'bench', 'results');
+    mkdirSync(resultsDir, { recursive: true });
+    const json = {
+      date,
+      command,
+      versions: { node: process.version, postgres: pgVersion, ...dependencyVersions(root) },
+      machine,
+      settings: flags,
+      results,
+      rounds: allRuns,
+      loadAverage: rounds.map((r) => r.loadAverage),
+      memory: { keen: keen.memory, baseline: baseline.memory },
+      pageBytes: {
+        keen: Object.fromEntries(keen.pageBytes),
+        baseline: Object.fromEntries(baseline.pageBytes),
+      },
+      profiles: profiles.map((p) => ({ endpoint: p.endpoint, load: p.stats, summary: p.summary })),
+    };
+    writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
+    progress('wrote bench/results/latest.json');
+    return 0;
+  } finally {
+    await (running as RunningServer | null)?.stop(5000);
+    if (database) {
+      await dropBenchDatabase(adminUrl, database.name);
+      progress(`dropped database ${database.name}`);
+    }
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(
+      `bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

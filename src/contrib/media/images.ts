@@ -1,0 +1,130 @@
+/**
+ * Images through sharp: an uploaded image is decoded in full before it is accepted (a file named .png
+ * that is not a PNG, a truncated file, or a pixel bomb is refused), and resized variants are made once
+ * and kept in the storage beside the originals, under `thumbs/<original>-<width>.webp`.
+ */
+import { Readable } from 'node:stream';
+import sharp from 'sharp';
+import { BadRequestError, InvalidImageError, NotFoundError } from '../../errors.js';
+import { FILE_KINDS, type FileKindName } from './sniff.js';
+import type { MediaStorage } from './storage.js';
+
+// libvips' operation cache would keep deleted temp files open and hold memory a web server does not
+// need: each image is decoded once, here.
+sharp.cache(false);
+
+/** The widths thumbnails are made in; any other is refused, so a client cannot make us resize at will. */
+export const THUMBNAIL_WIDTHS: readonly number[] = Object.freeze([160, 320, 640, 1280]);
+/** Images with more pixels are refused (50 MP: far above a phone photo, far below a pixel bomb). */
+export const MAX_IMAGE_PIXELS = 50_000_000;
+
+/** Strict decoding: a truncated or corrupt image is an error, not a half-grey picture. */
+const decodeOptions = (maxPixels: number) =>
+  ({ failOn: 'error', limitInputPixels: maxPixels, sequentialRead: true }) as const;
+
+/** An image's displayed size (EXIF rotation applied). */
+export interface ImageSize {
+  width: number;
+  height: number;
+}
+
+/**
+ * Decodes the whole image in `path` and returns its size; throws {@link InvalidImageError} when it is
+ * not a valid `kind` image or has more than `maxPixels` pixels.
+ */
+export async function inspectImage(
+  path: string,
+  kind: FileKindName,
+  maxPixels = MAX_IMAGE_PIXELS,
+): Promise<ImageSize> {
+  if (!FILE_KINDS[kind].image) throw new InvalidImageError(`${kind} is not an image type`);
+  try {
+    const metadata = await sharp(path, decodeOptions(maxPixels)).metadata();
+    if (metadata.format !== kind) {
+      throw new InvalidImageError(`the content starts like ${kind} but decodes as ${metadata.format}`);
+    }
+    // The header alone says nothing about the pixels: decoding them (to a tiny size, cheaply)
+    // finds truncated and corrupt files now rather than when someone views them.
+    await sharp(path, decodeOptions(maxPixels)).resize(32, 32, { fit: 'inside' }).raw().toBuffer();
+    const { width, height } = metadata.autoOrient;
+    return { width, height };
+  } catch (error) {
+    if (error instanceof InvalidImageError) throw error;
+    throw new InvalidImageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Where the `width` variant of `name` is kept. */
+export function thumbnailName(name: string, width: number): string {
+  return `thumbs/${name}-${width}.webp`;
+}
+
+/** True for stored names that may have thumbnails: images by extension, and not thumbnails themselves. */
+export function isThumbnailable(name: string): boolean {
+  if (name.startsWith('thumbs/')) return false;
+  const extension = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
+  return Object.values(FILE_KINDS).some((kind) => kind.image && kind.extension === extension);
+}
+
+/** Makes thumbnails on first request and reuses the stored ones afterwards. */
+export class Thumbnails {
+  /** Generations in progress, so two requests for the same new thumbnail resize it once. */
+  readonly #pending = new Map<string, Promise<void>>();
+  /** How many thumbnails this process has generated (for the logs and the tests). */
+  generated = 0;
+
+  constructor(
+    readonly storage: MediaStorage,
+    readonly maxPixels = MAX_IMAGE_PIXELS,
+  ) {}
+
+  /**
+   * The stored name of the `width` thumbnail of `name`, generating it if it does not exist yet.
+   * Throws 400 for a width outside {@link THUMBNAIL_WIDTHS} and 404 when `name` is not a stored image.
+   */
+  async ensure(name: string, width: number): Promise<string> {
+    if (!THUMBNAIL_WIDTHS.includes(width)) {
+      throw new BadRequestError('Bad request.', `thumbnail widths are ${THUMBNAIL_WIDTHS.join(', ')}`);
+    }
+    if (!isThumbnailable(name)) throw new NotFoundError(`${name} has no thumbnails`);
+    const thumb = thumbnailName(name, width);
+    if (await this.storage.exists(thumb)) return thumb;
+    let job = this.#pending.get(thumb);
+    if (!job) {
+      job = this.#generate(name, thumb, width).finally(() => this.#pending.delete(thumb));
+      this.#pending.set(thumb, job);
+    }
+    await job;
+    return thumb;
+  }
+
+  async #generate(name: string, thumb: string, width: number): Promise<void> {
+    const original = await this.storage.open(name);
+    // Read into memory first: sharp buffers a stream input anyway, and originals are bounded by
+    // FILE_UPLOAD_MAX_SIZE. A storage failure while reading stays a storage error.
+    const input = Buffer.concat((await original.stream.toArray()) as Buffer[]);
+    let bytes: Buffer;
+    try {
+      bytes = await resize(input, width, this.maxPixels);
+    } catch (error) {
+      throw new InvalidImageError(`cannot make a thumbnail of ${name}: ${(error as Error).message}`);
+    }
+    await this.storage.save(thumb, Readable.from([bytes]), { contentType: 'image/webp', size: bytes.length });
+    this.generated++;
+  }
+
+  /** Deletes every thumbnail of `name` (when the original goes). */
+  async deleteAll(name: string): Promise<void> {
+    if (!isThumbnailable(name)) return;
+    await Promise.all(THUMBNAIL_WIDTHS.map((width) => this.storage.delete(thumbnailName(name, width))));
+  }
+}
+
+/** A WebP at most `width` pixels wide (never enlarged), upright, without the original's metadata. */
+function resize(input: Buffer, width: number, maxPixels: number): Promise<Buffer> {
+  return sharp(input, decodeOptions(maxPixels))
+    .rotate()
+    .resize({ width, withoutEnlargement: true })
+    .webp({ quality: 80 })
+    .toBuffer();
+}

@@ -1,0 +1,54 @@
+/**
+ * The media routes. In DEBUG with local storage the app serves MEDIA_ROOT at MEDIA_URL itself; in
+ * production nginx does (deploy/nginx), so the app has no such route and answers 404 there. With S3
+ * storage, URLs point at the bucket or its custom domain and the app serves no media bytes at all.
+ * Thumbnails have their own route in every mode: it makes the variant once, then redirects to it.
+ */
+import type { FastifyInstance } from 'fastify';
+import { NotFoundError } from '../../errors.js';
+import type { Settings } from '../../settings.js';
+import { type Media, THUMBNAIL_PATH } from './media.js';
+import { mediaNameFromUrl } from './storage.js';
+
+/**
+ * What nginx sends for MEDIA_ROOT too: no scripts or plugins even if a file were opened as a page,
+ * so an upload can never run code on the site's origin.
+ */
+export const MEDIA_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox";
+
+const NO_SESSION = { session: false, csrf: false } as const;
+
+/** The storage name in a wildcard route's tail (query string removed), or a 404. */
+function nameFromTail(params: unknown): string {
+  const tail = ((params as { '*': string })['*'] ?? '').split('?')[0] ?? '';
+  const name = mediaNameFromUrl(tail);
+  if (!name) throw new NotFoundError(`Not a media name: ${tail}`);
+  return name;
+}
+
+export function registerMediaRoutes(app: FastifyInstance, media: Media, settings: Readonly<Settings>): void {
+  if (settings.debug && media.storage.kind === 'local') {
+    app.get(`${settings.mediaUrl}*`, { config: NO_SESSION }, async (request, reply) => {
+      const file = await media.storage.open(nameFromTail(request.params));
+      const image = file.contentType.startsWith('image/');
+      reply
+        .type(file.contentType)
+        .header('content-length', file.size)
+        .header('x-content-type-options', 'nosniff')
+        // Images show in the page; anything else (PDFs) downloads instead of opening on our origin.
+        .header('content-disposition', image ? 'inline' : 'attachment')
+        .header('content-security-policy', MEDIA_CSP)
+        .header('cache-control', 'no-cache');
+      if (file.lastModified) reply.header('last-modified', file.lastModified.toUTCString());
+      return reply.send(file.stream);
+    });
+  }
+
+  app.get(`${THUMBNAIL_PATH}*`, { config: NO_SESSION }, async (request, reply) => {
+    const name = nameFromTail(request.params);
+    const width = Number((request.query as { w?: string }).w);
+    const thumb = await media.thumbnails.ensure(name, width);
+    // The thumbnail's name never changes, so browsers may remember where it is for a day.
+    return reply.header('cache-control', 'public, max-age=86400').redirect(media.url(thumb), 302);
+  });
+}

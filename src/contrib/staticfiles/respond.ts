@@ -1,0 +1,55 @@
+/**
+ * Sends one static file (WhiteNoise's responder): Cache-Control, Last-Modified, a strong ETag and 304,
+ * the brotli or gzip variant the client accepts (with `Vary: Accept-Encoding` whenever a variant
+ * exists), single byte ranges on the uncompressed file (206, or 416), and HEAD without a body.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { StaticFile, StaticFileStore } from './file-store.js';
+import { chooseEncoding, isNotModified, parseRange, rangeStillValid } from './http-rules.js';
+
+/**
+ * Answers `request` with `file`. Resolves to null, having sent nothing, when the file on disk is no
+ * longer the one `file` describes: the caller then forgets it and looks it up again.
+ */
+export async function sendStaticFile(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  file: StaticFile,
+  cacheControl: string,
+  store: StaticFileStore,
+): Promise<FastifyReply | null> {
+  const { headers } = request;
+  const size = file.identity.size;
+  let range = parseRange(headers.range, size);
+  const ifRange = typeof headers['if-range'] === 'string' ? headers['if-range'] : undefined;
+  if (range && !rangeStillValid(ifRange, file.identity.etag, file.lastModified)) range = null;
+  // Ranges count bytes of the uncompressed file, so a range request always gets that file.
+  const encoding = range ? null : chooseEncoding(headers['accept-encoding'], [...file.variants.keys()]);
+  const rep = (encoding && file.variants.get(encoding)) || file.identity;
+
+  reply
+    .header('cache-control', cacheControl)
+    .header('last-modified', file.lastModified)
+    .header('etag', rep.etag);
+  if (file.variants.size > 0) reply.header('vary', 'Accept-Encoding');
+  if (isNotModified(headers, rep.etag, file.identity.mtimeMs)) return reply.code(304).send();
+
+  reply.header('accept-ranges', 'bytes');
+  if (range === 'unsatisfiable') return reply.code(416).header('content-range', `bytes */${size}`).send();
+  reply.type(file.contentType);
+  if (rep.encoding) reply.header('content-encoding', rep.encoding);
+  const start = range ? range.start : 0;
+  const end = range ? range.end : rep.size - 1;
+  if (range) reply.code(206).header('content-range', `bytes ${start}-${end}/${size}`);
+  const length = end - start + 1;
+  reply.header('content-length', length);
+  if (request.method === 'HEAD') return reply.send();
+
+  const handle = await store.open(rep);
+  if (!handle) return null;
+  if (length === 0) {
+    await handle.close();
+    return reply.send('');
+  }
+  return reply.send(handle.createReadStream({ start, end }));
+}
