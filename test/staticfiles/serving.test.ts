@@ -49,6 +49,16 @@ describe(`serving collected static files (${ENGINE})`, () => {
     expect(plain.body).toBe(hashed.body);
   });
 
+  it('a served file is answered once: no error after the response, the file info stays cached', async () => {
+    const hashedCss = paths.get('css/site.css') as string;
+    const before = t.logs.length;
+    for (let i = 0; i < 3; i++) expect((await get(`/static/${hashedCss}`)).statusCode).toBe(200);
+    const after = t.logs.slice(before);
+    // Before the fix, every request also logged a 404 (KEEN_E_NOT_FOUND) after the 200 went out.
+    expect(after.filter((line) => line.code !== undefined || (line.level as number) >= 40)).toEqual([]);
+    expect(after.filter((line) => line.msg === 'request').map((line) => line.status)).toEqual([200, 200, 200]);
+  });
+
   it('keeps the security headers and never touches the session', async () => {
     const res = await get(`/static/${paths.get('notes.txt')}`, { cookie: 'sessionid=whatever' });
     expect(res.headers['x-content-type-options']).toBe('nosniff');

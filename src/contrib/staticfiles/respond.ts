@@ -8,8 +8,10 @@ import type { StaticFile, StaticFileStore } from './file-store.js';
 import { chooseEncoding, isNotModified, parseRange, rangeStillValid } from './http-rules.js';
 
 /**
- * Answers `request` with `file`. Resolves to null, having sent nothing, when the file on disk is no
- * longer the one `file` describes: the caller then forgets it and looks it up again.
+ * Answers `request` with `file`; resolves to true once the response is under way. Resolves to false,
+ * having sent nothing, when the file on disk is no longer the one `file` describes: the caller then
+ * forgets it and looks it up again. (A boolean, not the reply: a Fastify reply is awaitable, so
+ * returning it from an async function would resolve to undefined.)
  */
 export async function sendStaticFile(
   request: FastifyRequest,
@@ -17,7 +19,7 @@ export async function sendStaticFile(
   file: StaticFile,
   cacheControl: string,
   store: StaticFileStore,
-): Promise<FastifyReply | null> {
+): Promise<boolean> {
   const { headers } = request;
   const size = file.identity.size;
   let range = parseRange(headers.range, size);
@@ -32,10 +34,16 @@ export async function sendStaticFile(
     .header('last-modified', file.lastModified)
     .header('etag', rep.etag);
   if (file.variants.size > 0) reply.header('vary', 'Accept-Encoding');
-  if (isNotModified(headers, rep.etag, file.identity.mtimeMs)) return reply.code(304).send();
+  if (isNotModified(headers, rep.etag, file.identity.mtimeMs)) {
+    reply.code(304).send();
+    return true;
+  }
 
   reply.header('accept-ranges', 'bytes');
-  if (range === 'unsatisfiable') return reply.code(416).header('content-range', `bytes */${size}`).send();
+  if (range === 'unsatisfiable') {
+    reply.code(416).header('content-range', `bytes */${size}`).send();
+    return true;
+  }
   reply.type(file.contentType);
   if (rep.encoding) reply.header('content-encoding', rep.encoding);
   const start = range ? range.start : 0;
@@ -43,13 +51,18 @@ export async function sendStaticFile(
   if (range) reply.code(206).header('content-range', `bytes ${start}-${end}/${size}`);
   const length = end - start + 1;
   reply.header('content-length', length);
-  if (request.method === 'HEAD') return reply.send();
+  if (request.method === 'HEAD') {
+    reply.send();
+    return true;
+  }
 
   const handle = await store.open(rep);
-  if (!handle) return null;
+  if (!handle) return false;
   if (length === 0) {
     await handle.close();
-    return reply.send('');
+    reply.send('');
+    return true;
   }
-  return reply.send(handle.createReadStream({ start, end }));
+  reply.send(handle.createReadStream({ start, end }));
+  return true;
 }

@@ -90,8 +90,7 @@ export const staticFiles: Stage = {
             const file = await store.lookup(key);
             if (!file) break;
             const cache = hashed.has(key) ? IMMUTABLE_CACHE : shortCache;
-            const sent = await sendStaticFile(request, reply, file, cache, store);
-            if (sent) return sent;
+            if (await sendStaticFile(request, reply, file, cache, store)) return reply;
             store.forget(key);
           }
         }
