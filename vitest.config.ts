@@ -1,11 +1,37 @@
 import { defineConfig } from 'vitest/config';
 
+// Tests that measure timing under load (worker replacement within 1 s, zero failed requests during
+// reloads) run after everything else, one file at a time, so other suites do not steal their CPU.
+const TIMING_SENSITIVE = ['test/reliability/app-server.test.ts', 'test/topology/**/*.test.ts'];
+
+const shared = {
+  pool: 'forks' as const,
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+};
+
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'],
-    pool: 'forks',
-    maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: 'main',
+          include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'],
+          exclude: ['**/node_modules/**', ...TIMING_SENSITIVE],
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: 'timing',
+          include: TIMING_SENSITIVE,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

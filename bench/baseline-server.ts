@@ -343,7 +343,10 @@ async function loginPost(db: Db, request: IncomingMessage, response: ServerRespo
   }
   if (session) await db.query('DELETE FROM keen_session WHERE session_key = $1', [session.key]);
   const key = await insertSession(db, { [AUTH_HASH_KEY]: authHash(user.password) }, user.id);
-  redirect(response, 303, form.get('next') || '/', { 'set-cookie': sessionCookieHeader(key) });
+  // Only a local path, never another site (Keen's safeNextUrl is stricter still).
+  const next = form.get('next') ?? '';
+  const target = next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+  redirect(response, 303, target, { 'set-cookie': sessionCookieHeader(key) });
 }
 
 async function itemsGet(db: Db, request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -3,7 +3,8 @@
  * the same database and the same load generator, one server at a time. See docs/performance.md.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench -- \
- *     [--duration 10] [--warmup 3] [--connections 50] [--workers 2] [--only healthz,login,items,post,static]
+ *     [--duration 10] [--warmup 3] [--connections 50] [--workers 2] [--rounds 1]
+ *     [--only healthz,login,items,post,static]
  *     [--profile-duration 5] [--profile slowest,items] [--no-profile]
  *
  * It builds both servers (the runner is the only thing tsx runs), creates its own database on that
@@ -250,11 +251,11 @@ async function measureServer(
       const cpuMs = cpuTimeMs(server.workerPids) - cpuBefore;
       result.workerCpuMsPerRequest = Math.round((cpuMs / Math.max(1, result.requests)) * 1000) / 1000;
       result.serverProblemLines = server.problemLines() - problemsBefore;
+      result.lastServerProblem = result.serverProblemLines > 0 ? server.lastProblem() : null;
       const transactions = (await settledTransactionCount(options.databaseUrl)) - transactionsBefore;
       result.dbRoundTripsPerRequest =
         Math.round((transactions / Math.max(1, warmup.requests + result.requests)) * 100) / 100;
       await pause(500);
-      result.lastServerProblem = result.serverProblemLines > 0 ? server.lastProblem() : null;
       stats.set(endpoint.id, result);
       progress(
         `${plan.name} ${endpoint.id}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.latencyMs.p50} ms, ` +

@@ -61,27 +61,31 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   let tail = '';
   const workerPids: number[] = [];
   let readyWaiter: (() => void) | undefined;
-  let partial = '';
   let problems = 0;
   let lastProblem: string | null = null;
-  const onOutput = (chunk: Buffer) => {
-    const text = chunk.toString();
-    tail = (tail + text).slice(-OUTPUT_TAIL);
-    const lines = (partial + text).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      if (line.startsWith(READY_LINE)) {
-        workerPids.push(Number(line.slice(READY_LINE.length)));
-        if (workerPids.length >= options.workers) readyWaiter?.();
-      } else if (/^\{"level":(4|5|6)0,/.test(line) || line.startsWith('baseline:')) {
-        // Keen logs pino JSON (40 warn, 50 error, 60 fatal); the baseline prints "baseline: …".
-        problems += 1;
-        lastProblem = line.slice(0, 300);
-      }
+  // One reader per stream: each keeps its own unfinished line, so stdout and stderr never mix mid-line.
+  const reader = () => {
+    let partial = '';
+    return (text: string) => {
+      tail = (tail + text).slice(-OUTPUT_TAIL);
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) onLine(line);
+    };
+  };
+  const onLine = (line: string) => {
+    if (line.startsWith(READY_LINE)) {
+      workerPids.push(Number(line.slice(READY_LINE.length)));
+      if (workerPids.length >= options.workers) readyWaiter?.();
+    } else if (/^\{"level":(4|5|6)0,/.test(line) || line.startsWith('baseline:')) {
+      // Keen logs pino JSON (40 warn, 50 error, 60 fatal); the baseline prints "baseline: …".
+      problems += 1;
+      lastProblem = line.slice(0, 300);
     }
   };
-  child.stdout?.on('data', onOutput);
-  child.stderr?.on('data', onOutput);
+  // Decoded as UTF-8 by the streams, so a character split across chunks stays whole.
+  child.stdout?.setEncoding('utf8').on('data', reader());
+  child.stderr?.setEncoding('utf8').on('data', reader());
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const ready = new Promise<void>((resolve) => {

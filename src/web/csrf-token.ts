@@ -3,14 +3,21 @@
  * every rendered page (a fresh random mask each time, so the token never repeats and BREACH-style
  * compression attacks learn nothing). Both forms are accepted.
  */
-import { randomInt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 export const SECRET_LENGTH = 32;
 
+/** `length` characters drawn uniformly from ALPHABET, from one CSPRNG call per page render. */
 function randomString(length: number): string {
   let out = '';
-  for (let i = 0; i < length; i++) out += ALPHABET[randomInt(ALPHABET.length)];
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      // 248 = 4 × 62: bytes above it are dropped so every character is equally likely.
+      if (byte < 248) out += ALPHABET[byte % ALPHABET.length];
+      if (out.length === length) break;
+    }
+  }
   return out;
 }
 

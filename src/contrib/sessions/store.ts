@@ -2,7 +2,7 @@
  * The session store: PostgreSQL (or PGlite) table `keen_session`. The session row and its user come
  * back in one query, so an authenticated request costs one round trip before the view runs.
  */
-import { and, eq, gt, inArray, lte, ne } from 'drizzle-orm';
+import { and, eq, gt, inArray, lte, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { type UserRow, users } from '../auth/schema.js';
 import { sessions } from './schema.js';
@@ -14,15 +14,28 @@ export interface LoadedSession {
   user: UserRow | null;
 }
 
-/** Loads an unexpired session and its user; null for an unknown or expired key. */
-export async function loadSession(db: Db, key: string): Promise<LoadedSession | null> {
-  const rows = await db
+/** The session-and-user query, built once per database and prepared: it runs on every request. */
+function loadQuery(db: Db) {
+  return db
     .select({ data: sessions.data, userId: sessions.userId, user: users })
     .from(sessions)
     .leftJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.key, key), gt(sessions.expireDate, new Date())))
-    .limit(1);
-  const row = rows[0];
+    .where(and(eq(sessions.key, sql.placeholder('key')), gt(sessions.expireDate, sql`now()`)))
+    .limit(1)
+    .prepare('keen_load_session');
+}
+
+// Keyed by the database object, so tests with many databases each get their own statement.
+const preparedLoads = new WeakMap<Db, ReturnType<typeof loadQuery>>();
+
+/** Loads an unexpired session and its user; null for an unknown or expired key. */
+export async function loadSession(db: Db, key: string): Promise<LoadedSession | null> {
+  let query = preparedLoads.get(db);
+  if (!query) {
+    query = loadQuery(db);
+    preparedLoads.set(db, query);
+  }
+  const row = (await query.execute({ key }))[0];
   return row ? { data: row.data, userId: row.userId, user: row.user } : null;
 }
 
