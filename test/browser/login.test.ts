@@ -3,31 +3,13 @@
  * on a real port: what inject-based tests cannot see — the browser actually storing the cookie with the
  * right flags, the stylesheet loading under the CSP, and the forms working end to end.
  */
-import { existsSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, GOOD_PASSWORD, type TestApp } from '../support/app.js';
+import { BROWSER_AVAILABLE, launchChromium, STEP_TIMEOUT_MS } from '../support/browser.js';
 import { createTestDatabase, ENGINE, type TestDatabase } from '../support/database.js';
 import { listenOnLoopback } from '../support/listen.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const STEP_TIMEOUT_MS = 10_000;
-// On a developer machine without Debian's chromium the browser suite cannot run (`apt-get install
-// chromium`); CI installs it, so there (CI=true) a missing browser fails instead of being passed over.
-const BROWSER_AVAILABLE = existsSync(CHROMIUM) || process.env.CI === 'true';
-if (!BROWSER_AVAILABLE)
-  console.warn(`browser tests not run: ${CHROMIUM} is missing (apt-get install chromium)`);
 
 describe.runIf(BROWSER_AVAILABLE)(`login in a real browser (${ENGINE})`, () => {
   let database: TestDatabase;
@@ -48,7 +30,7 @@ describe.runIf(BROWSER_AVAILABLE)(`login in a real browser (${ENGINE})`, () => {
       listen({}),
       // The peer (this very process, over loopback) is a trusted proxy, so X-Forwarded-Proto counts.
       listen({ TRUSTED_PROXIES: '127.0.0.1' }),
-      chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 15_000 }),
+      launchChromium(),
     ]);
     await plain.createUser({ username: 'alice' });
   });

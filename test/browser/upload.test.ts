@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { pgTable, serial } from 'drizzle-orm/pg-core';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { h } from 'preact';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,26 +20,9 @@ import { installedApps } from '../../src/installed-apps.js';
 import type { KeenApp } from '../../src/web/keen-app.js';
 import { sendPage } from '../../src/web/render.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { BROWSER_AVAILABLE, launchChromium, STEP_TIMEOUT_MS } from '../support/browser.js';
 import { ENGINE } from '../support/database.js';
 import { listenOnLoopback } from '../support/listen.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const STEP_TIMEOUT_MS = 10_000;
-// Without Debian's chromium the browser suite cannot run (`apt-get install chromium`); CI installs it,
-// so there (CI=true) a missing browser fails instead of being passed over.
-const BROWSER_AVAILABLE = existsSync(CHROMIUM) || process.env.CI === 'true';
-if (!BROWSER_AVAILABLE)
-  console.warn(`browser tests not run: ${CHROMIUM} is missing (apt-get install chromium)`);
 
 const photos = pgTable('upload_demo_photo', {
   id: serial('id').primaryKey(),
@@ -121,10 +104,7 @@ describe.runIf(BROWSER_AVAILABLE)(`image upload in a real browser (${ENGINE})`, 
     await t.database.db.execute(
       sql.raw('CREATE TABLE upload_demo_photo (id serial PRIMARY KEY, image jsonb NOT NULL)'),
     );
-    [url, browser] = await Promise.all([
-      listenOnLoopback(t.app as FastifyInstance),
-      chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 15_000 }),
-    ]);
+    [url, browser] = await Promise.all([listenOnLoopback(t.app as FastifyInstance), launchChromium()]);
   });
 
   afterAll(async () => {

@@ -56,7 +56,9 @@ describe(`serving collected static files (${ENGINE})`, () => {
     const after = t.logs.slice(before);
     // Before the fix, every request also logged a 404 (KEEN_E_NOT_FOUND) after the 200 went out.
     expect(after.filter((line) => line.code !== undefined || (line.level as number) >= 40)).toEqual([]);
-    expect(after.filter((line) => line.msg === 'request').map((line) => line.status)).toEqual([200, 200, 200]);
+    expect(after.filter((line) => line.msg === 'request').map((line) => line.status)).toEqual([
+      200, 200, 200,
+    ]);
   });
 
   it('keeps the security headers and never touches the session', async () => {
