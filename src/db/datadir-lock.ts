@@ -31,6 +31,19 @@ function readOwner(file: string): LockOwner | undefined {
   }
 }
 
+// One exit listener releases every lock this process still holds (a listener per lock would pile up
+// in processes that open many embedded databases, like the test runner).
+const heldLocks = new Set<() => void>();
+let exitListener = false;
+
+function releaseAllOnExit(): void {
+  if (exitListener) return;
+  exitListener = true;
+  process.once('exit', () => {
+    for (const release of heldLocks) release();
+  });
+}
+
 /**
  * Takes the lock on `dataDir` for this process, or throws {@link DatabaseLockedError} naming the
  * process that holds it. A lock left by a dead process is taken over. Returns the release function.
@@ -50,8 +63,12 @@ export function lockDataDir(dataDir: string, command: string): () => void {
         released = true;
         if (readOwner(file)?.pid === process.pid) rmSync(file, { force: true });
       };
-      process.once('exit', release);
-      return release;
+      releaseAllOnExit();
+      heldLocks.add(release);
+      return () => {
+        heldLocks.delete(release);
+        release();
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = readOwner(file);

@@ -5,6 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import { MediaNameError } from '../../errors.js';
+import { decodeUrlTail } from '../../web/url-path.js';
 
 /** What a backend knows about a stored file. */
 export interface MediaInfo {
@@ -61,14 +62,8 @@ export function checkMediaName(name: string): string {
  * encoded slashes, backslashes or null bytes, `..`, hidden files and empty segments are refused.
  */
 export function mediaNameFromUrl(tail: string): string | null {
-  if (/%2f|%5c|%00/i.test(tail)) return null;
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(tail);
-  } catch {
-    return null;
-  }
-  return isMediaName(decoded) ? decoded : null;
+  const decoded = decodeUrlTail(tail);
+  return decoded !== null && isMediaName(decoded) ? decoded : null;
 }
 
 /** The URL path for a name (segments percent-encoded, though the name rules leave little to encode). */

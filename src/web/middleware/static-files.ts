@@ -21,6 +21,7 @@ import {
 } from '../../contrib/staticfiles/static-urls.js';
 import { MethodNotAllowedError, NotFoundError } from '../../errors.js';
 import type { Stage } from '../stage.js';
+import { decodeUrlTail } from '../url-path.js';
 
 /** WhiteNoise's "forever" for names that change whenever the content does. */
 export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
@@ -31,14 +32,8 @@ const ALLOWED = ['GET', 'HEAD'] as const;
  * (`..`, encoded slashes or backslashes, null bytes, hidden files).
  */
 export function safeRelativePath(tail: string): string | null {
-  if (/%2f|%5c|%00/i.test(tail)) return null;
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(tail);
-  } catch {
-    return null;
-  }
-  if (decoded.includes('\0') || decoded.includes('\\')) return null;
+  const decoded = decodeUrlTail(tail);
+  if (decoded === null) return null;
   const parts = decoded.split('/');
   if (parts.some((part) => part === '' || part === '.' || part === '..' || part.startsWith('.'))) return null;
   return parts.join(sep);
