@@ -25,6 +25,7 @@ import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { nodeBundleOptions } from '../scripts/esbuild-options.mjs';
 import { projectRoot } from '../src/project-root.js';
 import {
   type BenchDatabase,
@@ -161,15 +162,8 @@ async function buildAll(root: string): Promise<void> {
   await build({
     entryPoints: [join(root, 'bench', 'keen-bench-server.ts'), join(root, 'bench', 'baseline-server.ts')],
     outdir,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    jsx: 'automatic',
-    jsxImportSource: 'preact',
+    ...nodeBundleOptions,
     sourcemap: true,
-    logLevel: 'warning',
   });
 }
 

@@ -2,19 +2,13 @@
 // Type checking is `npm run typecheck` (tsc), kept out of the build so it stays fast.
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+import { nodeBundleOptions } from './esbuild-options.mjs';
 
 rmSync('dist', { recursive: true, force: true });
 await build({
+  ...nodeBundleOptions,
   entryPoints: ['src/cli/main.ts'],
   outdir: 'dist/cli',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  jsx: 'automatic',
-  jsxImportSource: 'preact',
   sourcemap: true,
   splitting: true,
-  logLevel: 'warning',
 });

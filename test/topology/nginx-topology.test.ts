@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeBundleOptions } from '../../scripts/esbuild-options.mjs';
 import { insertUser } from '../../src/contrib/auth/users.js';
 import { renderNginxSite } from '../../src/deploy/nginx.js';
 import { projectRoot } from '../../src/project-root.js';
@@ -88,14 +89,7 @@ describe.runIf(NGINX_AVAILABLE && ENGINE === 'postgres')('nginx â†’ keen serve Ã
     await build({
       entryPoints: [join(projectRoot(), 'test', 'topology', 'topology-entry.ts')],
       outfile: entry,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      jsx: 'automatic',
-      jsxImportSource: 'preact',
-      logLevel: 'warning',
+      ...nodeBundleOptions,
     });
     database = await createTestDatabase();
     await insertUser(database.db, { username: 'editor', password: GOOD_PASSWORD });
