@@ -55,3 +55,17 @@ describe(`access log (${ENGINE})`, () => {
     }
   });
 });
+
+describe(`access log levels (${ENGINE})`, () => {
+  it('with LOG_LEVEL=warn, ordinary requests write nothing and refused ones still do', async () => {
+    const t = await createTestApp({ env: { LOG_LEVEL: 'warn' } });
+    try {
+      expect((await t.app.inject({ url: '/', headers: { host: 'localhost' } })).statusCode).toBe(200);
+      expect(t.logs.filter((line) => line.msg === 'request')).toEqual([]);
+      expect((await t.app.inject({ url: '/', headers: { host: 'evil.example' } })).statusCode).toBe(400);
+      expect(t.logs.filter((line) => line.msg === 'request refused').map((line) => line.status)).toEqual([400]);
+    } finally {
+      await t.close();
+    }
+  });
+});

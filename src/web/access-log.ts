@@ -7,10 +7,31 @@ import type { FastifyInstance } from 'fastify';
 import { requestPath } from './request-info.js';
 import type { WebContext } from './stage.js';
 
+// pino's numeric levels, to test a line's level against the logger's without building the line.
+const LEVEL_VALUES: Record<string, number> = {
+  trace: 10,
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+  silent: Infinity,
+};
+
 export function registerAccessLog(app: FastifyInstance, { settings }: WebContext): void {
   app.addHook('onResponse', async (request, reply) => {
     const status = reply.statusCode;
     const ms = Math.round(reply.elapsedTime * 10) / 10;
+    const [level, message] =
+      status >= 500
+        ? (['error', 'request failed'] as const)
+        : status >= 400 && status !== 404
+          ? (['warn', 'request refused'] as const)
+          : ms > settings.slowRequestMs
+            ? (['warn', 'slow request'] as const)
+            : (['info', 'request'] as const);
+    // Most requests are info lines; with LOG_LEVEL=warn they are dropped, so don't build them.
+    if ((LEVEL_VALUES[level] ?? 0) < (LEVEL_VALUES[request.log.level] ?? 0)) return;
     const line = {
       method: request.method,
       path: requestPath(request),
@@ -19,9 +40,6 @@ export function registerAccessLog(app: FastifyInstance, { settings }: WebContext
       userId: request.user?.id ?? null,
       ip: request.ip,
     };
-    if (status >= 500) request.log.error(line, 'request failed');
-    else if (status >= 400 && status !== 404) request.log.warn(line, 'request refused');
-    else if (ms > settings.slowRequestMs) request.log.warn(line, 'slow request');
-    else request.log.info(line, 'request');
+    request.log[level](line, message);
   });
 }
