@@ -85,9 +85,9 @@ describe.runIf(ENGINE === 'postgres')('keen serve with PostgreSQL: 3 workers', (
   });
 
   it('(b) kill -9 of a worker under steady load: a replacement is ready within 1 s; failures ≤ requests in flight', async () => {
-    // A steady 300 req/s (not saturation): the replacement's boot gets CPU, as it would in production
-    // where the load does not come from the same two cores.
-    const load = startLoad(`${keen.url}/health/`, { concurrency: 6, rate: 300 });
+    // A steady 150 req/s (not saturation): the replacement's boot gets CPU, as it would in production
+    // where the load does not come from the same two cores. Saturating load is test (a)'s job.
+    const load = startLoad(`${keen.url}/health/`, { concurrency: 4, rate: 150 });
     await sleep(300);
     const victim = keen.workerPids()[0] as number;
     const killedAt = Date.now();
@@ -103,8 +103,8 @@ describe.runIf(ENGINE === 'postgres')('keen serve with PostgreSQL: 3 workers', (
     await sleep(300);
     const result = await load.stop();
     // At most the requests that were on the killed worker at that instant (one per connection).
-    expect(result.failed + result.socketErrors).toBeLessThanOrEqual(6);
-    expect(result.ok).toBeGreaterThan(100);
+    expect(result.failed + result.socketErrors).toBeLessThanOrEqual(4);
+    expect(result.ok).toBeGreaterThan(50);
     expect(keen.workerPids()).toHaveLength(3);
   });
 

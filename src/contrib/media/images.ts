@@ -4,14 +4,26 @@
  * and kept in the storage beside the originals, under `thumbs/<original>-<width>.webp`.
  */
 import { Readable } from 'node:stream';
-import sharp from 'sharp';
+import type SharpModule from 'sharp';
 import { BadRequestError, InvalidImageError, NotFoundError } from '../../errors.js';
 import { FILE_KINDS, type FileKindName } from './sniff.js';
 import type { MediaStorage } from './storage.js';
 
-// libvips' operation cache would keep deleted temp files open and hold memory a web server does not
-// need: each image is decoded once, here.
-sharp.cache(false);
+let sharpModule: Promise<typeof SharpModule> | undefined;
+
+/**
+ * sharp (libvips) loaded on the first image, not at import: it is the heaviest module a worker would
+ * load at boot, and boot time is how fast a crashed worker is replaced.
+ */
+function loadSharp(): Promise<typeof SharpModule> {
+  sharpModule ??= import('sharp').then(({ default: sharp }) => {
+    // libvips' operation cache would keep deleted temp files open and hold memory a web server does
+    // not need: each image is decoded once, here.
+    sharp.cache(false);
+    return sharp;
+  });
+  return sharpModule;
+}
 
 /** The widths thumbnails are made in; any other is refused, so a client cannot make us resize at will. */
 export const THUMBNAIL_WIDTHS: readonly number[] = Object.freeze([160, 320, 640, 1280]);
@@ -38,6 +50,7 @@ export async function inspectImage(
   maxPixels = MAX_IMAGE_PIXELS,
 ): Promise<ImageSize> {
   if (!FILE_KINDS[kind].image) throw new InvalidImageError(`${kind} is not an image type`);
+  const sharp = await loadSharp();
   try {
     const metadata = await sharp(path, decodeOptions(maxPixels)).metadata();
     if (metadata.format !== kind) {
@@ -121,7 +134,8 @@ export class Thumbnails {
 }
 
 /** A WebP at most `width` pixels wide (never enlarged), upright, without the original's metadata. */
-function resize(input: Buffer, width: number, maxPixels: number): Promise<Buffer> {
+async function resize(input: Buffer, width: number, maxPixels: number): Promise<Buffer> {
+  const sharp = await loadSharp();
   return sharp(input, decodeOptions(maxPixels))
     .rotate()
     .resize({ width, withoutEnlargement: true })
