@@ -63,7 +63,9 @@ describe(`access log levels (${ENGINE})`, () => {
       expect((await t.app.inject({ url: '/', headers: { host: 'localhost' } })).statusCode).toBe(200);
       expect(t.logs.filter((line) => line.msg === 'request')).toEqual([]);
       expect((await t.app.inject({ url: '/', headers: { host: 'evil.example' } })).statusCode).toBe(400);
-      expect(t.logs.filter((line) => line.msg === 'request refused').map((line) => line.status)).toEqual([400]);
+      expect(t.logs.filter((line) => line.msg === 'request refused').map((line) => line.status)).toEqual([
+        400,
+      ]);
     } finally {
       await t.close();
     }
