@@ -82,15 +82,17 @@ export interface BackupResult {
 /** Writes `<outputDir>/keen-backup-<stamp>.tar`; with `keep`, deletes all but the newest `keep` archives. */
 export async function createBackup(
   settings: Readonly<Settings>,
-  options: { outputDir: string; keep?: number; mediaIsLocal: boolean; now?: Date },
+  options: { outputDir: string; keep?: number; now?: Date },
 ): Promise<BackupResult> {
   const outputDir = resolve(options.outputDir);
   await mkdir(outputDir, { recursive: true });
   const staging = await mkdtemp(join(tmpdir(), 'keen-backup-'));
   try {
     const databaseFile = await dumpDatabase(settings, staging);
-    const mediaFiles = options.mediaIsLocal ? await listFiles(settings.mediaRoot) : [];
-    await copyTree(settings.mediaRoot, join(staging, 'media'));
+    // Object storage (MEDIA_STORAGE=s3) is backed up by its own means; only MEDIA_ROOT goes in the archive.
+    const mediaIsLocal = settings.mediaStorage === 'local';
+    const mediaFiles = mediaIsLocal ? await listFiles(settings.mediaRoot) : [];
+    if (mediaIsLocal) await copyTree(settings.mediaRoot, join(staging, 'media'));
     const manifest: BackupManifest = {
       format: 'keen-backup',
       version: 1,
@@ -102,7 +104,7 @@ export async function createBackup(
         sha256: await sha256File(join(staging, databaseFile)),
       },
       media: {
-        storage: options.mediaIsLocal ? 'local' : 'external',
+        storage: mediaIsLocal ? 'local' : 'external',
         // Checksums of what was copied, so a file changed during the copy is caught at restore.
         files: await describeFiles(join(staging, 'media'), mediaFiles),
       },

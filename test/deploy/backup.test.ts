@@ -87,7 +87,6 @@ describe(`backup and restore (${ENGINE})`, () => {
     expect(before.map((row) => row.username)).toEqual(['ada', 'grace']);
     const { archive, manifest } = await createBackup(settings, {
       outputDir: join(work, 'backups'),
-      mediaIsLocal: true,
     });
     expect(archive).toMatch(/keen-backup-\d{8}T\d{6}Z\.tar$/);
     expect(manifest.database.engine).toBe(ENGINE);
@@ -123,7 +122,6 @@ describe(`backup and restore (${ENGINE})`, () => {
   it('--force replaces a non-empty database', async () => {
     const { archive } = await createBackup(settings, {
       outputDir: join(work, 'backups-force'),
-      mediaIsLocal: true,
     });
     await withDatabase(settings, (database) =>
       insertUser(database.db, { username: 'intruder', password: GOOD_PASSWORD }).then(() => undefined),
@@ -135,7 +133,6 @@ describe(`backup and restore (${ENGINE})`, () => {
   it('refuses a corrupted archive before touching anything', async () => {
     const { archive } = await createBackup(settings, {
       outputDir: join(work, 'backups-corrupt'),
-      mediaIsLocal: true,
     });
     const unpacked = mkdtempSync(join(tmpdir(), 'keen-corrupt-'));
     tar(['-xf', archive, '-C', unpacked]);
@@ -156,7 +153,6 @@ describe(`backup and restore (${ENGINE})`, () => {
       await createBackup(settings, {
         outputDir: dir,
         keep: 2,
-        mediaIsLocal: true,
         now: new Date(`${day}T02:00:00Z`),
       });
     }

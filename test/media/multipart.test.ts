@@ -18,6 +18,7 @@ import {
   multipart,
   type Part,
   PDF_BYTES,
+  postMultipart,
   removeTempDirs,
   uploadTestApp,
   waitFor,
@@ -69,23 +70,8 @@ describe(`multipart forms in the pipeline (${ENGINE})`, () => {
     return url;
   }
 
-  async function post(parts: (token: string) => [string, Part][], headers: Record<string, string> = {}) {
-    const client = new TestClient(t.app);
-    const token = (await client.get('/form/')).json().token as string;
-    const { body, contentType } = await multipart(parts(token));
-    return t.app.inject({
-      method: 'POST',
-      url: '/upload/',
-      headers: {
-        host: 'localhost',
-        accept: 'application/json',
-        cookie: client.cookieHeader(),
-        'content-type': contentType,
-        ...headers,
-      },
-      payload: body,
-    });
-  }
+  const post = (parts: (token: string) => [string, Part][], headers: Record<string, string> = {}) =>
+    postMultipart(t.app, parts, headers);
 
   const pdf = (filename = 'a.pdf'): Part => ({ filename, data: PDF_BYTES });
 

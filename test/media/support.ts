@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { pgTable, serial, varchar } from 'drizzle-orm/pg-core';
+import type { FastifyInstance } from 'fastify';
 import S3rver from 's3rver';
 import sharp from 'sharp';
 import {
@@ -20,6 +21,7 @@ import {
 import type { Database } from '../../src/db/client.js';
 import { atomic } from '../../src/db/transaction.js';
 import type { KeenApp } from '../../src/web/keen-app.js';
+import { TestClient } from '../support/client.js';
 
 export const S3_BUCKET = 'media';
 /** s3rver checks the access key id (its built-in account) but not SigV4 signatures. */
@@ -204,4 +206,30 @@ export async function waitFor(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * Posts a multipart form to `/upload/` (the upload test app) with a fresh session: `parts` receives the
+ * session's CSRF token, so each test decides where (or whether) `_csrf` goes.
+ */
+export async function postMultipart(
+  app: FastifyInstance,
+  parts: (token: string) => [string, Part][],
+  headers: Record<string, string> = {},
+) {
+  const client = new TestClient(app);
+  const token = (await client.get('/form/')).json().token as string;
+  const { body, contentType } = await multipart(parts(token));
+  return app.inject({
+    method: 'POST',
+    url: '/upload/',
+    headers: {
+      host: 'localhost',
+      accept: 'application/json',
+      cookie: client.cookieHeader(),
+      'content-type': contentType,
+      ...headers,
+    },
+    payload: body,
+  });
 }

@@ -20,6 +20,7 @@ import {
   type Part,
   PDF_BYTES,
   pngBytes,
+  postMultipart,
   removeTempDirs,
   type S3Server,
   s3Backend,
@@ -62,23 +63,8 @@ describe.each(['local', 's3'] as const)(`uploads on %s storage (${ENGINE})`, (ba
   });
 
   /** Posts a multipart form with a fresh session and token (`_csrf` first unless `token: false`). */
-  async function upload(parts: [string, Part][], options: { token?: boolean } = {}) {
-    const client = new TestClient(t.app);
-    const token = (await client.get('/form/')).json().token as string;
-    const all: [string, Part][] = options.token === false ? parts : [['_csrf', token], ...parts];
-    const { body, contentType } = await multipart(all);
-    return t.app.inject({
-      method: 'POST',
-      url: '/upload/',
-      headers: {
-        host: 'localhost',
-        accept: 'application/json',
-        cookie: client.cookieHeader(),
-        'content-type': contentType,
-      },
-      payload: body,
-    });
-  }
+  const upload = (parts: [string, Part][], options: { token?: boolean } = {}) =>
+    postMultipart(t.app, (token) => (options.token === false ? parts : [['_csrf', token], ...parts]));
 
   const rows = async () => (await t.database.db.select({ n: count() }).from(documents))[0]?.n;
   const tempFiles = () => readdirSync(tempDir);

@@ -3,7 +3,6 @@ import { createBackup } from '../../deploy/backup.js';
 import { CommandError } from '../../errors.js';
 import { loadRuntimeSettings } from '../bootstrap.js';
 import { type Command, parseArgs } from '../command.js';
-import { mediaIsLocal } from './restore.js';
 
 export const backupCommand: Command = {
   name: 'backup',
@@ -18,7 +17,6 @@ export const backupCommand: Command = {
     const result = await createBackup(settings, {
       outputDir: values.get('output') ?? 'backups',
       keep: keep ? Number(keep) : undefined,
-      mediaIsLocal: mediaIsLocal(settings),
     });
     const { database, media } = result.manifest;
     process.stdout.write(

@@ -1,14 +1,8 @@
 /** `keen restore FILE`: verifies a backup archive's checksums, then restores database and media. */
 import { restoreBackup } from '../../deploy/backup.js';
 import { CommandError } from '../../errors.js';
-import type { Settings } from '../../settings.js';
 import { loadRuntimeSettings } from '../bootstrap.js';
 import { type Command, parseArgs } from '../command.js';
-
-/** True when uploads live in MEDIA_ROOT (the default); object storage is backed up by its own means. */
-export function mediaIsLocal(settings: Readonly<Settings>): boolean {
-  return settings.mediaStorage === 'local';
-}
 
 export const restoreCommand: Command = {
   name: 'restore',
