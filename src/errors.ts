@@ -147,6 +147,22 @@ export class AppRegistryError extends KeenError {
   }
 }
 
+/** KEEN_E_ADMIN: an app's admin registration names a field, model or option that does not exist. */
+export class AdminConfigError extends KeenError {
+  constructor(message: string) {
+    super('KEEN_E_ADMIN', 500, message);
+    this.name = 'AdminConfigError';
+  }
+}
+
+/** KEEN_E_STALE_EDIT: an admin save based on a version of the object that someone else has since changed (409). */
+export class StaleEditError extends KeenError {
+  constructor() {
+    super('KEEN_E_STALE_EDIT', 409, 'Someone else changed this object after you opened it.');
+    this.name = 'StaleEditError';
+  }
+}
+
 /** KEEN_E_CLIENT: a malformed request that Fastify itself refused (bad JSON, 413 body, 415 type…). */
 export class ClientError extends KeenError {
   constructor(statusCode: number, message: string, detail?: string) {

@@ -96,6 +96,8 @@ export interface Settings {
   languageCode: string;
   staticRoot: string;
   staticUrl: string;
+  /** Where the admin lives, e.g. `/admin/`. */
+  adminPath: string;
   mediaRoot: string;
   mediaUrl: string;
   /** Where uploads are kept: MEDIA_ROOT on this disk, or S3-compatible object storage. */
@@ -330,7 +332,7 @@ function timeZoneFromEnv(env: Env): string {
 function urlPrefix(env: Env, name: string, fallback: string): string {
   const value = text(env, name, fallback);
   if (!/^\/([\w.-]+\/)+$/.test(value))
-    throw new SettingsError(name, `must look like /static/ (got "${value}")`);
+    throw new SettingsError(name, `must look like ${fallback} (got "${value}")`);
   return value;
 }
 
@@ -475,6 +477,7 @@ export function loadSettings(env: Env): Readonly<Settings> {
     languageCode: text(env, 'LANGUAGE_CODE', 'en-us'),
     staticRoot: resolve(root, text(env, 'STATIC_ROOT', 'staticfiles')),
     staticUrl: urlPrefix(env, 'STATIC_URL', '/static/'),
+    adminPath: urlPrefix(env, 'ADMIN_PATH', '/admin/'),
     mediaRoot: resolve(root, text(env, 'MEDIA_ROOT', 'media')),
     mediaUrl: urlPrefix(env, 'MEDIA_URL', '/media/'),
     ...mediaFromEnv(env),

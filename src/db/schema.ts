@@ -4,3 +4,6 @@
  */
 export * from '../contrib/auth/schema.js';
 export * from '../contrib/sessions/schema.js';
+export * from '../contrib/admin/schema.js';
+export * from '../apps/blog/schema.js';
+export * from '../apps/resume/schema.js';

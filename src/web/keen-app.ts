@@ -3,6 +3,7 @@
  * these from its index.ts. src/installed-apps.ts lists them.
  */
 import type { FastifyInstance } from 'fastify';
+import type { AdminRegistration } from '../contrib/admin/define.js';
 import type { ModelInfo } from '../contrib/auth/permissions.js';
 import { AppRegistryError } from '../errors.js';
 import type { WebContext } from './stage.js';
@@ -16,6 +17,8 @@ export interface KeenApp {
   models?: readonly ModelInfo[];
   /** Absolute path of the app's static/ folder, if it has one. */
   staticDir?: string;
+  /** Tables the admin edits (`defineAdmin(...)`), listed explicitly: nothing is auto-discovered. */
+  admin?: readonly AdminRegistration[];
   /** Adds the app's routes. */
   routes?(app: FastifyInstance, context: WebContext): void;
 }

@@ -38,14 +38,36 @@ export interface StoredImage extends StoredFile {
   height: number;
 }
 
+export type StoredFileKind = 'file' | 'image';
+
+/**
+ * Which jsonb columns are file or image fields, keyed by the column's config object (Drizzle hands the
+ * builder's config to the built column), so the admin can tell them from plain JSON columns.
+ */
+const storedFileKinds = new WeakMap<object, StoredFileKind>();
+
+/** The (protected) config object a column builder shares with the column it builds. */
+function configOf(builderOrColumn: object): object {
+  return (builderOrColumn as { config: object }).config;
+}
+
 /** A jsonb column holding a {@link StoredFile} (nullable unless `.notNull()` is added). */
 export function fileField(column: string) {
-  return jsonb(column).$type<StoredFile>();
+  const builder = jsonb(column).$type<StoredFile>();
+  storedFileKinds.set(configOf(builder), 'file');
+  return builder;
 }
 
 /** A jsonb column holding a {@link StoredImage}. */
 export function imageField(column: string) {
-  return jsonb(column).$type<StoredImage>();
+  const builder = jsonb(column).$type<StoredImage>();
+  storedFileKinds.set(configOf(builder), 'image');
+  return builder;
+}
+
+/** `file` or `image` for a column made by {@link fileField} / {@link imageField}; otherwise undefined. */
+export function storedFileKindOf(column: object): StoredFileKind | undefined {
+  return storedFileKinds.get(configOf(column));
 }
 
 export interface SaveOptions {

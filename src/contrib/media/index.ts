@@ -16,7 +16,9 @@ export {
   type StoredFile,
   type StoredImage,
   saveFile,
+  type StoredFileKind,
   saveImage,
+  storedFileKindOf,
   withStoredFiles,
 } from './fields.js';
 export { MAX_IMAGE_PIXELS, THUMBNAIL_WIDTHS } from './images.js';

@@ -1,0 +1,135 @@
+/**
+ * How an app registers a table with the admin (Django's ModelAdmin), explicitly: the app lists
+ * `defineAdmin(...)` results in its KeenApp's `admin` field. Nothing is discovered by import side effects.
+ *
+ * @example
+ * export const postAdmin = defineAdmin(posts, {
+ *   model: 'post',
+ *   listDisplay: ['title', 'status', 'publishedAt'],
+ *   searchFields: ['title', 'body'],
+ *   listFilter: ['status', 'categoryId', 'publishedAt'],
+ *   prepopulatedFields: { slug: ['title'] },
+ * });
+ */
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { Tx } from '../../db/client.js';
+import type { FormErrors } from '../../web/forms.js';
+
+/** A row of the table as Drizzle selects it. */
+export type RowOf<T extends PgTable> = T['$inferSelect'];
+/** A column's property name. */
+export type FieldName<T extends PgTable> = Extract<keyof RowOf<T>, string>;
+
+/** A computed changelist column (Django's `@admin.display` callable). */
+export interface ComputedColumn<Row> {
+  label: string;
+  value: (row: Row) => string | number | boolean | null;
+  /** The field a click on the header sorts by. */
+  orderBy?: string;
+}
+
+export interface Fieldset<Name extends string> {
+  title?: string;
+  description?: string;
+  fields: readonly Name[];
+  /** Shown closed (a <details> element); opens by itself when it holds an error. */
+  collapsed?: boolean;
+}
+
+/** A many-to-many relation through a link table (Django's ManyToManyField). */
+export interface ManyToMany {
+  /** The form field name, e.g. `tags`. */
+  name: string;
+  label?: string;
+  /** The link table, e.g. `blog_post_tags`. */
+  through: PgTable;
+  /** Its column pointing at this table's row. */
+  sourceColumn: PgColumn;
+  /** Its column pointing at the other table's row. */
+  targetColumn: PgColumn;
+}
+
+/** Child rows edited on the parent's page (Django's TabularInline / StackedInline). */
+export interface Inline {
+  table: PgTable;
+  /** The child's foreign key column to the parent. */
+  foreignKey: PgColumn;
+  /** The child's model name (for its permissions), e.g. `postlink`; defaults to the parent's permissions. */
+  model?: string;
+  label?: string;
+  style?: 'tabular' | 'stacked';
+  /** Fields to edit (default: every editable field but the foreign key). */
+  fields?: readonly string[];
+  /** Empty rows offered for new children (default 1). */
+  extra?: number;
+  /** At most this many children. */
+  maxNum?: number;
+  ordering?: readonly string[];
+}
+
+/** What a bulk action gets: the selected ids, in a transaction, and who asked. */
+export interface ActionContext {
+  tx: Tx;
+  ids: readonly (string | number)[];
+  user: { id: number; username: string };
+}
+
+/** A custom bulk action on the change list (Django's admin actions). */
+export interface BulkAction {
+  name: string;
+  label: string;
+  /** The model permission the action needs (default `change`). */
+  permission?: 'view' | 'add' | 'change' | 'delete';
+  /** Does the work; returns the message shown afterwards. Runs in one transaction. */
+  run(context: ActionContext): Promise<string>;
+}
+
+export interface AdminOptions<T extends PgTable> {
+  /** The model name as the app's `models` lists it (permissions are `<app>.<action>_<model>`). */
+  model: string;
+  verboseName?: string;
+  verboseNamePlural?: string;
+  /** How an object is named in titles, messages and the log (Django's __str__); default: its first text field. */
+  toString?: (row: RowOf<T>) => string;
+  /** Change list columns (default: the object's name). */
+  listDisplay?: readonly (FieldName<T> | ComputedColumn<RowOf<T>>)[];
+  /** Searched with `?q=`: each term must match one of them (case-insensitive substring). */
+  searchFields?: readonly FieldName<T>[];
+  /** Filters in the sidebar; the kind of each field decides the filter (boolean, choices, foreign key, dates). */
+  listFilter?: readonly FieldName<T>[];
+  /** Default order, `-` for descending, e.g. `['-publishedAt']`; the primary key is appended for a total order. */
+  ordering?: readonly (FieldName<T> | `-${FieldName<T>}`)[];
+  /** Rows per page (default 100). */
+  listPerPage?: number;
+  /** Shown but never taken from the form. */
+  readonlyFields?: readonly FieldName<T>[];
+  /** Form fields in order (default: every column but the generated primary key). */
+  fields?: readonly FieldName<T>[];
+  fieldsets?: readonly Fieldset<FieldName<T>>[];
+  /** Filled in the browser from other fields while untouched, e.g. `{ slug: ['title'] }`. */
+  prepopulatedFields?: Partial<Record<FieldName<T>, readonly FieldName<T>[]>>;
+  /** Choices for plain text/integer columns (enum columns have theirs already). */
+  choices?: Partial<Record<FieldName<T>, readonly (readonly [string, string])[]>>;
+  /** Foreign keys that always use the search box, whatever the target table's size. */
+  autocompleteFields?: readonly FieldName<T>[];
+  /** Help text under fields. */
+  help?: Partial<Record<FieldName<T>, string>>;
+  manyToMany?: readonly ManyToMany[];
+  inlines?: readonly Inline[];
+  actions?: readonly BulkAction[];
+  /** The object's public URL, for a "View on site" link. */
+  viewOnSite?: (row: RowOf<T>) => string | null;
+  /** Extra validation after the schema's own: field errors, or `__all__` for the whole form. */
+  validate?: (values: Partial<RowOf<T>>, existing: RowOf<T> | null) => FormErrors | Promise<FormErrors>;
+}
+
+/** A registration, type-erased so one app can list tables of different shapes. */
+export interface AdminRegistration {
+  table: PgTable;
+  options: AdminOptions<PgTable>;
+}
+
+/** Registers `table` with the admin; put the result in your KeenApp's `admin` list. */
+export function defineAdmin<T extends PgTable>(table: T, options: AdminOptions<T>): AdminRegistration {
+  return { table, options: options as unknown as AdminOptions<PgTable> };
+}

@@ -1,0 +1,293 @@
+/**
+ * The admin site (Django's AdminSite): every app's registrations resolved against the schema once, at
+ * start. A registration naming a field that does not exist stops the process with KEEN_E_ADMIN.
+ */
+import type { PgTable } from 'drizzle-orm/pg-core';
+import { AdminConfigError } from '../../errors.js';
+import type { KeenApp } from '../../web/keen-app.js';
+import type { AdminOptions, ComputedColumn, Fieldset, Inline, ManyToMany } from './define.js';
+import { type AdminField, fieldsOf, labelOf, primaryKeyOf, tableNameOf } from './fields.js';
+
+/** A change list column: a field, or a computed value. */
+export type ListColumn =
+  | { type: 'field'; field: AdminField; label: string }
+  | { type: 'computed'; computed: ComputedColumn<Record<string, unknown>>; label: string; orderBy?: AdminField };
+
+export interface SortKey {
+  field: AdminField;
+  descending: boolean;
+}
+
+/** An inline resolved against its table. */
+export interface ResolvedInline {
+  options: Inline;
+  table: PgTable;
+  fields: AdminField[];
+  /** The editable fields shown per child row. */
+  formFields: AdminField[];
+  primaryKey: AdminField;
+  foreignKey: AdminField;
+  label: string;
+  /** The model whose permissions govern the children. */
+  model: string;
+  ordering: SortKey[];
+}
+
+export interface ResolvedManyToMany {
+  options: ManyToMany;
+  label: string;
+  /** The registered model the link points at (its rows are the choices). */
+  target: PgTable;
+}
+
+/** One registered table, with everything the views need. */
+export interface ModelAdmin {
+  app: string;
+  model: string;
+  table: PgTable;
+  tableName: string;
+  options: AdminOptions<PgTable>;
+  verboseName: string;
+  verboseNamePlural: string;
+  fields: AdminField[];
+  field(key: string): AdminField | undefined;
+  primaryKey: AdminField;
+  listColumns: ListColumn[];
+  searchFields: AdminField[];
+  filters: AdminField[];
+  ordering: SortKey[];
+  perPage: number;
+  readonly: Set<string>;
+  /** The form's fields, grouped (one untitled group when no fieldsets are given). */
+  fieldsets: { title?: string; description?: string; collapsed?: boolean; fields: AdminField[] }[];
+  manyToMany: ResolvedManyToMany[];
+  inlines: ResolvedInline[];
+  /** The object's display name. */
+  describe(row: Record<string, unknown>): string;
+  /** `/admin/blog/post/` */
+  url: string;
+}
+
+function configError(app: string, model: string, message: string): AdminConfigError {
+  return new AdminConfigError(`admin registration ${app}.${model}: ${message}`);
+}
+
+function parseOrdering(
+  entries: readonly string[],
+  lookup: (key: string) => AdminField | undefined,
+  fail: (message: string) => never,
+): SortKey[] {
+  return entries.map((entry) => {
+    const descending = entry.startsWith('-');
+    const key = descending ? entry.slice(1) : entry;
+    const field = lookup(key) ?? fail(`ordering names "${key}", which is not a column`);
+    return { field, descending };
+  });
+}
+
+function resolveModel(app: KeenApp, table: PgTable, options: AdminOptions<PgTable>, basePath: string): ModelAdmin {
+  const fail = (message: string): never => {
+    throw configError(app.name, options.model, message);
+  };
+  if (!(app.models ?? []).some((model) => model.name === options.model)) {
+    fail(`the app's models list has no "${options.model}" (permissions come from it)`);
+  }
+  const fields = fieldsOf(table);
+  const byKey = new Map(fields.map((field) => [field.key, field]));
+  const need = (key: string, option: string): AdminField =>
+    byKey.get(key) ?? fail(`${option} names "${key}", which is not a column of ${tableNameOf(table)}`);
+  const primaryKey = primaryKeyOf(fields) ?? fail(`${tableNameOf(table)} has no single-column primary key`);
+
+  // Registration-given choices turn plain columns into choice fields.
+  for (const [key, choices] of Object.entries(options.choices ?? {})) {
+    const field = need(key, 'choices');
+    field.kind = 'choice';
+    field.choices = choices as readonly (readonly [string, string])[];
+  }
+  for (const [key, text] of Object.entries(options.help ?? {})) if (text) need(key, 'help');
+
+  const modelInfo = app.models?.find((model) => model.name === options.model);
+  const verboseName = options.verboseName ?? modelInfo?.verboseName ?? options.model;
+  const firstText = fields.find((field) => field.kind === 'text');
+  const describe =
+    (options.toString as ((row: Record<string, unknown>) => string) | undefined) ??
+    ((row: Record<string, unknown>) => {
+      const name = firstText ? row[firstText.key] : undefined;
+      return typeof name === 'string' && name ? name : `${verboseName} ${String(row[primaryKey.key])}`;
+    });
+
+  const listColumns: ListColumn[] = (options.listDisplay ?? []).map((entry) => {
+    if (typeof entry === 'string') {
+      const field = need(entry, 'listDisplay');
+      return { type: 'field', field, label: field.label };
+    }
+    const computed = entry as ComputedColumn<Record<string, unknown>>;
+    return {
+      type: 'computed',
+      computed,
+      label: computed.label,
+      orderBy: computed.orderBy ? need(computed.orderBy, 'listDisplay orderBy') : undefined,
+    };
+  });
+
+  const readonly = new Set<string>((options.readonlyFields ?? []).map((key) => need(key, 'readonlyFields').key));
+  // Generated keys and database-filled timestamps are never typed in.
+  const editableByDefault = fields.filter(
+    (field) => !(field.primaryKey && field.hasDefault) && !field.column.generated,
+  );
+  const fieldsetsGiven: readonly Fieldset<string>[] = options.fieldsets ?? [
+    { fields: options.fields ?? editableByDefault.map((field) => field.key) },
+  ];
+  const fieldsets = fieldsetsGiven.map((set) => ({
+    title: set.title,
+    description: set.description,
+    collapsed: set.collapsed,
+    fields: set.fields.map((key) => need(key, 'fieldsets/fields')),
+  }));
+  for (const [target, sources] of Object.entries(options.prepopulatedFields ?? {})) {
+    need(target, 'prepopulatedFields');
+    for (const source of (sources ?? []) as string[]) need(source, 'prepopulatedFields');
+  }
+  for (const key of options.autocompleteFields ?? []) {
+    if (need(key, 'autocompleteFields').kind !== 'foreignKey') fail(`autocompleteFields: "${key}" is not a foreign key`);
+  }
+
+  const manyToMany = (options.manyToMany ?? []).map((relation) => {
+    const linkFields = fieldsOf(relation.through);
+    const source = linkFields.find((field) => field.column === relation.sourceColumn);
+    const target = linkFields.find((field) => field.column === relation.targetColumn);
+    if (!source?.references || source.references.table !== table) {
+      fail(`manyToMany "${relation.name}": sourceColumn must be a column of the link table pointing at ${tableNameOf(table)}`);
+    }
+    if (!target?.references) fail(`manyToMany "${relation.name}": targetColumn must be a foreign key of the link table`);
+    return {
+      options: relation,
+      label: relation.label ?? labelOf(relation.name),
+      target: (target?.references?.table ?? table) as PgTable,
+    };
+  });
+
+  const inlines = (options.inlines ?? []).map((inline): ResolvedInline => {
+    const inlineFields = fieldsOf(inline.table);
+    const foreignKey =
+      inlineFields.find((field) => field.column === inline.foreignKey) ??
+      fail(`inline on ${tableNameOf(inline.table)}: foreignKey is not a column of that table`);
+    const inlinePrimaryKey =
+      primaryKeyOf(inlineFields) ?? fail(`inline ${tableNameOf(inline.table)} has no single-column primary key`);
+    const inlineByKey = new Map(inlineFields.map((field) => [field.key, field]));
+    const formFields = inline.fields
+      ? inline.fields.map(
+          (key) => inlineByKey.get(key) ?? fail(`inline ${tableNameOf(inline.table)}: no column "${key}"`),
+        )
+      : inlineFields.filter((field) => field !== foreignKey && !(field.primaryKey && field.hasDefault));
+    const model = inline.model ?? options.model;
+    if (!(app.models ?? []).some((entry) => entry.name === model)) {
+      fail(`inline ${tableNameOf(inline.table)}: the app's models list has no "${model}"`);
+    }
+    return {
+      options: inline,
+      table: inline.table,
+      fields: inlineFields,
+      formFields,
+      primaryKey: inlinePrimaryKey,
+      foreignKey,
+      label: inline.label ?? labelOf(tableNameOf(inline.table).replace(`${app.name}_`, '')),
+      model,
+      ordering: [
+        ...parseOrdering(inline.ordering ?? [], (key) => inlineByKey.get(key), fail),
+        { field: inlinePrimaryKey, descending: false },
+      ],
+    };
+  });
+
+  const ordering = parseOrdering(options.ordering ?? [], (key) => byKey.get(key), fail);
+  // A total order, so pages never repeat or skip rows.
+  if (!ordering.some((key) => key.field === primaryKey)) ordering.push({ field: primaryKey, descending: true });
+  const perPage = options.listPerPage ?? 100;
+  if (!Number.isInteger(perPage) || perPage < 1 || perPage > 1000) fail('listPerPage must be 1 to 1000');
+
+  return {
+    app: app.name,
+    model: options.model,
+    table,
+    tableName: tableNameOf(table),
+    options,
+    verboseName,
+    verboseNamePlural: options.verboseNamePlural ?? `${verboseName}s`,
+    fields,
+    field: (key) => byKey.get(key),
+    primaryKey,
+    listColumns,
+    searchFields: (options.searchFields ?? []).map((key) => {
+      const field = need(key, 'searchFields');
+      if (field.kind !== 'text' && field.kind !== 'longText' && field.kind !== 'choice') {
+        fail(`searchFields: "${key}" is not a text column`);
+      }
+      return field;
+    }),
+    filters: (options.listFilter ?? []).map((key) => {
+      const field = need(key, 'listFilter');
+      if (!['boolean', 'choice', 'foreignKey', 'date', 'dateTime'].includes(field.kind)) {
+        fail(`listFilter: "${key}" is a ${field.kind} column; filters take boolean, choice, foreign key and date columns`);
+      }
+      return field;
+    }),
+    ordering,
+    perPage,
+    readonly,
+    fieldsets,
+    manyToMany,
+    inlines,
+    describe,
+    url: `${basePath}${app.name}/${options.model}/`,
+  };
+}
+
+export class AdminSite {
+  readonly models: ModelAdmin[];
+  private readonly byName = new Map<string, ModelAdmin>();
+  private readonly byTable = new Map<PgTable, ModelAdmin>();
+
+  /** @param basePath ADMIN_PATH, with a leading and trailing slash. */
+  constructor(
+    apps: readonly KeenApp[],
+    readonly basePath: string,
+  ) {
+    this.models = apps.flatMap((app) =>
+      (app.admin ?? []).map((registration) => resolveModel(app, registration.table, registration.options, basePath)),
+    );
+    for (const model of this.models) {
+      const name = `${model.app}.${model.model}`;
+      if (this.byName.has(name)) throw new AdminConfigError(`admin registration ${name}: registered twice`);
+      this.byName.set(name, model);
+      this.byTable.set(model.table, model);
+    }
+    for (const model of this.models) {
+      for (const relation of model.manyToMany) {
+        if (!this.byTable.has(relation.target)) {
+          throw configError(
+            model.app,
+            model.model,
+            `manyToMany "${relation.options.name}" points at ${tableNameOf(relation.target)}, which is not registered`,
+          );
+        }
+      }
+    }
+  }
+
+  find(app: string, model: string): ModelAdmin | undefined {
+    return this.byName.get(`${app}.${model}`);
+  }
+
+  /** The registration of a table (foreign key targets, many-to-many choices), if it has one. */
+  forTable(table: PgTable): ModelAdmin | undefined {
+    return this.byTable.get(table);
+  }
+
+  /** Registered models grouped by app, in installed-app order. */
+  byApp(): { app: string; models: ModelAdmin[] }[] {
+    const groups = new Map<string, ModelAdmin[]>();
+    for (const model of this.models) groups.set(model.app, [...(groups.get(model.app) ?? []), model]);
+    return [...groups].map(([app, models]) => ({ app, models }));
+  }
+}
