@@ -2,7 +2,9 @@
  * The installed apps (Django's INSTALLED_APPS), in dependency order. Each is one folder exporting one
  * KeenApp; adding an app = adding it here (and its schema to src/db/schema.ts).
  */
+import { blogApp } from './apps/blog/index.js';
 import { homeApp } from './apps/home/index.js';
+import { resumeApp } from './apps/resume/index.js';
 import { authApp } from './contrib/auth/index.js';
 import { healthApp } from './contrib/health/index.js';
 import { mediaApp } from './contrib/media/index.js';
@@ -15,4 +17,6 @@ export const installedApps: readonly KeenApp[] = Object.freeze([
   mediaApp,
   healthApp,
   homeApp,
+  blogApp,
+  resumeApp,
 ]);

@@ -1,0 +1,187 @@
+/** The blog's public pages: the post list and a post. Text is escaped by preact; hrefs are checked here. */
+import { staticAsset } from '../../contrib/staticfiles/asset.js';
+import { Layout } from '../../web/layout.js';
+import type { PageContext } from '../../web/render.js';
+import type { PageWindow } from './paginate.js';
+import type { PostDetail, PostSummary } from './queries.js';
+import { paragraphsOf, safeLinkUrl } from './text.js';
+
+/** Declared at import time so the start-up check covers it (docs/static-files.md). */
+export const blogCss = staticAsset('css/blog.css');
+
+/** Formats a publication time for display, e.g. "March 5, 2024" (LANGUAGE_CODE, TIME_ZONE). */
+export type DateFormatter = (date: Date) => string;
+
+export function postUrl(slug: string): string {
+  return `/blog/${encodeURIComponent(slug)}/`;
+}
+
+/** The list URL with these query parameters (empty ones left out). */
+export function listUrl(params: Record<string, string | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value) query.set(name, value);
+  const text = query.toString();
+  return text ? `/blog/?${text}` : '/blog/';
+}
+
+/**
+ * The blog's stylesheet. The layout links only site.css, so the page links its own; `<link
+ * rel="stylesheet">` is allowed in the body.
+ */
+function BlogStyles({ context }: { context: PageContext }) {
+  return <link rel="stylesheet" href={context.staticUrl(blogCss)} />;
+}
+
+function PostMeta({ post, formatDate }: { post: PostSummary; formatDate: DateFormatter }) {
+  return (
+    <p class="PostMeta">
+      <time dateTime={post.publishedAt.toISOString()}>{formatDate(post.publishedAt)}</time>
+      {post.category && (
+        <>
+          {' · '}
+          <a href={listUrl({ category: post.category.slug })}>{post.category.name}</a>
+        </>
+      )}
+      {` · ${post.readingMinutes} min read`}
+    </p>
+  );
+}
+
+export interface PostListProps {
+  context: PageContext;
+  posts: PostSummary[];
+  page: PageWindow;
+  /** What the list is narrowed to, for the heading and the page links. */
+  filter: { category?: { name: string; slug: string }; tag?: string };
+  formatDate: DateFormatter;
+}
+
+export function PostListPage({ context, posts, page, filter, formatDate }: PostListProps) {
+  const heading = filter.category
+    ? `Posts in ${filter.category.name}`
+    : filter.tag
+      ? `Posts tagged “${filter.tag}”`
+      : 'Blog';
+  const filterParams = { category: filter.category?.slug, tag: filter.tag };
+  const pageUrl = (number: number) =>
+    listUrl({ ...filterParams, page: number > 1 ? String(number) : undefined });
+  return (
+    <Layout title={page.number > 1 ? `${heading} (page ${page.number})` : heading} context={context}>
+      <BlogStyles context={context} />
+      <h1>{heading}</h1>
+      {(filter.category || filter.tag) && (
+        <p>
+          <a href="/blog/">All posts</a>
+        </p>
+      )}
+      {posts.length === 0 ? (
+        <p>No posts yet.</p>
+      ) : (
+        <ol class="PostList">
+          {posts.map((post) => (
+            <li class="PostList-item">
+              <article>
+                <h2 class="PostList-title">
+                  <a href={postUrl(post.slug)}>{post.title}</a>
+                </h2>
+                <PostMeta post={post} formatDate={formatDate} />
+                {post.summary && <p class="PostList-summary">{post.summary}</p>}
+              </article>
+            </li>
+          ))}
+        </ol>
+      )}
+      {page.numPages > 1 && (
+        <nav class="Pagination" aria-label="Pages">
+          {page.hasPrevious && (
+            <a href={pageUrl(page.number - 1)} rel="prev">
+              ← Newer posts
+            </a>
+          )}
+          <span class="Pagination-current">
+            Page {page.number} of {page.numPages}
+          </span>
+          {page.hasNext && (
+            <a href={pageUrl(page.number + 1)} rel="next">
+              Older posts →
+            </a>
+          )}
+        </nav>
+      )}
+    </Layout>
+  );
+}
+
+export interface PostPageProps {
+  context: PageContext;
+  post: PostDetail;
+  /** The public URL of the cover image, when there is one. */
+  coverUrl: string | null;
+  formatDate: DateFormatter;
+}
+
+export function PostPage({ context, post, coverUrl, formatDate }: PostPageProps) {
+  return (
+    <Layout title={post.title} context={context}>
+      <BlogStyles context={context} />
+      <article class="Post">
+        <header>
+          <h1>{post.title}</h1>
+          <PostMeta post={post} formatDate={formatDate} />
+        </header>
+        {coverUrl && post.cover && (
+          // Decorative: the title says what the post is about.
+          <img class="Post-cover" src={coverUrl} width={post.cover.width} height={post.cover.height} alt="" />
+        )}
+        <div class="Post-body">
+          {paragraphsOf(post.body).map((lines) => (
+            <p>
+              {lines.map((line, index) => (
+                <>
+                  {index > 0 && <br />}
+                  {line}
+                </>
+              ))}
+            </p>
+          ))}
+        </div>
+        {post.tags.length > 0 && (
+          <footer class="Post-tags">
+            <h2>Tags</h2>
+            <ul class="TagList">
+              {post.tags.map((tag) => (
+                <li>
+                  <a href={listUrl({ tag })}>{tag}</a>
+                </li>
+              ))}
+            </ul>
+          </footer>
+        )}
+        {post.links.length > 0 && (
+          <section class="Post-links">
+            <h2>Further reading</h2>
+            <ul>
+              {post.links.map((link) => {
+                const href = safeLinkUrl(link.url);
+                return (
+                  <li>
+                    {href ? (
+                      <a href={href} rel="noopener noreferrer">
+                        {link.title}
+                      </a>
+                    ) : (
+                      link.title
+                    )}
+                  </li>
+                );
+              })}
+            </ul>
+          </section>
+        )}
+      </article>
+      <p>
+        <a href="/blog/">← All posts</a>
+      </p>
+    </Layout>
+  );
+}

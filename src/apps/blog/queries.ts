@@ -1,0 +1,179 @@
+/**
+ * The blog's public reads. A post is public when its status is `published` and its publication time
+ * has come; every query here applies that rule, filters and orders on the (status, published_at)
+ * index, and fetches a bounded number of rows.
+ */
+import { and, asc, count, desc, eq, inArray, lte, type SQL, sql } from 'drizzle-orm';
+import type { StoredImage } from '../../contrib/media/fields.js';
+import type { Db } from '../../db/client.js';
+import { categories, postLinks, posts, postTags, tags } from './schema.js';
+
+/** At most this many tags and links are shown on a post (the admin can hold more; the page stays small). */
+export const MAX_TAGS_SHOWN = 50;
+export const MAX_LINKS_SHOWN = 50;
+
+export interface CategoryRef {
+  id: number;
+  name: string;
+  slug: string;
+}
+
+export interface TagRef {
+  id: number;
+  name: string;
+}
+
+/** A post as the list shows it. */
+export interface PostSummary {
+  id: number;
+  title: string;
+  slug: string;
+  summary: string;
+  publishedAt: Date;
+  readingMinutes: number;
+  category: { name: string; slug: string } | null;
+}
+
+/** A post as its own page shows it. */
+export interface PostDetail extends PostSummary {
+  body: string;
+  cover: StoredImage | null;
+  tags: string[];
+  links: { title: string; url: string }[];
+}
+
+/** Narrows the list; absent filters match every public post. */
+export interface PostFilters {
+  categoryId?: number;
+  tagId?: number;
+}
+
+/** Published, and the publication time has come (the database's clock decides, one clock for all workers). */
+function isPublic(): SQL {
+  return and(eq(posts.status, 'published'), lte(posts.publishedAt, sql`now()`)) as SQL;
+}
+
+function publicWhere(db: Db, filters: PostFilters): SQL {
+  const conditions = [isPublic()];
+  if (filters.categoryId !== undefined) conditions.push(eq(posts.categoryId, filters.categoryId));
+  if (filters.tagId !== undefined) {
+    // Through blog_post_tags_tag_idx: the posts carrying the tag, then the public ones among them.
+    const tagged = db
+      .select({ postId: postTags.postId })
+      .from(postTags)
+      .where(eq(postTags.tagId, filters.tagId));
+    conditions.push(inArray(posts.id, tagged));
+  }
+  return and(...conditions) as SQL;
+}
+
+const summaryColumns = {
+  id: posts.id,
+  title: posts.title,
+  slug: posts.slug,
+  summary: posts.summary,
+  publishedAt: posts.publishedAt,
+  readingMinutes: posts.readingMinutes,
+  categoryName: categories.name,
+  categorySlug: categories.slug,
+};
+
+type SummaryRow = {
+  id: number;
+  title: string;
+  slug: string;
+  summary: string;
+  publishedAt: Date | null;
+  readingMinutes: number;
+  categoryName: string | null;
+  categorySlug: string | null;
+};
+
+function toSummary(row: SummaryRow): PostSummary {
+  return {
+    id: row.id,
+    title: row.title,
+    slug: row.slug,
+    summary: row.summary,
+    // isPublic() keeps only posts with a publication time.
+    publishedAt: row.publishedAt!,
+    readingMinutes: row.readingMinutes,
+    category:
+      row.categoryName !== null && row.categorySlug !== null
+        ? { name: row.categoryName, slug: row.categorySlug }
+        : null,
+  };
+}
+
+export async function findCategoryBySlug(db: Db, slug: string): Promise<CategoryRef | null> {
+  const [row] = await db
+    .select({ id: categories.id, name: categories.name, slug: categories.slug })
+    .from(categories)
+    .where(eq(categories.slug, slug))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function findTagByName(db: Db, name: string): Promise<TagRef | null> {
+  const [row] = await db
+    .select({ id: tags.id, name: tags.name })
+    .from(tags)
+    .where(eq(tags.name, name))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function countPublicPosts(db: Db, filters: PostFilters): Promise<number> {
+  const [row] = await db.select({ total: count() }).from(posts).where(publicWhere(db, filters));
+  return row?.total ?? 0;
+}
+
+/** One page of public posts, newest first (the id breaks ties, so pages never overlap). */
+export async function listPublicPosts(
+  db: Db,
+  filters: PostFilters,
+  page: { offset: number; limit: number },
+): Promise<PostSummary[]> {
+  const rows = await db
+    .select(summaryColumns)
+    .from(posts)
+    .leftJoin(categories, eq(posts.categoryId, categories.id))
+    .where(publicWhere(db, filters))
+    .orderBy(desc(posts.publishedAt), desc(posts.id))
+    .limit(page.limit)
+    .offset(page.offset);
+  return rows.map(toSummary);
+}
+
+/** The public post with this slug, with its tags and links; null for drafts and future posts. */
+export async function findPublicPost(db: Db, slug: string): Promise<PostDetail | null> {
+  const [row] = await db
+    .select({ ...summaryColumns, body: posts.body, cover: posts.cover })
+    .from(posts)
+    .leftJoin(categories, eq(posts.categoryId, categories.id))
+    .where(and(eq(posts.slug, slug), isPublic()))
+    .limit(1);
+  if (!row) return null;
+  const [tagRows, linkRows] = await Promise.all([
+    db
+      .select({ name: tags.name })
+      .from(postTags)
+      .innerJoin(tags, eq(postTags.tagId, tags.id))
+      .where(eq(postTags.postId, row.id))
+      .orderBy(asc(tags.name))
+      .limit(MAX_TAGS_SHOWN),
+    db
+      .select({ title: postLinks.title, url: postLinks.url })
+      .from(postLinks)
+      .where(eq(postLinks.postId, row.id))
+      .orderBy(asc(postLinks.position), asc(postLinks.id))
+      .limit(MAX_LINKS_SHOWN),
+  ]);
+  return {
+    ...toSummary(row),
+    body: row.body,
+    cover: row.cover ?? null,
+    tags: tagRows.map((tag) => tag.name),
+    links: linkRows,
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * The résumé app: positions held (each with its highlights) and skills (tables in ./schema.ts, admin in
+ * ./admin.ts). Public page: `GET /resume/`.
+ */
+import type { KeenApp } from '../../web/keen-app.js';
+import { pageContext, sendPage } from '../../web/render.js';
+import { positionAdmin, skillAdmin } from './admin.js';
+import { monthFormatter } from './dates.js';
+import { ResumePage } from './page.js';
+import { loadResume } from './queries.js';
+
+export const resumeApp: KeenApp = {
+  name: 'resume',
+  models: [
+    { name: 'position', verboseName: 'position' },
+    { name: 'highlight', verboseName: 'highlight' },
+    { name: 'skill', verboseName: 'skill' },
+  ],
+  admin: [positionAdmin, skillAdmin],
+  routes(app, { database, settings }) {
+    const formatMonth = monthFormatter(settings.languageCode);
+    app.get('/resume/', async (request, reply) => {
+      const resume = await loadResume(database.db);
+      return sendPage(
+        reply,
+        <ResumePage context={pageContext(request)} resume={resume} formatMonth={formatMonth} />,
+      );
+    });
+  },
+};
