@@ -281,3 +281,11 @@ export class MethodNotAllowedError extends KeenError {
     this.name = 'MethodNotAllowedError';
   }
 }
+
+/** KEEN_E_PROTECTED: a delete the database refused because other rows still reference the object (409). */
+export class ProtectedError extends KeenError {
+  constructor(detail?: string) {
+    super('KEEN_E_PROTECTED', 409, 'This object is still referenced and cannot be deleted.', detail);
+    this.name = 'ProtectedError';
+  }
+}
