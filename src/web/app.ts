@@ -51,7 +51,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    routerOptions: { ignoreDuplicateSlashes: false },
+    // Slugs may be up to 200 characters (find-my-way's default limit is 100, answered with 414).
+    routerOptions: { ignoreDuplicateSlashes: false, maxParamLength: 255 },
     return503OnClosing: true,
   }) as unknown as FastifyInstance;
 

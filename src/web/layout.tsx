@@ -1,6 +1,6 @@
 /** The page frame every HTML page uses: head, header with the user menu, messages, footer. */
 import type { ComponentChildren } from 'preact';
-import { staticAsset } from '../contrib/staticfiles/asset.js';
+import { type StaticAsset, staticAsset } from '../contrib/staticfiles/asset.js';
 import type { PageContext } from './render.js';
 
 /** Declared here, at import time, so the start-up check covers it (docs/static-files.md). */
@@ -9,10 +9,12 @@ const siteCss = staticAsset('css/site.css');
 export interface LayoutProps {
   title: string;
   context: PageContext;
+  /** An app's own stylesheets, linked after site.css. */
+  styles?: readonly StaticAsset[];
   children: ComponentChildren;
 }
 
-export function Layout({ title, context, children }: LayoutProps) {
+export function Layout({ title, context, styles = [], children }: LayoutProps) {
   const { user, messages, csrfToken, staticUrl, siteName, language } = context;
   return (
     <html lang={language}>
@@ -21,6 +23,9 @@ export function Layout({ title, context, children }: LayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · ${siteName}`}</title>
         <link rel="stylesheet" href={staticUrl(siteCss)} />
+        {styles.map((style) => (
+          <link rel="stylesheet" href={staticUrl(style)} />
+        ))}
       </head>
       <body>
         <header class="SiteHeader">

@@ -135,24 +135,9 @@ export const PDF_BYTES = Buffer.from(
   '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n',
 );
 
-export type Part = string | { filename: string; type?: string; data: Uint8Array };
+import { multipart, type Part } from '../support/multipart.js';
 
-/** A multipart/form-data body (fields in the order given) and its content-type header. */
-export async function multipart(parts: [string, Part][]): Promise<{ body: Buffer; contentType: string }> {
-  const form = new FormData();
-  for (const [name, part] of parts) {
-    if (typeof part === 'string') form.append(name, part);
-    else {
-      const blob = new Blob([Buffer.from(part.data)], { type: part.type ?? 'application/octet-stream' });
-      form.append(name, blob, part.filename);
-    }
-  }
-  const request = new Request('http://localhost/', { method: 'POST', body: form });
-  return {
-    body: Buffer.from(await request.arrayBuffer()),
-    contentType: request.headers.get('content-type') ?? '',
-  };
-}
+export { multipart, type Part };
 
 /** A table with both field types; `title` is unique so a test can make the insert fail. */
 export const documents = pgTable('media_test_document', {

@@ -3,6 +3,7 @@
  * token out of forms, so tests drive the real pages the way a person would.
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { multipart, type Part } from './multipart.js';
 
 export interface RequestOptions {
   headers?: Record<string, string>;
@@ -65,6 +66,29 @@ export class TestClient {
 
   post(url: string, form: Record<string, string>, options: Omit<RequestOptions, 'form'> = {}) {
     return this.request('POST', url, { ...options, form });
+  }
+
+  /** Posts a multipart form (files allowed) with the latest CSRF token first, as a browser form would. */
+  async postMultipart(url: string, parts: [string, Part][]): Promise<LightMyRequestResponse> {
+    const withToken: [string, Part][] = this.lastCsrfToken
+      ? [['_csrf', this.lastCsrfToken], ...parts]
+      : parts;
+    const { body, contentType } = await multipart(withToken);
+    const headers: Record<string, string> = {
+      host: 'localhost',
+      ...this.defaults.headers,
+      'content-type': contentType,
+    };
+    if (this.cookies.size) headers.cookie = this.cookieHeader();
+    const response = await this.app.inject({
+      method: 'POST',
+      url,
+      headers,
+      payload: body,
+      remoteAddress: this.defaults.remoteAddress ?? '127.0.0.1',
+    });
+    this.remember(response);
+    return response;
   }
 
   /** Logs in through the real login page; returns the POST's response. */

@@ -24,14 +24,6 @@ export function listUrl(params: Record<string, string | undefined>): string {
   return text ? `/blog/?${text}` : '/blog/';
 }
 
-/**
- * The blog's stylesheet. The layout links only site.css, so the page links its own; `<link
- * rel="stylesheet">` is allowed in the body.
- */
-function BlogStyles({ context }: { context: PageContext }) {
-  return <link rel="stylesheet" href={context.staticUrl(blogCss)} />;
-}
-
 function PostMeta({ post, formatDate }: { post: PostSummary; formatDate: DateFormatter }) {
   return (
     <p class="PostMeta">
@@ -66,8 +58,11 @@ export function PostListPage({ context, posts, page, filter, formatDate }: PostL
   const pageUrl = (number: number) =>
     listUrl({ ...filterParams, page: number > 1 ? String(number) : undefined });
   return (
-    <Layout title={page.number > 1 ? `${heading} (page ${page.number})` : heading} context={context}>
-      <BlogStyles context={context} />
+    <Layout
+      title={page.number > 1 ? `${heading} (page ${page.number})` : heading}
+      context={context}
+      styles={[blogCss]}
+    >
       <h1>{heading}</h1>
       {(filter.category || filter.tag) && (
         <p>
@@ -122,8 +117,7 @@ export interface PostPageProps {
 
 export function PostPage({ context, post, coverUrl, formatDate }: PostPageProps) {
   return (
-    <Layout title={post.title} context={context}>
-      <BlogStyles context={context} />
+    <Layout title={post.title} context={context} styles={[blogCss]}>
       <article class="Post">
         <header>
           <h1>{post.title}</h1>

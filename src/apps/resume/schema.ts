@@ -14,7 +14,9 @@ export const positions = pgTable(
     endDate: date('end_date'),
     summary: text('summary').notNull().default(''),
   },
-  (t) => [check('resume_position_dates_ordered', sql`${t.endDate} IS NULL OR ${t.endDate} >= ${t.startDate}`)],
+  (t) => [
+    check('resume_position_dates_ordered', sql`${t.endDate} IS NULL OR ${t.endDate} >= ${t.startDate}`),
+  ],
 );
 
 export const highlights = pgTable(

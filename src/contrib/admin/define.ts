@@ -112,6 +112,12 @@ export interface AdminOptions<T extends PgTable> {
   choices?: Partial<Record<FieldName<T>, readonly (readonly [string, string])[]>>;
   /** Foreign keys that always use the search box, whatever the target table's size. */
   autocompleteFields?: readonly FieldName<T>[];
+  /**
+   * A column holding a password hash (the user table's `password`): add forms ask for the password
+   * twice, check it with the password validators and store its hash; change forms show no hash and link
+   * to a "set password" page instead.
+   */
+  passwordField?: FieldName<T>;
   /** Help text under fields. */
   help?: Partial<Record<FieldName<T>, string>>;
   manyToMany?: readonly ManyToMany[];

@@ -11,7 +11,12 @@ import { type AdminField, fieldsOf, labelOf, primaryKeyOf, tableNameOf } from '.
 /** A change list column: a field, or a computed value. */
 export type ListColumn =
   | { type: 'field'; field: AdminField; label: string }
-  | { type: 'computed'; computed: ComputedColumn<Record<string, unknown>>; label: string; orderBy?: AdminField };
+  | {
+      type: 'computed';
+      computed: ComputedColumn<Record<string, unknown>>;
+      label: string;
+      orderBy?: AdminField;
+    };
 
 export interface SortKey {
   field: AdminField;
@@ -62,6 +67,8 @@ export interface ModelAdmin {
   fieldsets: { title?: string; description?: string; collapsed?: boolean; fields: AdminField[] }[];
   manyToMany: ResolvedManyToMany[];
   inlines: ResolvedInline[];
+  /** The password-hash column, if the model has one (see AdminOptions.passwordField). */
+  passwordField?: AdminField;
   /** The object's display name. */
   describe(row: Record<string, unknown>): string;
   /** `/admin/blog/post/` */
@@ -85,7 +92,12 @@ function parseOrdering(
   });
 }
 
-function resolveModel(app: KeenApp, table: PgTable, options: AdminOptions<PgTable>, basePath: string): ModelAdmin {
+function resolveModel(
+  app: KeenApp,
+  table: PgTable,
+  options: AdminOptions<PgTable>,
+  basePath: string,
+): ModelAdmin {
   const fail = (message: string): never => {
     throw configError(app.name, options.model, message);
   };
@@ -130,7 +142,9 @@ function resolveModel(app: KeenApp, table: PgTable, options: AdminOptions<PgTabl
     };
   });
 
-  const readonly = new Set<string>((options.readonlyFields ?? []).map((key) => need(key, 'readonlyFields').key));
+  const readonly = new Set<string>(
+    (options.readonlyFields ?? []).map((key) => need(key, 'readonlyFields').key),
+  );
   // Generated keys and database-filled timestamps are never typed in.
   const editableByDefault = fields.filter(
     (field) => !(field.primaryKey && field.hasDefault) && !field.column.generated,
@@ -149,7 +163,8 @@ function resolveModel(app: KeenApp, table: PgTable, options: AdminOptions<PgTabl
     for (const source of (sources ?? []) as string[]) need(source, 'prepopulatedFields');
   }
   for (const key of options.autocompleteFields ?? []) {
-    if (need(key, 'autocompleteFields').kind !== 'foreignKey') fail(`autocompleteFields: "${key}" is not a foreign key`);
+    if (need(key, 'autocompleteFields').kind !== 'foreignKey')
+      fail(`autocompleteFields: "${key}" is not a foreign key`);
   }
 
   const manyToMany = (options.manyToMany ?? []).map((relation) => {
@@ -157,9 +172,12 @@ function resolveModel(app: KeenApp, table: PgTable, options: AdminOptions<PgTabl
     const source = linkFields.find((field) => field.column === relation.sourceColumn);
     const target = linkFields.find((field) => field.column === relation.targetColumn);
     if (!source?.references || source.references.table !== table) {
-      fail(`manyToMany "${relation.name}": sourceColumn must be a column of the link table pointing at ${tableNameOf(table)}`);
+      fail(
+        `manyToMany "${relation.name}": sourceColumn must be a column of the link table pointing at ${tableNameOf(table)}`,
+      );
     }
-    if (!target?.references) fail(`manyToMany "${relation.name}": targetColumn must be a foreign key of the link table`);
+    if (!target?.references)
+      fail(`manyToMany "${relation.name}": targetColumn must be a foreign key of the link table`);
     return {
       options: relation,
       label: relation.label ?? labelOf(relation.name),
@@ -173,7 +191,8 @@ function resolveModel(app: KeenApp, table: PgTable, options: AdminOptions<PgTabl
       inlineFields.find((field) => field.column === inline.foreignKey) ??
       fail(`inline on ${tableNameOf(inline.table)}: foreignKey is not a column of that table`);
     const inlinePrimaryKey =
-      primaryKeyOf(inlineFields) ?? fail(`inline ${tableNameOf(inline.table)} has no single-column primary key`);
+      primaryKeyOf(inlineFields) ??
+      fail(`inline ${tableNameOf(inline.table)} has no single-column primary key`);
     const inlineByKey = new Map(inlineFields.map((field) => [field.key, field]));
     const formFields = inline.fields
       ? inline.fields.map(
@@ -200,9 +219,13 @@ function resolveModel(app: KeenApp, table: PgTable, options: AdminOptions<PgTabl
     };
   });
 
+  const passwordField = options.passwordField ? need(options.passwordField, 'passwordField') : undefined;
+  if (passwordField) readonly.add(passwordField.key);
+
   const ordering = parseOrdering(options.ordering ?? [], (key) => byKey.get(key), fail);
   // A total order, so pages never repeat or skip rows.
-  if (!ordering.some((key) => key.field === primaryKey)) ordering.push({ field: primaryKey, descending: true });
+  if (!ordering.some((key) => key.field === primaryKey))
+    ordering.push({ field: primaryKey, descending: true });
   const perPage = options.listPerPage ?? 100;
   if (!Number.isInteger(perPage) || perPage < 1 || perPage > 1000) fail('listPerPage must be 1 to 1000');
 
@@ -228,7 +251,9 @@ function resolveModel(app: KeenApp, table: PgTable, options: AdminOptions<PgTabl
     filters: (options.listFilter ?? []).map((key) => {
       const field = need(key, 'listFilter');
       if (!['boolean', 'choice', 'foreignKey', 'date', 'dateTime'].includes(field.kind)) {
-        fail(`listFilter: "${key}" is a ${field.kind} column; filters take boolean, choice, foreign key and date columns`);
+        fail(
+          `listFilter: "${key}" is a ${field.kind} column; filters take boolean, choice, foreign key and date columns`,
+        );
       }
       return field;
     }),
@@ -238,6 +263,7 @@ function resolveModel(app: KeenApp, table: PgTable, options: AdminOptions<PgTabl
     fieldsets,
     manyToMany,
     inlines,
+    passwordField,
     describe,
     url: `${basePath}${app.name}/${options.model}/`,
   };
@@ -254,7 +280,9 @@ export class AdminSite {
     readonly basePath: string,
   ) {
     this.models = apps.flatMap((app) =>
-      (app.admin ?? []).map((registration) => resolveModel(app, registration.table, registration.options, basePath)),
+      (app.admin ?? []).map((registration) =>
+        resolveModel(app, registration.table, registration.options, basePath),
+      ),
     );
     for (const model of this.models) {
       const name = `${model.app}.${model.model}`;

@@ -1,5 +1,6 @@
 /** The auth app: users, groups, permissions; login, logout, password change and first-run setup. */
 import type { KeenApp } from '../../web/keen-app.js';
+import { groupAdmin, permissionAdmin, userAdmin } from './admin.js';
 import { registerAuthRoutes } from './views.js';
 
 export const authApp: KeenApp = {
@@ -10,5 +11,6 @@ export const authApp: KeenApp = {
     { name: 'group', verboseName: 'group' },
     { name: 'permission', verboseName: 'permission' },
   ],
+  admin: [userAdmin, groupAdmin, permissionAdmin],
   routes: registerAuthRoutes,
 };

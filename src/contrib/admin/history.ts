@@ -1,0 +1,83 @@
+/** The admin log: written on every admin save/delete, read by the index ("Recent actions") and history pages. */
+import { and, desc, eq } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.js';
+import { type AdminAction, type AdminChange, type AdminLogRow, adminLog } from './schema.js';
+
+export interface LogEntry {
+  user: { id: number; username: string };
+  app: string;
+  model: string;
+  objectId: string;
+  objectRepr: string;
+  action: AdminAction;
+  changes?: AdminChange;
+}
+
+/** Writes log rows in the caller's transaction, so the log and the change commit together. */
+export async function logActions(tx: Tx | Db, entries: readonly LogEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await tx.insert(adminLog).values(
+    entries.map((entry) => ({
+      userId: entry.user.id,
+      username: entry.user.username,
+      appLabel: entry.app,
+      model: entry.model,
+      objectId: entry.objectId,
+      objectRepr: entry.objectRepr.slice(0, 200),
+      action: entry.action,
+      changes: entry.changes ?? {},
+    })),
+  );
+}
+
+/** The user's latest actions, newest first (the admin index's "Recent actions"). */
+export function recentActions(db: Db, userId: number, limit = 10): Promise<AdminLogRow[]> {
+  return db
+    .select()
+    .from(adminLog)
+    .where(eq(adminLog.userId, userId))
+    .orderBy(desc(adminLog.actionTime), desc(adminLog.id))
+    .limit(limit);
+}
+
+export const HISTORY_PAGE_SIZE = 100;
+
+/** One object's history, oldest first like Django's, a page of 100 at a time (page is 1-based). */
+export function objectHistory(
+  db: Db,
+  app: string,
+  model: string,
+  objectId: string,
+  page = 1,
+): Promise<AdminLogRow[]> {
+  return db
+    .select()
+    .from(adminLog)
+    .where(and(eq(adminLog.appLabel, app), eq(adminLog.model, model), eq(adminLog.objectId, objectId)))
+    .orderBy(adminLog.actionTime, adminLog.id)
+    .limit(HISTORY_PAGE_SIZE + 1)
+    .offset((page - 1) * HISTORY_PAGE_SIZE);
+}
+
+/** "Changed title and body.", "Added.", "Deleted." — the history page's description of a row. */
+export function describeChange(action: AdminAction, changes: AdminChange): string {
+  if (action === 'add') return 'Added.';
+  if (action === 'delete') return 'Deleted.';
+  const parts: string[] = [];
+  if (changes.fields?.length) parts.push(`Changed ${listOf(changes.fields)}.`);
+  for (const [verb, items] of [
+    ['Added', changes.added],
+    ['Changed', changes.changed],
+    ['Deleted', changes.deleted],
+  ] as const) {
+    if (items?.length) parts.push(`${verb} ${listOf(items)}.`);
+  }
+  if (changes.note) parts.push(changes.note);
+  return parts.join(' ') || 'No fields changed.';
+}
+
+function listOf(items: readonly string[]): string {
+  const lower = items.map((item) => item.charAt(0).toLowerCase() + item.slice(1));
+  if (lower.length <= 1) return lower.join('');
+  return `${lower.slice(0, -1).join(', ')} and ${lower.at(-1)}`;
+}

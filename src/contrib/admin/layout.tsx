@@ -1,0 +1,108 @@
+/**
+ * The admin page frame: header (site name, user tools, theme toggle), breadcrumbs, messages, content.
+ * Styles and scripts are files (the CSP forbids inline ones); every flow works with JavaScript off,
+ * and admin.js only improves them (theme toggle, select-all, slug prefill, autocomplete).
+ */
+import type { ComponentChildren } from 'preact';
+import type { PageContext } from '../../web/render.js';
+import { staticAsset } from '../staticfiles/asset.js';
+
+const adminCss = staticAsset('admin/css/admin.css');
+const adminJs = staticAsset('admin/js/admin.js');
+
+export interface Crumb {
+  label: string;
+  url?: string;
+}
+
+export interface AdminLayoutProps {
+  title: string;
+  context: PageContext;
+  adminPath: string;
+  breadcrumbs?: Crumb[];
+  /** Page body class, e.g. `AdminPage--changelist`. */
+  kind?: string;
+  children: ComponentChildren;
+}
+
+export function AdminLayout({
+  title,
+  context,
+  adminPath,
+  breadcrumbs = [],
+  kind,
+  children,
+}: AdminLayoutProps) {
+  const { user, messages, csrfToken, staticUrl, language } = context;
+  return (
+    <html lang={language}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex, nofollow" />
+        <title>{`${title} · Keen administration`}</title>
+        <link rel="stylesheet" href={staticUrl(adminCss)} />
+        <script src={staticUrl(adminJs)} defer />
+      </head>
+      <body class={kind ? `AdminPage ${kind}` : 'AdminPage'}>
+        <a class="AdminSkip" href="#content">
+          Skip to content
+        </a>
+        <header class="AdminHeader">
+          <a class="AdminHeader-brand" href={adminPath}>
+            Keen administration
+          </a>
+          <nav class="AdminHeader-tools" aria-label="Your account">
+            {user.isAuthenticated && (
+              <>
+                <span class="AdminHeader-user">
+                  Welcome, <strong>{user.username}</strong>
+                </span>
+                <a href="/">View site</a>
+                <a href={`${adminPath}password_change/`}>Change password</a>
+                <form method="post" action="/accounts/logout/" class="AdminHeader-logout">
+                  <input type="hidden" name="_csrf" value={csrfToken ?? ''} />
+                  <button type="submit" class="AdminLinkButton">
+                    Log out
+                  </button>
+                </form>
+              </>
+            )}
+            {/* Shown by admin.js; without JavaScript the theme follows the system setting. */}
+            <button type="button" class="AdminThemeToggle" data-theme-toggle hidden aria-label="Toggle theme">
+              Theme: <span data-theme-label>auto</span>
+            </button>
+          </nav>
+        </header>
+        {breadcrumbs.length > 0 && (
+          <nav class="AdminBreadcrumbs" aria-label="Breadcrumbs">
+            <ol>
+              <li>
+                <a href={adminPath}>Home</a>
+              </li>
+              {breadcrumbs.map((crumb) => (
+                <li>
+                  {crumb.url ? (
+                    <a href={crumb.url}>{crumb.label}</a>
+                  ) : (
+                    <span aria-current="page">{crumb.label}</span>
+                  )}
+                </li>
+              ))}
+            </ol>
+          </nav>
+        )}
+        <main id="content" class="AdminMain" tabindex={-1}>
+          {messages.length > 0 && (
+            <ul class="AdminMessages" role="status">
+              {messages.map((message) => (
+                <li class={`AdminMessage AdminMessage--${message.level}`}>{message.text}</li>
+              ))}
+            </ul>
+          )}
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,213 @@
+/**
+ * Writing a change form: the row, its many-to-many links, its inline children and the admin log, in one
+ * transaction. A change form carries the version (a hash) of the row it was rendered from; the save
+ * re-reads the row under FOR UPDATE and refuses to write over a version it was not based on, so two
+ * editors never silently overwrite each other (no lost update).
+ */
+import { createHash } from 'node:crypto';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { Tx } from '../../db/client.js';
+import type { StoredFile } from '../media/fields.js';
+import { logActions } from './history.js';
+import { loadObject, objectIdOf, type Row } from './objects.js';
+import type { ModelAdmin } from './site.js';
+import type { Submission } from './submission.js';
+
+/** A stable hash of a row's values as loaded (dates as ISO strings, keys in schema order). */
+export function versionOf(model: ModelAdmin, row: Row): string {
+  const values = model.fields.map((field) => {
+    const value = row[field.key];
+    return value instanceof Date ? value.toISOString() : (value ?? null);
+  });
+  return createHash('sha256').update(JSON.stringify(values)).digest('hex').slice(0, 32);
+}
+
+/** Thrown inside the transaction when the row changed since the form was rendered. */
+export class StaleVersion extends Error {
+  constructor(readonly current: Row) {
+    super('stale version');
+  }
+}
+
+export interface SaveResult {
+  row: Row;
+  /** Labels of the fields whose value changed (for the log and the message). */
+  changedFields: string[];
+  /** Files no row points at any more once the transaction commits (replaced or cleared). */
+  replacedFiles: StoredFile[];
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  const normal = (value: unknown) =>
+    value instanceof Date ? value.toISOString() : JSON.stringify(value ?? null);
+  return normal(a) === normal(b);
+}
+
+/**
+ * Inserts (existingId null) or updates the object with the submission's values (plus stored files in
+ * `files`), then its links, children and the log row. Throws {@link StaleVersion} on a stale edit and
+ * lets database errors through (the caller turns them into form errors).
+ */
+export async function saveObject(
+  tx: Tx,
+  model: ModelAdmin,
+  submission: Submission,
+  files: Record<string, StoredFile | null>,
+  existingId: string | null,
+  user: { id: number; username: string },
+): Promise<SaveResult> {
+  const table = model.table as PgTable;
+  const values: Row = { ...submission.values, ...files };
+  let row: Row;
+  const changedFields: string[] = [];
+  const replacedFiles: StoredFile[] = [];
+  if (existingId === null) {
+    const inserted = (await tx
+      .insert(table)
+      .values(values as never)
+      .returning()) as Row[];
+    row = inserted[0] as Row;
+  } else {
+    const current = await loadObject(tx, model, existingId, { forUpdate: true });
+    if (versionOf(model, current) !== submission.version) throw new StaleVersion(current);
+    for (const [key, value] of Object.entries(values)) {
+      if (!sameValue(current[key], value)) {
+        changedFields.push(model.field(key)?.label ?? key);
+        const field = model.field(key);
+        const old = current[key] as StoredFile | null;
+        if ((field?.kind === 'file' || field?.kind === 'image') && old) replacedFiles.push(old);
+      }
+    }
+    if (Object.keys(values).length > 0) {
+      const updated = (await tx
+        .update(table)
+        .set(values as never)
+        .where(eq(model.primaryKey.column, current[model.primaryKey.key] as never))
+        .returning()) as Row[];
+      row = updated[0] as Row;
+    } else {
+      row = current;
+    }
+  }
+  const objectId = row[model.primaryKey.key];
+
+  const relationChanges = await saveManyToMany(tx, model, submission, objectId, existingId !== null);
+  changedFields.push(...relationChanges);
+  const inlineChanges = await saveInlines(tx, submission, objectId);
+
+  await logActions(tx, [
+    {
+      user,
+      app: model.app,
+      model: model.model,
+      objectId: objectIdOf(model, row),
+      objectRepr: model.describe(row),
+      action: existingId === null ? 'add' : 'change',
+      changes: existingId === null ? {} : { fields: changedFields, ...inlineChanges },
+    },
+  ]);
+  return { row, changedFields, replacedFiles };
+}
+
+/** Replaces the link rows of each many-to-many field; returns the labels of the relations that changed. */
+async function saveManyToMany(
+  tx: Tx,
+  model: ModelAdmin,
+  submission: Submission,
+  objectId: unknown,
+  existed: boolean,
+): Promise<string[]> {
+  const changed: string[] = [];
+  for (const relation of model.manyToMany) {
+    const wanted = (submission.manyToMany.get(relation.options.name) ?? []).map(Number);
+    const { through, sourceColumn, targetColumn } = relation.options;
+    const bySource = eq(sourceColumn, objectId as never);
+    const before = existed
+      ? ((await tx.select({ id: targetColumn }).from(through).where(bySource)) as { id: number }[]).map(
+          (link) => link.id,
+        )
+      : [];
+    const removed = before.filter((id) => !wanted.includes(id));
+    const added = wanted.filter((id) => !before.includes(id));
+    if (removed.length > 0) {
+      await tx.delete(through).where(and(bySource, inArray(targetColumn, removed)));
+    }
+    if (added.length > 0) {
+      const sourceKey = keyOfColumn(through, sourceColumn);
+      const targetKey = keyOfColumn(through, targetColumn);
+      await tx
+        .insert(through)
+        .values(added.map((id) => ({ [sourceKey]: objectId, [targetKey]: id })) as never);
+    }
+    if (removed.length > 0 || added.length > 0) changed.push(relation.label);
+  }
+  return changed;
+}
+
+function keyOfColumn(table: PgTable, column: unknown): string {
+  const entry = Object.entries(table as unknown as Record<string, unknown>).find(
+    ([, value]) => value === column,
+  );
+  if (!entry) throw new Error('column not in table');
+  return entry[0];
+}
+
+/** Adds, changes and deletes inline children; only children of this parent are touched. */
+async function saveInlines(
+  tx: Tx,
+  submission: Submission,
+  objectId: unknown,
+): Promise<{ added?: string[]; changed?: string[]; deleted?: string[] }> {
+  const added: string[] = [];
+  const changed: string[] = [];
+  const deleted: string[] = [];
+  for (const [inline, rows] of submission.inlines) {
+    const table = inline.table as PgTable;
+    const ofParent = eq(inline.foreignKey.column, objectId as never);
+    const kind = inline.label.replace(/s$/, '').toLowerCase();
+    const byId = (id: string) =>
+      and(
+        ofParent,
+        eq(inline.primaryKey.column, (inline.primaryKey.kind === 'integer' ? Number(id) : id) as never),
+      );
+    const toDelete = rows.filter((row) => row.delete && row.id).map((row) => row.id as string);
+    if (toDelete.length > 0) {
+      const ids = toDelete.map((id) => (inline.primaryKey.kind === 'integer' ? Number(id) : id));
+      const gone = await tx
+        .delete(table)
+        .where(and(ofParent, inArray(inline.primaryKey.column, ids as never[])))
+        .returning();
+      for (let i = 0; i < gone.length; i++) deleted.push(kind);
+    }
+    // Ids not posted are left alone: a child added meanwhile by someone else is kept.
+    const existing = new Map(
+      ((await tx.select().from(table).where(ofParent)) as Row[]).map((child) => [
+        String(child[inline.primaryKey.key]),
+        child,
+      ]),
+    );
+    for (const row of rows) {
+      if (row.delete) continue;
+      if (row.id) {
+        const current = existing.get(row.id);
+        // Another parent's child, or one deleted meanwhile: not ours to write.
+        if (!current) continue;
+        if (Object.entries(row.values).every(([key, value]) => sameValue(current[key], value))) continue;
+        await tx
+          .update(table)
+          .set(row.values as never)
+          .where(byId(row.id));
+        changed.push(kind);
+      } else {
+        await tx.insert(table).values({ ...row.values, [inline.foreignKey.key]: objectId } as never);
+        added.push(kind);
+      }
+    }
+  }
+  return {
+    ...(added.length ? { added } : {}),
+    ...(changed.length ? { changed } : {}),
+    ...(deleted.length ? { deleted } : {}),
+  };
+}

@@ -1,0 +1,322 @@
+/**
+ * Deleting: one object (`<id>/delete/`) or the change list's selection (the `delete_selected` action).
+ * Both show a confirmation page listing what goes with the objects (cascades), what only loses its
+ * link (set null), and what blocks the delete (restrict/protect, or a model the user may not delete);
+ * the second POST (`post=yes`) deletes in one transaction with a log row per object.
+ */
+
+import { inArray } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { atomic } from '../../../db/transaction.js';
+import { BadRequestError } from '../../../errors.js';
+import { formField } from '../../../web/forms.js';
+import type { AuthenticatedUser } from '../../auth/current-user.js';
+import { deleteStoredFile } from '../../media/fields.js';
+import { demand, permissionsFor } from '../access.js';
+import { type DeletionPlan, deleteRows, planDeletion, type TableEffect } from '../delete-plan.js';
+import { logActions } from '../history.js';
+import { loadObject, objectIdOf, parseObjectId, type Row } from '../objects.js';
+import type { ModelAdmin } from '../site.js';
+import {
+  type AdminEnvironment,
+  capitalise,
+  type ModelRequest,
+  modelCrumbs,
+  modelRequest,
+  sendAdminPage,
+} from './shared.js';
+
+/** A selection larger than this is refused (one page of the change list is at most 1000 rows). */
+export const MAX_BULK_DELETE = 1000;
+
+function describeFor(environment: AdminEnvironment) {
+  return (table: PgTable, row: Record<string, unknown>) => {
+    const model = environment.site.forTable(table);
+    return model ? `${capitalise(model.verboseName)}: ${model.describe(row)}` : undefined;
+  };
+}
+
+/** Registered models among the cascades that the user may not delete (Django's "perms_needed"). */
+async function missingPermissions(
+  environment: AdminEnvironment,
+  user: AuthenticatedUser,
+  plan: DeletionPlan,
+) {
+  const missing: string[] = [];
+  for (const effect of plan.cascades) {
+    const model = environment.site.forTable(effect.table);
+    if (model && !(await permissionsFor(user, model.app, model.model)).delete)
+      missing.push(model.verboseNamePlural);
+  }
+  return missing;
+}
+
+function EffectList({ effects, environment }: { effects: TableEffect[]; environment: AdminEnvironment }) {
+  return (
+    <ul class="AdminDeleteList">
+      {effects.map((effect) => {
+        const model = environment.site.forTable(effect.table);
+        const name = model ? capitalise(model.verboseNamePlural) : effect.tableName;
+        return (
+          <li>
+            <strong>{name}</strong>: {effect.count}
+            {effect.rows.length > 0 && (
+              <ul>
+                {effect.rows.map((row) => (
+                  <li>{row.label}</li>
+                ))}
+                {effect.count > effect.rows.length && <li>… and {effect.count - effect.rows.length} more</li>}
+              </ul>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+interface ConfirmInput {
+  model: ModelAdmin;
+  plan: DeletionPlan;
+  missing: string[];
+  action: string;
+  /** Hidden fields that repeat the request (the bulk action and its selection). */
+  hidden: [string, string][];
+  cancelUrl: string;
+  objectName: string;
+}
+
+function renderConfirmation(
+  environment: AdminEnvironment,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  input: ConfirmInput,
+  crumbs: { label: string; url?: string }[],
+): FastifyReply {
+  const { model, plan, missing } = input;
+  const blocked = plan.blocked || missing.length > 0;
+  const title = blocked ? `Cannot delete ${input.objectName}` : 'Are you sure?';
+  return sendAdminPage(
+    environment,
+    request,
+    reply,
+    {
+      title,
+      kind: 'AdminPage--delete',
+      breadcrumbs: [...modelCrumbs(model, environment.site.basePath), ...crumbs],
+      status: blocked ? 409 : 200,
+    },
+    [
+      <h1>{title}</h1>,
+      blocked ? (
+        <div class="AdminDeleteBlocked" role="alert">
+          {missing.length > 0 && (
+            <>
+              <p>
+                Deleting {input.objectName} would delete related objects, but your account doesn’t have
+                permission to delete these types of objects:
+              </p>
+              <ul>
+                {missing.map((name) => (
+                  <li>{name}</li>
+                ))}
+              </ul>
+            </>
+          )}
+          {plan.blocked && (
+            <>
+              <p>
+                Deleting {input.objectName} would require deleting the following protected related objects:
+              </p>
+              <EffectList effects={plan.blockers} environment={environment} />
+            </>
+          )}
+        </div>
+      ) : (
+        <>
+          <p>
+            Are you sure you want to delete {input.objectName}? All of the following objects and their related
+            items will be deleted:
+          </p>
+          <h2>Summary</h2>
+          <ul class="AdminDeleteSummary">
+            <li>
+              {capitalise(model.verboseNamePlural)}: {plan.targets.length}
+            </li>
+            {plan.cascades.map((effect) => (
+              <li>
+                {environment.site.forTable(effect.table)?.verboseNamePlural ?? effect.tableName}:{' '}
+                {effect.count}
+              </li>
+            ))}
+          </ul>
+          <h2>Objects</h2>
+          <ul class="AdminDeleteList">
+            {plan.targets.map((target) => (
+              <li>{target.label}</li>
+            ))}
+          </ul>
+          {plan.cascades.length > 0 && (
+            <>
+              <h3>Deleted with them</h3>
+              <EffectList effects={plan.cascades} environment={environment} />
+            </>
+          )}
+          {!plan.complete && (
+            <p class="AdminNotice">
+              The related objects nest deeper than could be listed; the deepest levels are not counted.
+            </p>
+          )}
+          {plan.setNull.length > 0 && (
+            <>
+              <h3>Kept, but no longer linked to them</h3>
+              <EffectList effects={plan.setNull} environment={environment} />
+            </>
+          )}
+          <form method="post" action={input.action} class="AdminDeleteConfirm">
+            <input type="hidden" name="_csrf" value={request.csrfToken()} />
+            {input.hidden.map(([name, value]) => (
+              <input type="hidden" name={name} value={value} />
+            ))}
+            <input type="hidden" name="post" value="yes" />
+            <button type="submit" class="AdminButton AdminButton--danger">
+              Yes, I’m sure
+            </button>
+            <a class="AdminButton" href={input.cancelUrl}>
+              No, take me back
+            </a>
+          </form>
+        </>
+      ),
+    ],
+  );
+}
+
+/** Deletes `rows` of the model (logging each), then their stored files once committed. Returns the count. */
+async function deleteObjects(
+  environment: AdminEnvironment,
+  request: FastifyRequest,
+  model: ModelAdmin,
+  user: AuthenticatedUser,
+  ids: readonly (string | number)[],
+): Promise<number> {
+  const deleted = await atomic(environment.db, async (tx) => {
+    const rows = (await tx
+      .select()
+      .from(model.table as PgTable)
+      .where(inArray(model.primaryKey.column, ids as never[]))) as Row[];
+    const result = await deleteRows(tx, model.table, ids, { tables: environment.tables });
+    await logActions(
+      tx,
+      rows.map((row) => ({
+        user,
+        app: model.app,
+        model: model.model,
+        objectId: objectIdOf(model, row),
+        objectRepr: model.describe(row),
+        action: 'delete' as const,
+      })),
+    );
+    return result;
+  });
+  for (const file of deleted.files) {
+    deleteStoredFile(request.server.media, file).catch((error: unknown) =>
+      request.log.warn({ err: error, name: file.name }, 'could not delete the file of a deleted object'),
+    );
+  }
+  return deleted.count;
+}
+
+/**
+ * The bulk delete action of the change list: the confirmation page, or (with `post=yes`) the delete.
+ * Called by the change list's POST handler with the parsed selection.
+ */
+export async function bulkDelete(
+  environment: AdminEnvironment,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  context: ModelRequest,
+  ids: readonly (string | number)[],
+): Promise<FastifyReply> {
+  const { model, user } = context;
+  demand(context.permissions, 'delete', `${model.app}.${model.model}`);
+  if (ids.length > MAX_BULK_DELETE)
+    throw new BadRequestError('Bad request.', `at most ${MAX_BULK_DELETE} objects at once`);
+  const plan = await planDeletion(environment.db, model.table, ids, {
+    tables: environment.tables,
+    describe: describeFor(environment),
+  });
+  const missing = await missingPermissions(environment, user, plan);
+  if (formField(request.body, 'post') === 'yes' && !plan.blocked && missing.length === 0) {
+    const count = await deleteObjects(environment, request, model, user, ids);
+    request.messages.success(
+      `Successfully deleted ${count} ${count === 1 ? model.verboseName : model.verboseNamePlural}.`,
+    );
+    return reply.redirect(model.url, 303);
+  }
+  const name =
+    ids.length === 1 ? `the selected ${model.verboseName}` : `the selected ${model.verboseNamePlural}`;
+  return renderConfirmation(
+    environment,
+    request,
+    reply,
+    {
+      model,
+      plan,
+      missing,
+      action: model.url,
+      hidden: [
+        ['action', 'delete_selected'],
+        ...ids.map((id): [string, string] => ['_selected_action', String(id)]),
+      ],
+      cancelUrl: model.url,
+      objectName: name,
+    },
+    [{ label: 'Delete multiple objects' }],
+  );
+}
+
+export function registerDeleteViews(app: FastifyInstance, environment: AdminEnvironment): void {
+  const path = `${environment.site.basePath}:app/:model/:id/delete/`;
+
+  async function single(request: FastifyRequest, reply: FastifyReply, confirmed: boolean) {
+    const context = await modelRequest(environment, request, reply);
+    if (!context) return reply;
+    const { model, user } = context;
+    demand(context.permissions, 'delete', `${model.app}.${model.model}`);
+    const idText = (request.params as { id: string }).id;
+    const row = await loadObject(environment.db, model, idText);
+    const id = parseObjectId(model.primaryKey, idText);
+    const plan = await planDeletion(environment.db, model.table, [id], {
+      tables: environment.tables,
+      describe: describeFor(environment),
+    });
+    const missing = await missingPermissions(environment, user, plan);
+    const name = model.describe(row);
+    if (confirmed && !plan.blocked && missing.length === 0) {
+      await deleteObjects(environment, request, model, user, [id]);
+      request.messages.success(`The ${model.verboseName} “${name}” was deleted successfully.`);
+      return reply.redirect(model.url, 303);
+    }
+    const objectUrl = `${model.url}${encodeURIComponent(objectIdOf(model, row))}/`;
+    return renderConfirmation(
+      environment,
+      request,
+      reply,
+      {
+        model,
+        plan,
+        missing,
+        action: `${objectUrl}delete/`,
+        hidden: [],
+        cancelUrl: `${objectUrl}change/`,
+        objectName: `the ${model.verboseName} “${name}”`,
+      },
+      [{ label: name, url: `${objectUrl}change/` }, { label: 'Delete' }],
+    );
+  }
+
+  app.get(path, (request, reply) => single(request, reply, false));
+  app.post(path, (request, reply) => single(request, reply, formField(request.body, 'post') === 'yes'));
+}

@@ -1,0 +1,151 @@
+/** The admin index (apps and models the user may see, and their recent actions) and each app's index. */
+import type { FastifyInstance } from 'fastify';
+import { ForbiddenError, NotFoundError } from '../../../errors.js';
+import type { AuthenticatedUser } from '../../auth/current-user.js';
+import { type ModelPermissions, permissionsFor, requireStaff } from '../access.js';
+import { describeChange, recentActions } from '../history.js';
+import type { AdminLogRow } from '../schema.js';
+import type { ModelAdmin } from '../site.js';
+import { type AdminEnvironment, appLabel, capitalise, sendAdminPage } from './shared.js';
+
+interface VisibleModel {
+  model: ModelAdmin;
+  permissions: ModelPermissions;
+}
+
+/** The registered models grouped by app, keeping only those the user has any permission on. */
+async function visibleApps(environment: AdminEnvironment, user: AuthenticatedUser) {
+  const groups: { app: string; models: VisibleModel[] }[] = [];
+  for (const group of environment.site.byApp()) {
+    const models: VisibleModel[] = [];
+    for (const model of group.models) {
+      const permissions = await permissionsFor(user, model.app, model.model);
+      if (Object.values(permissions).some(Boolean)) models.push({ model, permissions });
+    }
+    if (models.length > 0) groups.push({ app: group.app, models });
+  }
+  return groups;
+}
+
+function AppTable({ app, models, basePath }: { app: string; models: VisibleModel[]; basePath: string }) {
+  return (
+    <section class="AdminModule" aria-labelledby={`app-${app}`}>
+      <h2 id={`app-${app}`}>
+        <a href={`${basePath}${app}/`}>{appLabel(app)}</a>
+      </h2>
+      <table class="AdminModule-table">
+        <tbody>
+          {models.map(({ model, permissions }) => (
+            <tr>
+              <th scope="row">
+                {permissions.view ? (
+                  <a href={model.url}>{capitalise(model.verboseNamePlural)}</a>
+                ) : (
+                  capitalise(model.verboseNamePlural)
+                )}
+              </th>
+              <td>
+                {permissions.add && (
+                  <a class="AdminAddLink" href={`${model.url}add/`}>
+                    Add
+                  </a>
+                )}
+              </td>
+              <td>
+                {permissions.view && (
+                  <a class="AdminChangeLink" href={model.url}>
+                    {permissions.change ? 'Change' : 'View'}
+                  </a>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function RecentActions({ actions, environment }: { actions: AdminLogRow[]; environment: AdminEnvironment }) {
+  return (
+    <aside class="AdminRecent" aria-labelledby="recent-actions">
+      <h2 id="recent-actions">Recent actions</h2>
+      {actions.length === 0 ? (
+        <p>None available</p>
+      ) : (
+        <ul class="AdminRecent-list">
+          {actions.map((entry) => {
+            const model = environment.site.find(entry.appLabel, entry.model);
+            const link =
+              model && entry.action !== 'delete'
+                ? `${model.url}${encodeURIComponent(entry.objectId)}/change/`
+                : null;
+            return (
+              <li class={`AdminRecent-item AdminRecent-item--${entry.action}`}>
+                {link ? <a href={link}>{entry.objectRepr}</a> : <span>{entry.objectRepr}</span>}
+                <span class="AdminRecent-meta">
+                  {capitalise(model?.verboseName ?? entry.model)} ·{' '}
+                  {describeChange(entry.action, entry.changes)}
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </aside>
+  );
+}
+
+export function registerIndexViews(app: FastifyInstance, environment: AdminEnvironment): void {
+  const { basePath } = environment.site;
+
+  app.get(basePath, async (request, reply) => {
+    const user = requireStaff(request, reply);
+    if (!user) return reply;
+    const [apps, actions] = await Promise.all([
+      visibleApps(environment, user),
+      recentActions(environment.db, user.id, 10),
+    ]);
+    return sendAdminPage(
+      environment,
+      request,
+      reply,
+      { title: 'Site administration', kind: 'AdminPage--index' },
+      [
+        <h1>Site administration</h1>,
+        <div class="AdminIndex">
+          <div class="AdminIndex-apps">
+            {apps.length === 0 ? (
+              <p>You don’t have permission to view or edit anything.</p>
+            ) : (
+              apps.map((group) => <AppTable app={group.app} models={group.models} basePath={basePath} />)
+            )}
+          </div>
+          <RecentActions actions={actions} environment={environment} />
+        </div>,
+      ],
+    );
+  });
+
+  app.get(`${basePath}:app/`, async (request, reply) => {
+    const user = requireStaff(request, reply);
+    if (!user) return reply;
+    const { app: appName } = request.params as { app: string };
+    const group = (await visibleApps(environment, user)).find((entry) => entry.app === appName);
+    if (!group) {
+      // Django: an app the user may not see is 404 if unknown, 403 if it exists.
+      if (environment.site.byApp().some((entry) => entry.app === appName)) {
+        throw new ForbiddenError(`no permission on any model of ${appName}`);
+      }
+      throw new NotFoundError(`no admin app ${appName}`);
+    }
+    const title = `${appLabel(appName)} administration`;
+    return sendAdminPage(
+      environment,
+      request,
+      reply,
+      { title, breadcrumbs: [{ label: appLabel(appName) }], kind: 'AdminPage--app' },
+      [<h1>{title}</h1>, <AppTable app={group.app} models={group.models} basePath={basePath} />],
+    );
+  });
+}

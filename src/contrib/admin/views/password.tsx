@@ -1,0 +1,180 @@
+/**
+ * Password pages: a staff user changes their own password (old one required, Django's
+ * PasswordChangeView), and `<id>/password/` sets another account's password (needs the change
+ * permission on the model; Django's UserAdmin.user_change_password). Both keep the changer logged in
+ * and log out the account's other sessions.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { NotFoundError } from '../../../errors.js';
+import { Field, type FormErrors, formField, PostForm } from '../../../web/forms.js';
+import { setPassword } from '../../auth/login.js';
+import { verifyPassword } from '../../auth/passwords/hashers.js';
+import { PASSWORD_HELP, validatePassword } from '../../auth/passwords/validators.js';
+import { users } from '../../auth/schema.js';
+import { demand, requireStaff } from '../access.js';
+import { logActions } from '../history.js';
+import { loadObject, objectIdOf } from '../objects.js';
+import { type AdminEnvironment, modelCrumbs, modelRequest, sendAdminPage } from './shared.js';
+
+function NewPasswordFields({ errors }: { errors?: FormErrors }) {
+  return (
+    <>
+      <Field
+        errors={errors}
+        name="new_password1"
+        label="New password"
+        type="password"
+        autocomplete="new-password"
+        help={PASSWORD_HELP}
+      />
+      <Field
+        errors={errors}
+        name="new_password2"
+        label="New password (again)"
+        type="password"
+        autocomplete="new-password"
+      />
+    </>
+  );
+}
+
+/** Checks the two new-password fields; returns the password or null with `errors` filled. */
+function newPassword(
+  body: unknown,
+  context: { username: string; email: string },
+  errors: FormErrors,
+): string | null {
+  const first = formField(body, 'new_password1');
+  if (first !== formField(body, 'new_password2'))
+    errors.new_password2 = ['The two password fields didn’t match.'];
+  const problems = validatePassword(first, context);
+  if (problems.length) errors.new_password1 = problems;
+  return Object.keys(errors).length === 0 ? first : null;
+}
+
+export function registerPasswordViews(app: FastifyInstance, environment: AdminEnvironment): void {
+  const { basePath } = environment.site;
+  const secret = environment.settings.secretKey.reveal();
+  const ownUrl = `${basePath}password_change/`;
+
+  const ownPage = (request: FastifyRequest, reply: FastifyReply, errors?: FormErrors) =>
+    sendAdminPage(
+      environment,
+      request,
+      reply,
+      { title: 'Password change', breadcrumbs: [{ label: 'Password change' }], status: errors ? 400 : 200 },
+      [
+        <h1>Password change</h1>,
+        <p>Enter your old password, for security’s sake, and then enter your new password twice.</p>,
+        <PostForm action={ownUrl} csrfToken={request.csrfToken()} errors={errors}>
+          <Field
+            errors={errors}
+            name="old_password"
+            label="Old password"
+            type="password"
+            autocomplete="current-password"
+            autofocus
+          />
+          <NewPasswordFields errors={errors} />
+          <button type="submit" class="AdminButton AdminButton--primary">
+            Change my password
+          </button>
+        </PostForm>,
+      ],
+    );
+
+  app.get(ownUrl, async (request, reply) => {
+    if (!requireStaff(request, reply)) return reply;
+    return ownPage(request, reply);
+  });
+
+  app.post(ownUrl, async (request, reply) => {
+    const user = requireStaff(request, reply);
+    if (!user) return reply;
+    const errors: FormErrors = {};
+    if (!(await verifyPassword(formField(request.body, 'old_password'), user.row.password)).ok) {
+      errors.old_password = ['Your old password was entered incorrectly. Please enter it again.'];
+    }
+    const password = newPassword(request.body, { username: user.username, email: user.email }, errors);
+    if (password === null || Object.keys(errors).length > 0) return ownPage(request, reply, errors);
+    await setPassword(environment.db, secret, user.id, password, request);
+    request.messages.success('Your password was changed.');
+    return reply.redirect(basePath, 303);
+  });
+
+  const setUrl = `${basePath}:app/:model/:id/password/`;
+
+  async function setContext(request: FastifyRequest, reply: FastifyReply) {
+    const context = await modelRequest(environment, request, reply);
+    if (!context) return null;
+    const { model } = context;
+    // Only the user table stores passwords that log in; other models have no such page.
+    if (!model.passwordField || model.table !== users) throw new NotFoundError('no password on this model');
+    demand(context.permissions, 'change', `${model.app}.${model.model}`);
+    const row = await loadObject(environment.db, model, (request.params as { id: string }).id);
+    return { ...context, row };
+  }
+
+  const setPage = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    context: NonNullable<Awaited<ReturnType<typeof setContext>>>,
+    errors?: FormErrors,
+  ) => {
+    const name = context.model.describe(context.row);
+    const objectUrl = `${context.model.url}${encodeURIComponent(objectIdOf(context.model, context.row))}/`;
+    return sendAdminPage(
+      environment,
+      request,
+      reply,
+      {
+        title: `Change password: ${name}`,
+        status: errors ? 400 : 200,
+        breadcrumbs: [
+          ...modelCrumbs(context.model, basePath),
+          { label: name, url: `${objectUrl}change/` },
+          { label: 'Change password' },
+        ],
+      },
+      [
+        <h1>Change password: {name}</h1>,
+        <p>Enter a new password for the user {name}. Their other sessions will be logged out.</p>,
+        <PostForm action={`${objectUrl}password/`} csrfToken={request.csrfToken()} errors={errors}>
+          <NewPasswordFields errors={errors} />
+          <button type="submit" class="AdminButton AdminButton--primary">
+            Change password
+          </button>
+        </PostForm>,
+      ],
+    );
+  };
+
+  app.get(setUrl, async (request, reply) => {
+    const context = await setContext(request, reply);
+    if (!context) return reply;
+    return setPage(request, reply, context);
+  });
+
+  app.post(setUrl, async (request, reply) => {
+    const context = await setContext(request, reply);
+    if (!context) return reply;
+    const row = context.row as typeof users.$inferSelect;
+    const errors: FormErrors = {};
+    const password = newPassword(request.body, { username: row.username, email: row.email }, errors);
+    if (password === null) return setPage(request, reply, context, errors);
+    await setPassword(environment.db, secret, row.id, password, request);
+    await logActions(environment.db, [
+      {
+        user: context.user,
+        app: context.model.app,
+        model: context.model.model,
+        objectId: String(row.id),
+        objectRepr: context.model.describe(row),
+        action: 'change',
+        changes: { note: 'Changed password.' },
+      },
+    ]);
+    request.messages.success('Password changed successfully.');
+    return reply.redirect(`${context.model.url}${row.id}/change/`, 303);
+  });
+}

@@ -1,0 +1,103 @@
+/** What every admin view needs: the site, the database, the staff user, and the model from the URL. */
+
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ComponentChildren } from 'preact';
+import type { Db } from '../../../db/client.js';
+import { NotFoundError } from '../../../errors.js';
+import type { Settings } from '../../../settings.js';
+import { pageContext, sendPage } from '../../../web/render.js';
+import type { AuthenticatedUser } from '../../auth/current-user.js';
+import { type ModelPermissions, permissionsFor, requireStaff } from '../access.js';
+import { AdminLayout, type Crumb } from '../layout.js';
+import type { AdminSite, ModelAdmin } from '../site.js';
+
+/** Built once when the admin's routes are added. */
+export interface AdminEnvironment {
+  site: AdminSite;
+  db: Db;
+  settings: Readonly<Settings>;
+  /** Every table of the schema, for the deletion plan's foreign-key graph. */
+  tables: readonly PgTable[];
+}
+
+export interface ModelRequest {
+  user: AuthenticatedUser;
+  model: ModelAdmin;
+  permissions: ModelPermissions;
+}
+
+type Params = { app?: string; model?: string };
+
+/**
+ * The staff user, the model named in the URL and the user's permissions on it; null when the
+ * request was answered (redirect to login). Unknown models are 404 (before any permission check, as
+ * in Django: the URL space itself is not secret, the data is).
+ */
+export async function modelRequest(
+  environment: AdminEnvironment,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<ModelRequest | null> {
+  const user = requireStaff(request, reply);
+  if (!user) return null;
+  const params = request.params as Params;
+  const model = environment.site.find(params.app ?? '', params.model ?? '');
+  if (!model) throw new NotFoundError(`no admin for ${params.app}.${params.model}`);
+  return { user, model, permissions: await permissionsFor(user, model.app, model.model) };
+}
+
+export interface PageOptions {
+  title: string;
+  breadcrumbs?: Crumb[];
+  kind?: string;
+  status?: number;
+}
+
+/** Renders an admin page; admin pages are never cached (Django's never_cache). */
+export function sendAdminPage(
+  environment: AdminEnvironment,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: PageOptions,
+  body: ComponentChildren,
+): FastifyReply {
+  reply.header('cache-control', 'no-store');
+  return sendPage(
+    reply,
+    <AdminLayout
+      title={options.title}
+      context={pageContext(request)}
+      adminPath={environment.site.basePath}
+      breadcrumbs={options.breadcrumbs}
+      kind={options.kind}
+    >
+      {body}
+    </AdminLayout>,
+    options.status ?? 200,
+  );
+}
+
+/** Breadcrumbs to a model's change list. */
+export function modelCrumbs(model: ModelAdmin, basePath: string): Crumb[] {
+  return [
+    { label: appLabel(model.app), url: `${basePath}${model.app}/` },
+    { label: capitalise(model.verboseNamePlural), url: model.url },
+  ];
+}
+
+export function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** `blog` → `Blog`; the index and breadcrumbs show apps by this name. */
+export function appLabel(app: string): string {
+  return capitalise(app);
+}
+
+/** A query-string value as one string ('' when absent or repeated oddly). */
+export function queryValue(request: FastifyRequest, name: string): string {
+  const value = (request.query as Record<string, unknown>)[name];
+  if (Array.isArray(value)) return typeof value[0] === 'string' ? value[0] : '';
+  return typeof value === 'string' ? value : '';
+}
