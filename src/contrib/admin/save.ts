@@ -58,7 +58,10 @@ export async function saveObject(
   user: { id: number; username: string },
 ): Promise<SaveResult> {
   const table = model.table as PgTable;
-  const values: Row = { ...submission.values, ...files };
+  // `undefined` means "leave the column as it is" (an empty field whose column has a default).
+  const values: Row = Object.fromEntries(
+    Object.entries({ ...submission.values, ...files }).filter(([, value]) => value !== undefined),
+  );
   let row: Row;
   const changedFields: string[] = [];
   const replacedFiles: StoredFile[] = [];
@@ -193,7 +196,12 @@ async function saveInlines(
         const current = existing.get(row.id);
         // Another parent's child, or one deleted meanwhile: not ours to write.
         if (!current) continue;
-        if (Object.entries(row.values).every(([key, value]) => sameValue(current[key], value))) continue;
+        if (
+          Object.entries(row.values).every(
+            ([key, value]) => value === undefined || sameValue(current[key], value),
+          )
+        )
+          continue;
         await tx
           .update(table)
           .set(row.values as never)
