@@ -2,51 +2,78 @@
  * Checks that run on every `keen check`, not just `--deploy`: things that would otherwise only show up
  * when the server starts.
  */
-import { AppRegistryError, PipelineError } from '../errors.js';
+import { AdminSite } from '../contrib/admin/site.js';
+import { AdminConfigError, AppRegistryError, type KeenError, PipelineError } from '../errors.js';
 import { installedApps } from '../installed-apps.js';
 import { type KeenApp, validateInstalledApps } from '../web/keen-app.js';
 import { pipeline } from '../web/pipeline.js';
 import { type Stage, validatePipeline } from '../web/stage.js';
 import type { SystemCheck } from './registry.js';
 
-/** keen.E001 for `stages`: each stage's prerequisites must come before it (what the server enforces). */
-export function pipelineCheck(stages: readonly Stage[] = pipeline): SystemCheck {
+/**
+ * A check that runs the same validation the server runs at start: the validation's own coded error
+ * becomes the finding; anything else is a bug and is thrown as is.
+ */
+function startupValidationCheck(
+  id: string,
+  errorClass: new (...args: never[]) => KeenError,
+  finding: string,
+  validate: () => void,
+  hint: string,
+): SystemCheck {
   return {
-    id: 'keen.E001',
+    id,
     level: 'error',
     deployOnly: false,
     run() {
       try {
-        validatePipeline(stages);
+        validate();
         return null;
       } catch (error) {
-        // Only the pipeline's own complaint is a finding; anything else is a bug to surface as is.
-        if (error instanceof PipelineError) return `the request pipeline is invalid: ${error.message}`;
+        if (error instanceof errorClass) return `${finding}: ${error.message}`;
         throw error;
       }
     },
-    hint: 'Reorder or add the stage in src/web/pipeline.ts so every stage comes after the ones it requires.',
+    hint,
   };
+}
+
+/** keen.E001 for `stages`: each stage's prerequisites must come before it (what the server enforces). */
+export function pipelineCheck(stages: readonly Stage[] = pipeline): SystemCheck {
+  return startupValidationCheck(
+    'keen.E001',
+    PipelineError,
+    'the request pipeline is invalid',
+    () => validatePipeline(stages),
+    'Reorder or add the stage in src/web/pipeline.ts so every stage comes after the ones it requires.',
+  );
 }
 
 /** keen.E002 for `apps`: each installed app's dependencies must be installed before it. */
 export function installedAppsCheck(apps: readonly KeenApp[] = installedApps): SystemCheck {
-  return {
-    id: 'keen.E002',
-    level: 'error',
-    deployOnly: false,
-    run() {
-      try {
-        validateInstalledApps(apps);
-        return null;
-      } catch (error) {
-        if (error instanceof AppRegistryError) return `the installed apps are invalid: ${error.message}`;
-        throw error;
-      }
-    },
-    hint: 'Add the missing app to src/installed-apps.ts, before the apps that depend on it.',
-  };
+  return startupValidationCheck(
+    'keen.E002',
+    AppRegistryError,
+    'the installed apps are invalid',
+    () => validateInstalledApps(apps),
+    'Add the missing app to src/installed-apps.ts, before the apps that depend on it.',
+  );
+}
+
+/** keen.E003 for `apps`: every admin registration must name real columns and models. */
+export function adminRegistrationsCheck(apps: readonly KeenApp[] = installedApps): SystemCheck {
+  return startupValidationCheck(
+    'keen.E003',
+    AdminConfigError,
+    'an admin registration is invalid',
+    () => new AdminSite(apps, '/admin/'),
+    "Fix the app's defineAdmin(...) options (docs/admin.md lists them).",
+  );
 }
 
 /** The checks of a plain `keen check`. */
-export const coreChecks: readonly SystemCheck[] = Object.freeze([pipelineCheck(), installedAppsCheck()]);
+export const coreChecks: readonly SystemCheck[] = Object.freeze([
+  pipelineCheck(),
+  installedAppsCheck(),
+  adminRegistrationsCheck(),
+]);

@@ -2,9 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { categories } from '../apps/blog/schema.js';
+import { defineAdmin } from '../contrib/admin/define.js';
 import { loadSettings } from '../settings.js';
 import type { Stage } from '../web/stage.js';
-import { coreChecks, installedAppsCheck, pipelineCheck } from './core-checks.js';
+import { adminRegistrationsCheck, coreChecks, installedAppsCheck, pipelineCheck } from './core-checks.js';
 import { formatCheckMessage, isAtLeast, runChecks, type SystemCheck } from './registry.js';
 import { isLocalDatabaseHost, securityChecks } from './security-checks.js';
 
@@ -173,5 +175,17 @@ describe('check registry', () => {
       '"dependent" needs app "base"',
     );
     expect(installedAppsCheck([dependent]).run(settingsWith({}))).toContain('needs app "base"');
+  });
+
+  it('keen.E003 reports an admin registration that names a missing column, and passes the real apps', () => {
+    expect(adminRegistrationsCheck().run(settingsWith({}))).toBeNull();
+    const broken = {
+      name: 'blog',
+      models: [{ name: 'category' }],
+      admin: [defineAdmin(categories, { model: 'category', searchFields: ['nope' as 'name'] })],
+    };
+    expect(adminRegistrationsCheck([broken]).run(settingsWith({}))).toContain(
+      'admin registration blog.category: searchFields names "nope"',
+    );
   });
 });
