@@ -143,3 +143,8 @@ export function parseInZone(text: string, zone: string): Date | null {
   const instant = matching[0] ?? wall - before;
   return new Date(instant + millisecond);
 }
+
+/** A date-time as read-only text in `zone`: `2026-11-29 14:05` (change lists, detail and history pages). */
+export function displayDateTime(date: Date, zone: string): string {
+  return formatInZone(date, zone).slice(0, 16).replace('T', ' ');
+}

@@ -8,7 +8,7 @@ import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { StoredFile } from '../../media/fields.js';
 import type { AdminField } from '../fields.js';
 import { findJsonSyntaxError } from './json-syntax.js';
-import { daysInMonth, formatInZone, parseInZone } from './time-zone.js';
+import { daysInMonth, displayDateTime, formatInZone, parseInZone } from './time-zone.js';
 
 export interface ValueOptions {
   /** The IANA zone date-times are shown and entered in (settings.timeZone). */
@@ -322,7 +322,7 @@ export function displayValue(field: AdminField, value: unknown, options: ValueOp
       return toDateText(value);
     case 'dateTime': {
       const instant = toInstant(value);
-      return instant ? formatInZone(instant, options.timeZone).slice(0, 16).replace('T', ' ') : String(value);
+      return instant ? displayDateTime(instant, options.timeZone) : String(value);
     }
     case 'json':
       return JSON.stringify(value);

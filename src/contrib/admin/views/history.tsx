@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError } from '../../../errors.js';
 import { demand } from '../access.js';
-import { formatDateTime } from '../display-time.js';
+import { displayDateTime } from '../form/time-zone.js';
 import { describeChange, HISTORY_PAGE_SIZE, objectHistory } from '../history.js';
 import { loadObject, objectIdOf } from '../objects.js';
 import {
@@ -63,7 +63,7 @@ export function registerHistoryView(app: FastifyInstance, environment: AdminEnvi
                 <tr>
                   <th scope="row">
                     <time dateTime={entry.actionTime.toISOString()}>
-                      {formatDateTime(entry.actionTime, environment.settings.timeZone)}
+                      {displayDateTime(entry.actionTime, environment.settings.timeZone)}
                     </time>
                   </th>
                   <td>{entry.username}</td>
