@@ -1,8 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
 // Tests that measure timing under load (worker replacement within 1 s, zero failed requests during
-// reloads) run after everything else, one file at a time, so other suites do not steal their CPU.
-const TIMING_SENSITIVE = ['test/reliability/app-server.test.ts', 'test/topology/**/*.test.ts'];
+// reloads) run after everything else, one file at a time, so other suites do not steal their CPU; the
+// 1,000,000-row admin test joins them because its seeding would steal CPU from everyone else.
+const TIMING_SENSITIVE = [
+  'test/reliability/app-server.test.ts',
+  'test/topology/**/*.test.ts',
+  'test/admin/changelist-million.test.ts',
+];
 
 const shared = {
   pool: 'forks' as const,
