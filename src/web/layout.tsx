@@ -5,6 +5,7 @@ import type { PageContext } from './render.js';
 
 /** Declared here, at import time, so the start-up check covers it (docs/static-files.md). */
 const siteCss = staticAsset('css/site.css');
+export const favicon = staticAsset('favicon.svg');
 
 export interface LayoutProps {
   title: string;
@@ -22,6 +23,7 @@ export function Layout({ title, context, styles = [], children }: LayoutProps) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · ${siteName}`}</title>
+        <link rel="icon" href={staticUrl(favicon)} type="image/svg+xml" />
         <link rel="stylesheet" href={staticUrl(siteCss)} />
         {styles.map((style) => (
           <link rel="stylesheet" href={staticUrl(style)} />

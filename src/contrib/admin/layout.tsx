@@ -4,6 +4,7 @@
  * and admin.js only improves them (theme toggle, select-all, slug prefill, autocomplete).
  */
 import type { ComponentChildren } from 'preact';
+import { favicon } from '../../web/layout.js';
 import type { PageContext } from '../../web/render.js';
 import { staticAsset } from '../staticfiles/asset.js';
 
@@ -41,6 +42,7 @@ export function AdminLayout({
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="robots" content="noindex, nofollow" />
         <title>{`${title} · Keen administration`}</title>
+        <link rel="icon" href={staticUrl(favicon)} type="image/svg+xml" />
         <link rel="stylesheet" href={staticUrl(adminCss)} />
         <script src={staticUrl(adminJs)} defer />
       </head>

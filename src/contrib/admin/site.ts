@@ -312,6 +312,33 @@ export class AdminSite {
     return this.byTable.get(table);
   }
 
+  /**
+   * How the delete confirmation names a table's rows: a registered model's plural, an inline's label
+   * (its rows by their first text column), or a many-to-many relation's label (its link rows).
+   */
+  describeTable(table: PgTable): { name: string; describe?: (row: Record<string, unknown>) => string } {
+    const model = this.byTable.get(table);
+    if (model)
+      return {
+        name: model.verboseNamePlural,
+        describe: (row) => `${model.verboseName}: ${model.describe(row)}`,
+      };
+    for (const owner of this.models) {
+      const inline = owner.inlines.find((candidate) => candidate.table === table);
+      if (inline) {
+        const text = inline.fields.find((field) => field.kind === 'text');
+        return {
+          name: inline.label,
+          describe: (row) =>
+            `${inline.label}: ${String((text && row[text.key]) ?? row[inline.primaryKey.key])}`,
+        };
+      }
+      const relation = owner.manyToMany.find((candidate) => candidate.options.through === table);
+      if (relation) return { name: `${owner.verboseName} ↔ ${relation.label.toLowerCase()} links` };
+    }
+    return { name: tableNameOf(table) };
+  }
+
   /** Registered models grouped by app, in installed-app order. */
   byApp(): { app: string; models: ModelAdmin[] }[] {
     const groups = new Map<string, ModelAdmin[]>();

@@ -1,5 +1,6 @@
 /** The 400/403/404/413/429/5xx pages: generic outside DEBUG; with the detail and stack trace in DEBUG. */
 import { staticAsset } from '../../contrib/staticfiles/asset.js';
+import { favicon } from '../layout.js';
 import type { PageContext } from '../render.js';
 
 /** The same stylesheet as the layout; declared at import time for the start-up check. */
@@ -38,6 +39,7 @@ export function ErrorPage({ status, message, debug, context }: ErrorPageProps) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${status} ${title} · ${context.siteName}`}</title>
+        <link rel="icon" href={context.staticUrl(favicon)} type="image/svg+xml" />
         <link rel="stylesheet" href={context.staticUrl(siteCss)} />
       </head>
       <body>

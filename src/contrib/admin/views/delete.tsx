@@ -32,8 +32,8 @@ export const MAX_BULK_DELETE = 1000;
 
 function describeFor(environment: AdminEnvironment) {
   return (table: PgTable, row: Record<string, unknown>) => {
-    const model = environment.site.forTable(table);
-    return model ? `${capitalise(model.verboseName)}: ${model.describe(row)}` : undefined;
+    const describe = environment.site.describeTable(table).describe;
+    return describe ? capitalise(describe(row)) : undefined;
   };
 }
 
@@ -56,8 +56,7 @@ function EffectList({ effects, environment }: { effects: TableEffect[]; environm
   return (
     <ul class="AdminDeleteList">
       {effects.map((effect) => {
-        const model = environment.site.forTable(effect.table);
-        const name = model ? capitalise(model.verboseNamePlural) : effect.tableName;
+        const name = capitalise(environment.site.describeTable(effect.table).name);
         return (
           <li>
             <strong>{name}</strong>: {effect.count}
@@ -146,8 +145,7 @@ function renderConfirmation(
             </li>
             {plan.cascades.map((effect) => (
               <li>
-                {environment.site.forTable(effect.table)?.verboseNamePlural ?? effect.tableName}:{' '}
-                {effect.count}
+                {capitalise(environment.site.describeTable(effect.table).name)}: {effect.count}
               </li>
             ))}
           </ul>
@@ -297,7 +295,8 @@ export function registerDeleteViews(app: FastifyInstance, environment: AdminEnvi
     if (confirmed && !plan.blocked && missing.length === 0) {
       await deleteObjects(environment, request, model, user, [id]);
       request.messages.success(`The ${model.verboseName} “${name}” was deleted successfully.`);
-      return reply.redirect(model.url, 303);
+      // Django sends a user who may not see the change list to the index instead.
+      return reply.redirect(context.permissions.view ? model.url : environment.site.basePath, 303);
     }
     const objectUrl = `${model.url}${encodeURIComponent(objectIdOf(model, row))}/`;
     return renderConfirmation(
