@@ -71,7 +71,7 @@ export function AdminLayout({
               </>
             )}
             {/* Shown by admin.js; without JavaScript the theme follows the system setting. */}
-            <button type="button" class="AdminThemeToggle" data-theme-toggle hidden aria-label="Toggle theme">
+            <button type="button" class="AdminThemeToggle" data-theme-toggle hidden>
               Theme: <span data-theme-label>auto</span>
             </button>
           </nav>
