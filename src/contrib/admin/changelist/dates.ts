@@ -3,6 +3,8 @@
  * and a day runs from its local midnight to the next, whatever daylight saving does in between.
  */
 
+import { formatInZone, parseInZone } from '../form/time-zone.js';
+
 /** A calendar date, e.g. `2024-03-10`. */
 export interface CalendarDate {
   year: number;
@@ -11,38 +13,6 @@ export interface CalendarDate {
 }
 
 const DAY_MS = 86_400_000;
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-/** The local wall-clock time at `instant`, as if it were UTC (milliseconds). */
-function wallClockOf(instant: number, timeZone: string): number {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(new Date(instant))) {
-    if (part.type !== 'literal' && part.type !== 'era') parts[part.type] = Number(part.value);
-  }
-  const { year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = parts;
-  const wall = new Date(0);
-  wall.setUTCFullYear(year, month - 1, day);
-  wall.setUTCHours(hour, minute, second, 0);
-  return wall.getTime();
-}
 
 function utcMidnightOf(date: CalendarDate): number {
   const wall = new Date(0);
@@ -52,26 +22,22 @@ function utcMidnightOf(date: CalendarDate): number {
 
 /** Today's date in `timeZone` at `instant`. */
 export function dateIn(instant: Date, timeZone: string): CalendarDate {
-  const wall = new Date(wallClockOf(instant.getTime(), timeZone));
-  return { year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate() };
+  const [year = 1970, month = 1, day = 1] = formatInZone(instant, timeZone)
+    .slice(0, 10)
+    .split('-')
+    .map(Number);
+  return { year, month, day };
 }
 
 /**
  * The instant a day starts in `timeZone`: its local midnight. When clocks fall back across midnight
  * (midnight happens twice) it is the first; when they spring forward over midnight (it never happens)
- * it is the moment of the change, the first instant of that day.
+ * it is the moment of the change, the first instant of that day (parseInZone's rules for gaps and overlaps).
  */
 export function startOfDay(date: CalendarDate, timeZone: string): Date {
-  const wall = utcMidnightOf(date);
-  // The offsets in force around that day; at most one change falls within them.
-  const offsets = new Set(
-    [-DAY_MS, DAY_MS].map((shift) => wallClockOf(wall + shift, timeZone) - (wall + shift)),
-  );
-  const readings = [...offsets].map((offset) => wall - offset);
-  const exact = readings.filter((instant) => wallClockOf(instant, timeZone) === wall);
-  if (exact.length > 0) return new Date(Math.min(...exact));
-  // Midnight skipped: read with the earlier (smaller) offset it lands on the change itself.
-  return new Date(Math.max(...readings));
+  const start = parseInZone(`${formatDate(date)}T00:00`, timeZone);
+  if (!start) throw new RangeError(`startOfDay: ${formatDate(date)} is not a date`);
+  return start;
 }
 
 /** `date` moved by `days` (negative goes back). */
