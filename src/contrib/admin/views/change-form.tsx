@@ -673,7 +673,9 @@ async function handleSave(
       request.log.warn({ err: error, name: file.name }, 'could not delete a replaced upload'),
     );
   }
-  return afterSave(request, reply, model, saved.row, mode, pressedButton(form.fields));
+  // Django sends a user who may not see the change list to the index instead.
+  const listUrl = permissions.view ? model.url : environment.site.basePath;
+  return afterSave(request, reply, model, saved.row, mode, pressedButton(form.fields), listUrl);
 }
 
 /** Which submit button was pressed: Save, Save and continue editing, Save and add another. */
@@ -692,6 +694,7 @@ function afterSave(
   row: Row,
   mode: 'add' | 'change',
   button: SaveButton,
+  listUrl: string,
 ) {
   const name = `${capitalise(model.verboseName)} “${model.describe(row)}”`;
   const objectUrl = `${model.url}${encodeURIComponent(objectIdOf(model, row))}/change/`;
@@ -708,7 +711,7 @@ function afterSave(
     return reply.redirect(`${model.url}add/`, 303);
   }
   request.messages.success(`${name} was ${mode === 'add' ? 'added' : 'changed'} successfully.`);
-  return reply.redirect(model.url, 303);
+  return reply.redirect(listUrl, 303);
 }
 
 export function registerChangeFormViews(app: FastifyInstance, environment: AdminEnvironment): void {
