@@ -1,11 +1,11 @@
-/** Passwords in admin forms: two fields, the validators, then a hash (never the plain text in a row). */
+/** The password of a new account in the admin's add form: typed twice, validated, stored as a hash only. */
 import type { FormErrors } from '../../web/forms.js';
+import { checkNewPassword, type NewPasswordNames } from '../auth/new-password.js';
 import { hashPassword } from '../auth/passwords/hashers.js';
-import { validatePassword } from '../auth/passwords/validators.js';
 import type { FormFields } from '../media/multipart-form.js';
-import { postedValue } from './submission.js';
 
-export const PASSWORD_FIELDS = ['password1', 'password2'] as const;
+/** Django's user creation form names. */
+export const ADD_PASSWORD_NAMES: NewPasswordNames = { password: 'password1', confirmation: 'password2' };
 
 /**
  * Reads `password1`/`password2` from a posted form. Returns the hash, or null with `errors` filled.
@@ -16,11 +16,6 @@ export async function passwordFromForm(
   context: { username?: string; email?: string },
   errors: FormErrors,
 ): Promise<string | null> {
-  const first = postedValue(fields, 'password1') ?? '';
-  const second = postedValue(fields, 'password2') ?? '';
-  if (first !== second) errors.password2 = ['The two password fields didn’t match.'];
-  const problems = validatePassword(first, context);
-  if (problems.length > 0) errors.password1 = problems;
-  if (errors.password1 || errors.password2) return null;
-  return hashPassword(first);
+  const password = checkNewPassword(fields, ADD_PASSWORD_NAMES, context, errors);
+  return password === null ? null : hashPassword(password);
 }

@@ -10,8 +10,9 @@ import { Layout } from '../../web/layout.js';
 import { pageContext, sendPage } from '../../web/render.js';
 import type { WebContext } from '../../web/stage.js';
 import { authenticate, login, logout, setPassword } from './login.js';
+import { CHANGE_PASSWORD_NAMES, checkNewPassword, NewPasswordFields } from './new-password.js';
 import { verifyPassword } from './passwords/hashers.js';
-import { PASSWORD_HELP, validatePassword } from './passwords/validators.js';
+import { PASSWORD_HELP } from './passwords/validators.js';
 import { safeNextUrl } from './safe-next.js';
 import { clearFailures, recordFailure, retryAfterSeconds } from './throttle.js';
 import { hasSuperuser, insertUser, validateNewUser } from './users.js';
@@ -71,21 +72,7 @@ function PasswordChangePage(props: { request: FastifyRequest; errors?: FormError
           autocomplete="current-password"
           autofocus
         />
-        <Field
-          errors={props.errors}
-          name="new_password1"
-          label="New password"
-          type="password"
-          autocomplete="new-password"
-          help={PASSWORD_HELP}
-        />
-        <Field
-          errors={props.errors}
-          name="new_password2"
-          label="New password (again)"
-          type="password"
-          autocomplete="new-password"
-        />
+        <NewPasswordFields names={CHANGE_PASSWORD_NAMES} errors={props.errors} />
         <button type="submit">Change my password</button>
       </PostForm>
     </Layout>
@@ -208,19 +195,16 @@ export function registerAuthRoutes(app: FastifyInstance, { settings, database }:
     const user = request.user;
     if (!user.isAuthenticated) return reply;
     const oldPassword = formField(request.body, 'old_password');
-    const new1 = formField(request.body, 'new_password1');
-    const new2 = formField(request.body, 'new_password2');
     const errors: FormErrors = {};
     if (!(await verifyPassword(oldPassword, user.row.password)).ok) {
       errors.old_password = ['Your old password was entered incorrectly. Please enter it again.'];
     }
-    if (new1 !== new2) errors.new_password2 = ['The two password fields didn’t match.'];
-    const problems = validatePassword(new1, { username: user.username, email: user.email });
-    if (problems.length) errors.new_password1 = problems;
-    if (Object.keys(errors).length > 0) {
+    const identity = { username: user.username, email: user.email };
+    const password = checkNewPassword(request.body, CHANGE_PASSWORD_NAMES, identity, errors);
+    if (password === null || Object.keys(errors).length > 0) {
       return sendPage(reply, <PasswordChangePage request={request} errors={errors} />, 400);
     }
-    await setPassword(db, secret, user.id, new1, request);
+    await setPassword(db, secret, user.id, password, request);
     request.messages.success('Your password was changed. Your other sessions have been logged out.');
     return reply.redirect('/', 303);
   });

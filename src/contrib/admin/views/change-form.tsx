@@ -9,8 +9,8 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { atomic } from '../../../db/transaction.js';
 import { FileTypeError, InvalidImageError } from '../../../errors.js';
-import { Field, type FormErrors } from '../../../web/forms.js';
-import { PASSWORD_HELP } from '../../auth/passwords/validators.js';
+import type { FormErrors } from '../../../web/forms.js';
+import { NewPasswordFields } from '../../auth/new-password.js';
 import {
   deleteStoredFile,
   type StoredFile,
@@ -26,7 +26,7 @@ import { formErrorsFromDatabaseError } from '../form/database-errors.js';
 import { displayValue, formatFieldValue } from '../form/values.js';
 import { FieldWidget } from '../form/widgets.js';
 import { loadObject, objectIdOf, type Row } from '../objects.js';
-import { passwordFromForm } from '../passwords.js';
+import { ADD_PASSWORD_NAMES, passwordFromForm } from '../passwords.js';
 import { type Choice, choicesOf, labelsOf, MULTI_SELECT_LIMIT, SELECT_LIMIT } from '../relations.js';
 import { StaleVersion, saveObject, versionOf } from '../save.js';
 import type { ModelAdmin, ResolvedInline } from '../site.js';
@@ -283,23 +283,11 @@ function PasswordWidget({ data }: { data: PageData }) {
   const { model, row, mode, state } = data;
   if (!row) {
     return (
-      <>
-        <Field
-          errors={state.errors}
-          name="password1"
-          label="Password"
-          type="password"
-          autocomplete="new-password"
-          help={PASSWORD_HELP}
-        />
-        <Field
-          errors={state.errors}
-          name="password2"
-          label="Password confirmation"
-          type="password"
-          autocomplete="new-password"
-        />
-      </>
+      <NewPasswordFields
+        names={ADD_PASSWORD_NAMES}
+        errors={state.errors}
+        labels={['Password', 'Password confirmation']}
+      />
     );
   }
   return (

@@ -8,49 +8,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError } from '../../../errors.js';
 import { Field, type FormErrors, formField, PostForm } from '../../../web/forms.js';
 import { setPassword } from '../../auth/login.js';
+import { CHANGE_PASSWORD_NAMES, checkNewPassword, NewPasswordFields } from '../../auth/new-password.js';
 import { verifyPassword } from '../../auth/passwords/hashers.js';
-import { PASSWORD_HELP, validatePassword } from '../../auth/passwords/validators.js';
 import { users } from '../../auth/schema.js';
 import { demand, requireStaff } from '../access.js';
 import { logActions } from '../history.js';
 import { loadObject, objectIdOf } from '../objects.js';
 import { type AdminEnvironment, modelCrumbs, modelRequest, sendAdminPage } from './shared.js';
-
-function NewPasswordFields({ errors }: { errors?: FormErrors }) {
-  return (
-    <>
-      <Field
-        errors={errors}
-        name="new_password1"
-        label="New password"
-        type="password"
-        autocomplete="new-password"
-        help={PASSWORD_HELP}
-      />
-      <Field
-        errors={errors}
-        name="new_password2"
-        label="New password (again)"
-        type="password"
-        autocomplete="new-password"
-      />
-    </>
-  );
-}
-
-/** Checks the two new-password fields; returns the password or null with `errors` filled. */
-function newPassword(
-  body: unknown,
-  context: { username: string; email: string },
-  errors: FormErrors,
-): string | null {
-  const first = formField(body, 'new_password1');
-  if (first !== formField(body, 'new_password2'))
-    errors.new_password2 = ['The two password fields didn’t match.'];
-  const problems = validatePassword(first, context);
-  if (problems.length) errors.new_password1 = problems;
-  return Object.keys(errors).length === 0 ? first : null;
-}
 
 export function registerPasswordViews(app: FastifyInstance, environment: AdminEnvironment): void {
   const { basePath } = environment.site;
@@ -75,7 +39,7 @@ export function registerPasswordViews(app: FastifyInstance, environment: AdminEn
             autocomplete="current-password"
             autofocus
           />
-          <NewPasswordFields errors={errors} />
+          <NewPasswordFields names={CHANGE_PASSWORD_NAMES} errors={errors} />
           <button type="submit" class="AdminButton AdminButton--primary">
             Change my password
           </button>
@@ -95,7 +59,8 @@ export function registerPasswordViews(app: FastifyInstance, environment: AdminEn
     if (!(await verifyPassword(formField(request.body, 'old_password'), user.row.password)).ok) {
       errors.old_password = ['Your old password was entered incorrectly. Please enter it again.'];
     }
-    const password = newPassword(request.body, { username: user.username, email: user.email }, errors);
+    const identity = { username: user.username, email: user.email };
+    const password = checkNewPassword(request.body, CHANGE_PASSWORD_NAMES, identity, errors);
     if (password === null || Object.keys(errors).length > 0) return ownPage(request, reply, errors);
     await setPassword(environment.db, secret, user.id, password, request);
     request.messages.success('Your password was changed.');
@@ -140,7 +105,7 @@ export function registerPasswordViews(app: FastifyInstance, environment: AdminEn
         <h1>Change password: {name}</h1>,
         <p>Enter a new password for the user {name}. Their other sessions will be logged out.</p>,
         <PostForm action={`${objectUrl}password/`} csrfToken={request.csrfToken()} errors={errors}>
-          <NewPasswordFields errors={errors} />
+          <NewPasswordFields names={CHANGE_PASSWORD_NAMES} errors={errors} />
           <button type="submit" class="AdminButton AdminButton--primary">
             Change password
           </button>
@@ -160,7 +125,8 @@ export function registerPasswordViews(app: FastifyInstance, environment: AdminEn
     if (!context) return reply;
     const row = context.row as typeof users.$inferSelect;
     const errors: FormErrors = {};
-    const password = newPassword(request.body, { username: row.username, email: row.email }, errors);
+    const identity = { username: row.username, email: row.email };
+    const password = checkNewPassword(request.body, CHANGE_PASSWORD_NAMES, identity, errors);
     if (password === null) return setPage(request, reply, context, errors);
     await setPassword(environment.db, secret, row.id, password, request);
     await logActions(environment.db, [
