@@ -4,10 +4,13 @@ import { eq } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { categories, posts } from '../../src/apps/blog/schema.js';
+import { requireStaff } from '../../src/contrib/admin/access.js';
+import { authenticatedUser } from '../../src/contrib/auth/current-user.js';
 import { users } from '../../src/contrib/auth/schema.js';
 import { createTestApp, GOOD_PASSWORD, type TestApp } from '../support/app.js';
 import { TestClient } from '../support/client.js';
 import { ENGINE } from '../support/database.js';
+import { multipart } from '../support/multipart.js';
 import { ADMIN, staffClient } from './support.js';
 import { type AdminTestApp, createAdminTestApp, pageText } from './view-helpers.js';
 
@@ -118,6 +121,41 @@ describe(`admin access (${ENGINE})`, () => {
     expect(post?.title).toBe('Hello');
   });
 
+  it('refuses admin POSTs without the CSRF token, even from a superuser', async () => {
+    const form = await multipart([
+      ['title', 'Forged'],
+      ['slug', 'forged'],
+      ['_save', '1'],
+    ]);
+    const attempts = [
+      { url: `${ADMIN}blog/post/${postId}/change/`, body: form.body, type: form.contentType },
+      { url: `${ADMIN}blog/post/add/`, body: form.body, type: form.contentType },
+      {
+        url: `${ADMIN}blog/post/`,
+        body: `action=delete_selected&_selected_action=${postId}&post=yes`,
+        type: 'application/x-www-form-urlencoded',
+      },
+      {
+        url: `${ADMIN}blog/post/${postId}/delete/`,
+        body: 'post=yes',
+        type: 'application/x-www-form-urlencoded',
+      },
+    ];
+    for (const attempt of attempts) {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: attempt.url,
+        headers: { host: 'localhost', cookie: superuser.cookieHeader(), 'content-type': attempt.type },
+        payload: attempt.body,
+      });
+      expect(response.statusCode, attempt.url).toBe(403);
+      expect(pageText(response.body), attempt.url).toContain('CSRF verification failed');
+    }
+    const [post] = await t.database.db.select().from(posts).where(eq(posts.id, postId));
+    expect(post?.title).toBe('Hello');
+    expect(await t.database.db.select().from(posts).where(eq(posts.slug, 'forged'))).toEqual([]);
+  });
+
   it('keeps inactive staff out: they cannot log in, and deactivating a logged-in one ends their access', async () => {
     await t.createUser({ username: 'dormant', isStaff: true, isSuperuser: true });
     await t.database.db.update(users).set({ isActive: false }).where(eq(users.username, 'dormant'));
@@ -138,8 +176,6 @@ describe(`admin access (${ENGINE})`, () => {
 
   it('a staff user who is inactive but still holds a session is refused by the admin itself', async () => {
     // The auth stage already flushes such sessions; the admin's own check must hold without it too.
-    const { requireStaff } = await import('../../src/contrib/admin/access.js');
-    const { authenticatedUser } = await import('../../src/contrib/auth/current-user.js');
     const row = await t.createUser({ username: 'ghost', isStaff: true, isSuperuser: true });
     const request = { user: authenticatedUser(t.database.db, { ...row, isActive: false }), url: ADMIN };
     expect(() => requireStaff(request as never, {} as never)).toThrow(

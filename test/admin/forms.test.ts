@@ -506,6 +506,8 @@ describe(`admin forms (${ENGINE})`, () => {
           { postId: post.id, tagId: tagIds.alpha! },
           { postId: post.id, tagId: tagIds.beta! },
         ]);
+      const other = await insertPost({ slug: 'tagged-other' });
+      await db().insert(postTags).values({ postId: other.id, tagId: tagIds.beta! });
       const page = readForm((await root.get(changeUrl(post.id))).body);
       expect(
         page.fields
@@ -523,7 +525,10 @@ describe(`admin forms (${ENGINE})`, () => {
       // None selected: the browser sends no `tags` at all.
       expect((await openAndSubmit(root, changeUrl(post.id), { tags: null })).statusCode).toBe(303);
       expect(await db().select().from(postTags).where(eq(postTags.postId, post.id))).toEqual([]);
-      // Other posts' links are untouched.
+      // Another post's links are untouched.
+      expect(await db().select().from(postTags).where(eq(postTags.postId, other.id))).toEqual([
+        { postId: other.id, tagId: tagIds.beta },
+      ]);
       const history = pageText((await root.get(`${POSTS}${post.id}/history/`)).body);
       expect(history.match(/Changed tags\./g)).toHaveLength(2);
     });
@@ -664,17 +669,28 @@ describe(`admin forms (${ENGINE})`, () => {
       expect(page.statusCode).toBe(200);
       const rows = [
         ...page.body.matchAll(
-          /<tr><th scope="row"><time[^>]*>([^<]*)<\/time><\/th><td>([^<]*)<\/td><td>([^<]*)<\/td><\/tr>/g,
+          /<tr><th scope="row"><time datetime="([^"]*)">([^<]*)<\/time><\/th><td>([^<]*)<\/td><td>([^<]*)<\/td><\/tr>/g,
         ),
       ];
-      expect(rows.map((row) => [row[2], row[3]])).toEqual([
+      expect(rows.map((row) => [row[3], row[4]])).toEqual([
         ['root', 'Added.'],
         ['root', 'Changed title and body.'],
         ['root', 'Changed published at and reading minutes.'],
         ['root', 'No fields changed.'],
       ]);
-      // Times are shown in TIME_ZONE.
-      for (const row of rows) expect(row[1]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+      // Times are shown in TIME_ZONE (the machine-readable one stays UTC).
+      const inZone = new Intl.DateTimeFormat('sv-SE', {
+        timeZone: TIME_ZONE,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+      });
+      for (const row of rows) {
+        expect(row[1]).toMatch(/Z$/);
+        expect(row[2]).toBe(inZone.format(new Date(row[1] ?? '')));
+      }
       const log = await db()
         .select()
         .from(adminLog)
@@ -686,6 +702,38 @@ describe(`admin forms (${ENGINE})`, () => {
         { fields: ['Published at', 'Reading minutes'] },
         { fields: [] },
       ]);
+    });
+
+    it('a history page says when there is none, and pages 100 entries at a time', async () => {
+      const post = await insertPost({ slug: 'long-story' });
+      const url = `${POSTS}${post.id}/history/`;
+      expect(pageText((await root.get(url)).body)).toContain(
+        'This object doesn’t have a change history. It probably wasn’t added via this admin site.',
+      );
+      const [rootUser] = await db().select().from(users).where(eq(users.username, 'root'));
+      await db()
+        .insert(adminLog)
+        .values(
+          Array.from({ length: 101 }, (_, i) => ({
+            userId: rootUser!.id,
+            username: 'root',
+            appLabel: 'blog',
+            model: 'post',
+            objectId: String(post.id),
+            objectRepr: 'long-story',
+            action: 'change' as const,
+            changes: { note: `Entry ${i + 1}.` },
+          })),
+        );
+      const first = await root.get(url);
+      const entries = (html: string) => [...html.matchAll(/Entry (\d+)\./g)].map((match) => Number(match[1]));
+      expect(entries(first.body)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+      expect(first.body).toContain('<a href="?p=2">Older entries</a>');
+      const second = await root.get(`${url}?p=2`);
+      expect(entries(second.body)).toEqual([101]);
+      expect(second.body).toContain('<a href="?p=1">Newer entries</a>');
+      expect(second.body).not.toContain('Older entries');
+      expect((await root.get(`${url}?p=abc`)).statusCode).toBe(404);
     });
 
     it('the index’s “Recent actions” shows the user’s own last 10, newest first', async () => {
