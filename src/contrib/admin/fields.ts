@@ -2,7 +2,7 @@
  * What the admin knows about a table's columns, read from the Drizzle schema (Django's model _meta):
  * the form widget, the parser and the filter of each column follow from its {@link FieldKind}.
  */
-import { getTableName, type Table } from 'drizzle-orm';
+import { Column, getTableName, is, type Table } from 'drizzle-orm';
 import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import { storedFileKindOf } from '../media/fields.js';
 
@@ -103,6 +103,16 @@ function kindOf(column: PgColumn): FieldKind {
   }
 }
 
+/**
+ * The one column an index expression such as `lower(username)` is built on (its duplicates belong to
+ * that field), or undefined when it uses none or several.
+ */
+function onlyColumnIn(expression: unknown): string | undefined {
+  const chunks = (expression as { queryChunks?: unknown[] }).queryChunks ?? [];
+  const columns = chunks.filter((chunk): chunk is Column => is(chunk, Column));
+  return columns.length === 1 ? columns[0]?.name : undefined;
+}
+
 /** Every column of a table, in schema order, keyed by property name. */
 export function fieldsOf(table: PgTable): AdminField[] {
   const config = getTableConfig(table);
@@ -133,8 +143,7 @@ export function fieldsOf(table: PgTable): AdminField[] {
   for (const index of config.indexes) {
     const [only] = index.config.columns;
     if (index.config.unique && index.config.columns.length === 1 && only && index.config.name) {
-      // An index on an expression such as lower(username) names no column; it is matched by its columns.
-      const name = 'name' in only ? (only as PgColumn).name : undefined;
+      const name = is(only, Column) ? only.name : onlyColumnIn(only);
       if (name) addUnique(name, index.config.name);
     }
   }
