@@ -56,16 +56,18 @@ function EffectList({ effects, environment }: { effects: TableEffect[]; environm
   return (
     <ul class="AdminDeleteList">
       {effects.map((effect) => {
-        const name = capitalise(environment.site.describeTable(effect.table).name);
+        const described = environment.site.describeTable(effect.table);
+        // Rows of tables the admin cannot name are only counted: their keys may be secrets (session keys).
+        const listed = described.describe ? effect.rows : [];
         return (
           <li>
-            <strong>{name}</strong>: {effect.count}
-            {effect.rows.length > 0 && (
+            <strong>{capitalise(described.name)}</strong>: {effect.count}
+            {listed.length > 0 && (
               <ul>
-                {effect.rows.map((row) => (
+                {listed.map((row) => (
                   <li>{row.label}</li>
                 ))}
-                {effect.count > effect.rows.length && <li>… and {effect.count - effect.rows.length} more</li>}
+                {effect.count > listed.length && <li>… and {effect.count - listed.length} more</li>}
               </ul>
             )}
           </li>
