@@ -54,7 +54,9 @@ describe(`admin stale edits (${ENGINE})`, () => {
     const [category] = await db().insert(categories).values({ name: 'News', slug: 'news' }).returning();
     categoryId = category!.id;
     alice = await staffClient(t, 'alice', { superuser: true });
-    bob = await staffClient(t, 'bob', { perms: ['blog.view_post', 'blog.change_post', 'blog.add_postlink'] });
+    bob = await staffClient(t, 'bob', {
+      perms: ['blog.view_post', 'blog.change_post', 'blog.view_postlink', 'blog.add_postlink'],
+    });
   });
 
   afterAll(async () => {

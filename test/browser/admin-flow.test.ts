@@ -22,12 +22,19 @@ import { ENGINE } from '../support/database.js';
 import { listenOnLoopback } from '../support/listen.js';
 
 const EDITOR = 'editor';
-/** What the "Blog editors" group may do: everything on posts and categories, only look at tags. */
+/**
+ * What the "Blog editors" group may do: everything on posts, their further-reading links and categories,
+ * only look at tags.
+ */
 const EDITOR_PERMISSIONS = [
   'view_post',
   'add_post',
   'change_post',
   'delete_post',
+  'view_postlink',
+  'add_postlink',
+  'change_postlink',
+  'delete_postlink',
   'view_category',
   'add_category',
   'change_category',

@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { atomic } from '../../../db/transaction.js';
 import { FileTypeError, InvalidImageError } from '../../../errors.js';
 import type { FormErrors } from '../../../web/forms.js';
+import type { AuthenticatedUser } from '../../auth/current-user.js';
 import { NewPasswordFields } from '../../auth/new-password.js';
 import {
   deleteStoredFile,
@@ -20,7 +21,7 @@ import {
 } from '../../media/fields.js';
 import type { FormFields } from '../../media/multipart-form.js';
 import { receiveForm } from '../../media/upload.js';
-import { demand, type ModelPermissions } from '../access.js';
+import { demand, type ModelPermissions, NO_PERMISSIONS, permissionsFor } from '../access.js';
 import type { AdminField } from '../fields.js';
 import { formErrorsFromDatabaseError } from '../form/database-errors.js';
 import { displayValue, formatFieldValue } from '../form/values.js';
@@ -198,6 +199,8 @@ interface PageData {
   fkChoices: Map<string, ForeignKeyChoices>;
   m2mChoices: Map<string, { choices: Choice[]; more: boolean }>;
   inlineFkChoices: Map<ResolvedInline, Map<string, ForeignKeyChoices>>;
+  /** The user's permissions on each inline's model (Django's per-inline permissions). */
+  inlinePermissions: Map<ResolvedInline, ModelPermissions>;
   csrfToken: string;
   request: FastifyRequest;
   environment: AdminEnvironment;
@@ -365,10 +368,14 @@ function ManyToManyField({ data, name, label }: { data: PageData; name: string; 
 }
 
 function InlineSection({ data, inline }: { data: PageData; inline: ResolvedInline }) {
+  // Like Django: any permission on the inline's model shows it; existing rows need view (or change),
+  // and rows the user may not change are shown without inputs, so they are never posted.
+  const permissions = data.inlinePermissions.get(inline) ?? NO_PERMISSIONS;
+  if (!Object.values(permissions).some(Boolean)) return null;
   const prefix = inlinePrefix(inline);
-  const readonly = data.mode === 'view';
-  const existing = data.state.inlines.get(inline) ?? [];
-  const extra = readonly ? 0 : Math.max(0, inline.options.extra ?? 1);
+  const readonly = data.mode === 'view' || !permissions.change;
+  const existing = permissions.view ? (data.state.inlines.get(inline) ?? []) : [];
+  const extra = data.mode === 'view' || !permissions.add ? 0 : Math.max(0, inline.options.extra ?? 1);
   const limit = inline.options.maxNum ?? Number.POSITIVE_INFINITY;
   const blanks = Math.max(0, Math.min(extra, limit - existing.length));
   const rows: InlineRowView[] = [
@@ -389,7 +396,7 @@ function InlineSection({ data, inline }: { data: PageData; inline: ResolvedInlin
               ? `${inline.label.replace(/s$/, '')} #${index + 1}`
               : `New ${inline.label.replace(/s$/, '').toLowerCase()}`}
           </legend>
-          {row.id && <input type="hidden" name={`${prefix}-${index}-id`} value={row.id} />}
+          {row.id && !readonly && <input type="hidden" name={`${prefix}-${index}-id`} value={row.id} />}
           {inline.formFields.map((field) => (
             <Widget
               data={data}
@@ -397,11 +404,11 @@ function InlineSection({ data, inline }: { data: PageData; inline: ResolvedInlin
               name={`${prefix}-${index}-${field.key}`}
               raw={row.raw}
               errors={data.state.errors[`${prefix}-${index}-${field.key}`]}
-              readonly={readonly}
+              readonly={readonly && row.id !== null}
               choices={choices.get(field.key)}
             />
           ))}
-          {row.id && !readonly && (
+          {row.id && data.mode !== 'view' && permissions.delete && (
             <label class="AdminInline-delete">
               <input type="checkbox" name={`${prefix}-${index}-DELETE`} checked={row.delete} /> Delete
             </label>
@@ -490,14 +497,52 @@ function ChangeForm(data: PageData) {
   );
 }
 
+/** Each inline's permissions: those of its own model, or the parent's when it names none. */
+async function inlinePermissionsOf(
+  user: AuthenticatedUser,
+  model: ModelAdmin,
+  parent: ModelPermissions,
+): Promise<Map<ResolvedInline, ModelPermissions>> {
+  const result = new Map<ResolvedInline, ModelPermissions>();
+  for (const inline of model.inlines) {
+    result.set(
+      inline,
+      inline.model === model.model ? parent : await permissionsFor(user, model.app, inline.model),
+    );
+  }
+  return result;
+}
+
+/** A posted inline row the user may not add, change or delete is refused (the form never offers one). */
+function demandInlinePermissions(
+  submission: Submission,
+  permissions: Map<ResolvedInline, ModelPermissions>,
+): void {
+  for (const [inline, rows] of submission.inlines) {
+    const allowed = permissions.get(inline) ?? NO_PERMISSIONS;
+    for (const row of rows) {
+      const action = row.delete ? 'delete' : row.id ? 'change' : 'add';
+      demand(allowed, action, `${inline.label} (${inline.model})`);
+    }
+  }
+}
+
 async function renderForm(
   environment: AdminEnvironment,
   request: FastifyRequest,
   reply: FastifyReply,
-  input: { model: ModelAdmin; mode: Mode; row: Row | null; state: FormState; permissions: ModelPermissions },
+  input: {
+    model: ModelAdmin;
+    mode: Mode;
+    row: Row | null;
+    state: FormState;
+    permissions: ModelPermissions;
+    user: AuthenticatedUser;
+  },
   status = 200,
 ): Promise<FastifyReply> {
   const { model, mode, row, state } = input;
+  const inlinePermissions = await inlinePermissionsOf(input.user, model, input.permissions);
   const fields = model.fieldsets.flatMap((set) => set.fields);
   const fkChoices = await foreignKeyChoices(environment, model, fields, state.raw);
   const m2mChoices = new Map<string, { choices: Choice[]; more: boolean }>();
@@ -546,6 +591,7 @@ async function renderForm(
         fkChoices={fkChoices}
         m2mChoices={m2mChoices}
         inlineFkChoices={inlineFkChoices}
+        inlinePermissions={inlinePermissions}
         csrfToken={request.csrfToken()}
         request={request}
         environment={environment}
@@ -605,6 +651,7 @@ async function handleSave(
   const existing = idText === null ? null : await loadObject(environment.db, model, idText);
   const form = await receiveForm(request);
   const submission = readSubmission(model, form.fields, environment.settings.timeZone);
+  demandInlinePermissions(submission, await inlinePermissionsOf(user, model, permissions));
   if (mode === 'add' && model.passwordField) {
     const identity = {
       username: String(submission.values.username ?? ''),
@@ -624,7 +671,7 @@ async function handleSave(
       environment,
       request,
       reply,
-      { model, mode, row: existing, state: stateFromSubmission(submission, version), permissions },
+      { model, mode, row: existing, state: stateFromSubmission(submission, version), permissions, user },
       status,
     );
   if (Object.keys(submission.errors).length > 0) return again(400);
