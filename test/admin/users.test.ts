@@ -16,7 +16,6 @@ import {
   fieldErrors,
   fieldValue,
   follow,
-  formErrors,
   messagesOf,
   openAndSubmit,
   pageText,
