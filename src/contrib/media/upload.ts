@@ -42,6 +42,8 @@ export interface ReceivedForm {
   fields: FormFields;
   /** By field name; a file input left empty is absent. */
   files: Record<string, ReceivedFile>;
+  /** With `collectRefusals`: why each refused file was refused, by field name. */
+  refused: Record<string, KeenError>;
 }
 
 export interface ReceiveOptions {
@@ -49,6 +51,18 @@ export interface ReceiveOptions {
   accept?: readonly FileKindName[];
   /** Default FILE_UPLOAD_MAX_SIZE. */
   maxSize?: number;
+  /**
+   * Keep reading after a file is refused (type, size, empty) and report it in `refused`, so a form can
+   * show the error next to its field. By default the first refusal is thrown.
+   */
+  collectRefusals?: boolean;
+}
+
+/** A file refused for what it is (not a broken request): a form can show these next to the field. */
+function isRefusal(error: unknown): error is KeenError {
+  return (
+    error instanceof FileTypeError || error instanceof FileTooLargeError || error instanceof BadRequestError
+  );
 }
 
 /** Names of the accepted types for messages: `JPEG, PNG or PDF`. */
@@ -177,6 +191,7 @@ export async function receiveForm(
   }
   const form = await request.multipartForm();
   const files: Record<string, ReceivedFile> = {};
+  const refused: Record<string, KeenError> = {};
   await mkdir(settings.fileUploadTempDir, { recursive: true });
   try {
     for await (const part of form.files()) {
@@ -184,14 +199,20 @@ export async function receiveForm(
       if (!trackTempFile(request, path)) {
         throw new BadRequestError('Bad request.', 'the client closed the connection during the upload');
       }
-      const received = await receiveFile(part, path, accept, maxSize);
-      if (received) files[part.fieldname] = received;
+      try {
+        const received = await receiveFile(part, path, accept, maxSize);
+        if (received) files[part.fieldname] = received;
+      } catch (error) {
+        // receiveFile read the whole part, so the parser can go on to the next one.
+        if (!(options.collectRefusals && isRefusal(error))) throw error;
+        refused[part.fieldname] = error;
+      }
     }
   } catch (error) {
     await Promise.all(Object.values(files).map((file) => rm(file.path, { force: true })));
     throw error;
   }
-  return { fields: form.fields, files };
+  return { fields: form.fields, files, refused };
 }
 
 /**

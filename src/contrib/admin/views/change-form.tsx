@@ -20,7 +20,7 @@ import {
   withStoredFiles,
 } from '../../media/fields.js';
 import type { FormFields } from '../../media/multipart-form.js';
-import { receiveForm } from '../../media/upload.js';
+import { type ReceivedForm, receiveForm } from '../../media/upload.js';
 import { demand, type ModelPermissions, NO_PERMISSIONS, permissionsFor } from '../access.js';
 import type { AdminField } from '../fields.js';
 import { formErrorsFromDatabaseError } from '../form/database-errors.js';
@@ -609,7 +609,7 @@ async function storeUploads(
   request: FastifyRequest,
   model: ModelAdmin,
   submission: Submission,
-  uploads: Awaited<ReturnType<typeof receiveForm>>['files'],
+  { files: uploads, refused }: ReceivedForm,
   existing: Row | null,
   track: <V extends StoredFile | null | undefined>(value: V) => V,
 ): Promise<Record<string, StoredFile | null>> {
@@ -618,7 +618,10 @@ async function storeUploads(
   for (const field of editableFields(model)) {
     if (field.kind !== 'file' && field.kind !== 'image') continue;
     const upload = uploads[field.key];
-    if (upload) {
+    const refusal = refused[field.key];
+    if (refusal) {
+      submission.errors[field.key] = [refusal.message];
+    } else if (upload) {
       try {
         files[field.key] = track(
           field.kind === 'image' ? await saveImage(media, upload) : await saveFile(media, upload),
@@ -649,7 +652,7 @@ async function handleSave(
   demand(permissions, mode, `${model.app}.${model.model}`);
   const idText = mode === 'change' ? (request.params as { id: string }).id : null;
   const existing = idText === null ? null : await loadObject(environment.db, model, idText);
-  const form = await receiveForm(request);
+  const form = await receiveForm(request, { collectRefusals: true });
   const submission = readSubmission(model, form.fields, environment.settings.timeZone);
   demandInlinePermissions(submission, await inlinePermissionsOf(user, model, permissions));
   if (mode === 'add' && model.passwordField) {
@@ -679,7 +682,7 @@ async function handleSave(
   let saved: Awaited<ReturnType<typeof saveObject>>;
   try {
     saved = await withStoredFiles(request.server.media, async (track) => {
-      const files = await storeUploads(request, model, submission, form.files, existing, track);
+      const files = await storeUploads(request, model, submission, form, existing, track);
       if (Object.keys(submission.errors).length > 0) throw new FormRejected();
       return atomic(environment.db, (tx) => saveObject(tx, model, submission, files, idText, user));
     });
