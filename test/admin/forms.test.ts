@@ -146,7 +146,7 @@ describe(`admin forms (${ENGINE})`, () => {
       expect(response.statusCode).toBe(303);
       expect(response.headers.location).toBe(POSTS);
       expect(messagesOf((await follow(root, response)).body)).toEqual([
-        'Post “Every kind” was added successfully.',
+        'The post “Every kind” was added successfully.',
       ]);
 
       const row = await postBySlug('every-kind');
@@ -597,35 +597,35 @@ describe(`admin forms (${ENGINE})`, () => {
 
     it('Save, Save and continue editing, and Save and add another go where Django’s do, with its messages', async () => {
       const cases: [string, 'add' | 'change', string, (id: number) => string, string][] = [
-        ['_save', 'add', 'one', () => POSTS, 'Post “one” was added successfully.'],
+        ['_save', 'add', 'one', () => POSTS, 'The post “one” was added successfully.'],
         [
           '_continue',
           'add',
           'two',
           changeUrl,
-          'Post “two” was added successfully. You may edit it again below.',
+          'The post “two” was added successfully. You may edit it again below.',
         ],
         [
           '_addanother',
           'add',
           'three',
           () => `${POSTS}add/`,
-          'Post “three” was added successfully. You may add another post below.',
+          'The post “three” was added successfully. You may add another post below.',
         ],
-        ['_save', 'change', 'four', () => POSTS, 'Post “four” was changed successfully.'],
+        ['_save', 'change', 'four', () => POSTS, 'The post “four” was changed successfully.'],
         [
           '_continue',
           'change',
           'five',
           changeUrl,
-          'Post “five” was changed successfully. You may edit it again below.',
+          'The post “five” was changed successfully. You may edit it again below.',
         ],
         [
           '_addanother',
           'change',
           'six',
           () => `${POSTS}add/`,
-          'Post “six” was changed successfully. You may add another post below.',
+          'The post “six” was changed successfully. You may add another post below.',
         ],
       ];
       for (const [button, mode, title, target, message] of cases) {

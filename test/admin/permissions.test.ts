@@ -260,7 +260,7 @@ describe(`admin permissions (${ENGINE})`, () => {
     expect(saved.statusCode).toBe(303);
     expect(saved.headers.location).toBe(`${ADMIN}blog/post/`);
     expect(messagesOf((await follow(client, saved)).body)).toEqual([
-      'Post “Edited” was changed successfully.',
+      'The post “Edited” was changed successfully.',
     ]);
     expect(await postRow()).toMatchObject({ title: 'Edited', body: 'Body' });
 
@@ -296,7 +296,9 @@ describe(`admin permissions (${ENGINE})`, () => {
     const added = await openAndSubmit(client, `${ADMIN}blog/post/add/`, { title: 'Added', slug: 'added' });
     expect(added.statusCode).toBe(303);
     expect(added.headers.location).toBe(ADMIN);
-    expect(messagesOf((await follow(client, added)).body)).toEqual(['Post “Added” was added successfully.']);
+    expect(messagesOf((await follow(client, added)).body)).toEqual([
+      'The post “Added” was added successfully.',
+    ]);
     expect((await db().select().from(posts).where(eq(posts.slug, 'added'))).length).toBe(1);
   });
 
@@ -332,15 +334,16 @@ describe(`admin permissions (${ENGINE})`, () => {
     }
   });
 
-  it('the autocomplete needs some permission on the model whose form asks', async () => {
+  it('the autocomplete needs some permission on the form’s model and view on the searched one', async () => {
     const url = `${ADMIN}autocomplete/?app=blog&model=post&field=categoryId&term=new`;
     expectForbidden(await (await staff('no-post-perms', ['blog.view_category'])).get(url), 'category only');
+    expectForbidden(await (await staff('no-category-view', ['blog.change_post'])).get(url), 'post only');
     for (const [name, perm] of [
       ['ac-view', 'blog.view_post'],
       ['ac-add', 'blog.add_post'],
       ['ac-change', 'blog.change_post'],
     ] as const) {
-      const response = await (await staff(name, [perm])).get(url);
+      const response = await (await staff(name, [perm, 'blog.view_category'])).get(url);
       expect(response.statusCode, perm).toBe(200);
       expect(response.json().results).toEqual([{ id: String(newsId), text: 'News' }]);
     }

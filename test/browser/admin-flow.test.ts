@@ -197,7 +197,7 @@ describe.runIf(BROWSER_AVAILABLE)(`the admin end to end in a real browser (${ENG
     await page.getByLabel('Slug').fill('field-notes');
     await andLoad(page, () => page.getByRole('button', { name: 'Save', exact: true }).click());
     expect(new URL(page.url()).pathname).toBe('/admin/blog/category/');
-    expect(await messagesOf(page)).toEqual(['Category “Field notes” was added successfully.']);
+    expect(await messagesOf(page)).toEqual(['The category “Field notes” was added successfully.']);
     expect(await rowTitles(page)).toEqual(['Field notes', 'Travel']);
 
     // 2b. A post with a category, a tag, a further-reading link and an uploaded cover.
@@ -225,7 +225,7 @@ describe.runIf(BROWSER_AVAILABLE)(`the admin end to end in a real browser (${ENG
 
     expect(page.url()).toMatch(/\/admin\/blog\/post\/\d+\/change\/$/);
     expect(await messagesOf(page)).toEqual([
-      'Post “Walking the Ridgeway” was added successfully. You may edit it again below.',
+      'The post “Walking the Ridgeway” was added successfully. You may edit it again below.',
     ]);
     // The change page shows what was saved: the tag, the category, the link and the cover.
     expect(await page.getByLabel('Category').locator('option:checked').textContent()).toBe('Field notes');
@@ -289,7 +289,9 @@ describe.runIf(BROWSER_AVAILABLE)(`the admin end to end in a real browser (${ENG
     await page.getByLabel('Title', { exact: true }).first().fill('Walking the Ridgeway in May');
     await andLoad(page, () => page.getByRole('button', { name: 'Save', exact: true }).click());
     expect(new URL(page.url()).pathname).toBe('/admin/blog/post/');
-    expect(await messagesOf(page)).toEqual(['Post “Walking the Ridgeway in May” was changed successfully.']);
+    expect(await messagesOf(page)).toEqual([
+      'The post “Walking the Ridgeway in May” was changed successfully.',
+    ]);
     // The cover was not touched, so its file stays.
     expect(existsSync(storedCover)).toBe(true);
 
@@ -385,7 +387,7 @@ describe.runIf(BROWSER_AVAILABLE)(`the admin end to end in a real browser (${ENG
     await page.getByLabel('Cover').setInputFiles(coverPath);
     await andLoad(page, () => page.getByRole('button', { name: 'Save', exact: true }).click());
     expect(new URL(page.url()).pathname).toBe('/admin/blog/post/');
-    expect(await messagesOf(page)).toEqual(['Post “Without scripts” was added successfully.']);
+    expect(await messagesOf(page)).toEqual(['The post “Without scripts” was added successfully.']);
     expect(await rowTitles(page)).toContain('Without scripts');
     const [saved] = await t.database.db.select().from(posts).where(eq(posts.slug, 'without-scripts'));
     const storedCover = join(mediaRoot, saved?.cover?.name ?? 'missing');

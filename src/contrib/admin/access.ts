@@ -25,6 +25,7 @@ export const NO_PERMISSIONS: ModelPermissions = Object.freeze({
 export function requireStaff(request: FastifyRequest, reply: FastifyReply): AuthenticatedUser | null {
   const user = request.user;
   if (!user.isAuthenticated) {
+    reply.header('cache-control', 'no-store');
     void reply.redirect(`${LOGIN_URL}?next=${encodeURIComponent(request.url)}`, 302);
     return null;
   }

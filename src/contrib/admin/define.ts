@@ -99,7 +99,7 @@ export interface AdminOptions<T extends PgTable> {
   listFilter?: readonly FieldName<T>[];
   /** Default order, `-` for descending, e.g. `['-publishedAt']`; the primary key is appended for a total order. */
   ordering?: readonly (FieldName<T> | `-${FieldName<T>}`)[];
-  /** Rows per page (default 100). */
+  /** Rows per page (default 100, at most 500). */
   listPerPage?: number;
   /** Shown but never taken from the form. */
   readonlyFields?: readonly FieldName<T>[];

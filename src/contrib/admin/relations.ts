@@ -3,7 +3,7 @@
  * table of more than {@link SELECT_LIMIT} rows it is an id box with a search (the autocomplete
  * endpoint), so a form never loads a huge table (a classic Django admin complaint).
  */
-import { eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
+import { asc, desc, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
 import { type AdminField, fieldsOf, primaryKeyOf } from './fields.js';
@@ -30,11 +30,16 @@ export function describerFor(site: AdminSite, table: PgTable) {
     : firstText
       ? [firstText]
       : [];
-  const orderColumn: PgColumn | undefined = firstText?.column ?? primaryKey?.column;
+  // The registered ordering when there is one (permissions by app and model), else by name.
+  const ordering: SQL[] = registered
+    ? registered.ordering.map((key) => (key.descending ? desc(key.field.column) : asc(key.field.column)))
+    : [firstText?.column, primaryKey?.column]
+        .filter((column): column is PgColumn => column !== undefined)
+        .map((column) => asc(column));
   return {
     primaryKey,
     searchFields,
-    orderColumn,
+    ordering,
     label(row: Row): string {
       if (registered) return registered.describe(row);
       const text = firstText ? row[firstText.key] : undefined;
@@ -52,11 +57,11 @@ export async function choicesOf(
 ): Promise<{ choices: Choice[]; more: boolean }> {
   const describer = describerFor(site, table);
   if (!describer.primaryKey) return { choices: [], more: false };
-  const query = db
+  const rows = (await db
     .select()
     .from(table)
-    .limit(limit + 1);
-  const rows = (await (describer.orderColumn ? query.orderBy(describer.orderColumn) : query)) as Row[];
+    .orderBy(...describer.ordering)
+    .limit(limit + 1)) as Row[];
   const key = describer.primaryKey.key;
   return {
     choices: rows.slice(0, limit).map((row) => ({ value: String(row[key]), label: describer.label(row) })),
@@ -105,7 +110,7 @@ export async function searchChoices(
   }
   let query = db.select().from(table).$dynamic();
   if (conditions[0]) query = query.where(conditions[0]);
-  if (describer.orderColumn) query = query.orderBy(describer.orderColumn, describer.primaryKey.column);
+  query = query.orderBy(...describer.ordering);
   const rows = (await query.limit(AUTOCOMPLETE_PAGE + 1).offset((page - 1) * AUTOCOMPLETE_PAGE)) as Row[];
   const key = describer.primaryKey.key;
   return {

@@ -75,6 +75,9 @@ export interface ModelAdmin {
   url: string;
 }
 
+/** The most rows a change list page may have. */
+export const MAX_PER_PAGE = 500;
+
 function configError(app: string, model: string, message: string): AdminConfigError {
   return new AdminConfigError(`admin registration ${app}.${model}: ${message}`);
 }
@@ -227,7 +230,9 @@ function resolveModel(
   if (!ordering.some((key) => key.field === primaryKey))
     ordering.push({ field: primaryKey, descending: true });
   const perPage = options.listPerPage ?? 100;
-  if (!Number.isInteger(perPage) || perPage < 1 || perPage > 1000) fail('listPerPage must be 1 to 1000');
+  // A whole page selected for a bulk action must fit in one POST (DATA_UPLOAD_MAX_NUMBER_FIELDS, 1000).
+  if (!Number.isInteger(perPage) || perPage < 1 || perPage > MAX_PER_PAGE)
+    fail(`listPerPage must be 1 to ${MAX_PER_PAGE}`);
 
   return {
     app: app.name,

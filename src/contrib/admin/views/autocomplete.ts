@@ -24,6 +24,11 @@ export function registerAutocompleteView(app: FastifyInstance, environment: Admi
     if (!permissions.view && !permissions.add && !permissions.change) {
       throw new ForbiddenError(`autocomplete: no permission on ${model.app}.${model.model}`);
     }
+    // Like Django: the rows searched are the target's, so a registered target needs its view permission.
+    const target = environment.site.forTable(field.references.table);
+    if (target && !(await permissionsFor(user, target.app, target.model)).view) {
+      throw new ForbiddenError(`autocomplete: no view permission on ${target.app}.${target.model}`);
+    }
     const pageText = queryValue(request, 'page') || '1';
     const page = /^\d{1,5}$/.test(pageText) ? Math.max(1, Number(pageText)) : 1;
     const found = await searchChoices(

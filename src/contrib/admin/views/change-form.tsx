@@ -344,7 +344,8 @@ function ManyToManyField({ data, name, label }: { data: PageData; name: string; 
         multiple
         size={Math.min(8, Math.max(3, options.choices.length))}
         data-filterable
-        aria-describedby={`${id}_help`}
+        aria-invalid={errors.length > 0 ? 'true' : undefined}
+        aria-describedby={errors.length > 0 ? `${id}_errors ${id}_help` : `${id}_help`}
       >
         {options.choices.map((choice) => (
           <option value={choice.value} selected={selected.has(choice.value)}>
@@ -357,7 +358,7 @@ function ManyToManyField({ data, name, label }: { data: PageData; name: string; 
         {options.more && ` Only the first ${MULTI_SELECT_LIMIT} are listed.`}
       </p>
       {errors.length > 0 && (
-        <ul class="AdminField-errors">
+        <ul class="AdminField-errors" id={`${id}_errors`}>
           {errors.map((error) => (
             <li>{error}</li>
           ))}
@@ -734,7 +735,7 @@ function afterSave(
   button: SaveButton,
   listUrl: string,
 ) {
-  const name = `${capitalise(model.verboseName)} “${model.describe(row)}”`;
+  const name = `The ${model.verboseName} “${model.describe(row)}”`;
   const objectUrl = `${model.url}${encodeURIComponent(objectIdOf(model, row))}/change/`;
   if (button === '_continue') {
     request.messages.success(
