@@ -4,7 +4,7 @@
  * log row; stale edits refused. Users with only the view permission get the same page read-only.
  */
 
-import { eq } from 'drizzle-orm';
+import { eq, is, SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { atomic } from '../../../db/transaction.js';
@@ -70,19 +70,15 @@ function formatRow(
   );
 }
 
-/** Initial values of an add form: the columns' literal defaults. */
+/** Initial values of an add form: the columns' own defaults (SQL ones such as now() stay empty). */
 function defaultsOf(environment: AdminEnvironment, fields: readonly AdminField[]): Record<string, string> {
-  const defaults: Record<string, string> = {};
-  for (const field of fields) {
-    const value = field.column.default;
-    const literal = value === null || ['string', 'number', 'boolean'].includes(typeof value);
-    defaults[field.key] =
-      literal && value !== undefined ? formatFieldValue(field, value, timeZoneOf(environment)) : '';
-    if (field.kind === 'json' && value && typeof value === 'object' && !('queryChunks' in value)) {
-      defaults[field.key] = formatFieldValue(field, value, timeZoneOf(environment));
-    }
-  }
-  return defaults;
+  return Object.fromEntries(
+    fields.map((field) => {
+      const value = field.column.default;
+      const known = value !== undefined && !is(value, SQL);
+      return [field.key, known ? formatFieldValue(field, value, timeZoneOf(environment)) : ''];
+    }),
+  );
 }
 
 async function stateFromDatabase(
