@@ -6,7 +6,8 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { installedApps } from '../../src/installed-apps.js';
 import { projectRoot } from '../../src/project-root.js';
 import { TEST_SECRET_KEY } from './app.js';
 
@@ -17,10 +18,13 @@ export function prepareBuildCopy(): string {
   const copy = mkdtempSync(join(tmpdir(), 'keen-build-'));
   for (const part of ['package.json', 'bin', 'dist', 'migrations'])
     cpSync(join(root, part), join(copy, part), { recursive: true });
-  mkdirSync(join(copy, 'src', 'apps', 'home'), { recursive: true });
-  cpSync(join(root, 'src', 'apps', 'home', 'static'), join(copy, 'src', 'apps', 'home', 'static'), {
-    recursive: true,
-  });
+  // Every installed app's static/ folder, where `keen collectstatic` looks (as the Docker image has them).
+  for (const app of installedApps) {
+    if (!app.staticDir) continue;
+    const target = join(copy, relative(root, app.staticDir));
+    mkdirSync(dirname(target), { recursive: true });
+    cpSync(app.staticDir, target, { recursive: true });
+  }
   symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
   // As `npm start` does: production needs the collected static files (copy/staticfiles).
   execFileSync(process.execPath, [join(copy, 'bin', 'keen.js'), 'collectstatic', '--noinput'], {
