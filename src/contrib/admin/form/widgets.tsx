@@ -316,13 +316,19 @@ export function FieldWidget(props: FieldWidgetProps) {
           {help}
         </p>
       )}
-      {errors.length > 0 && (
-        <ul class="AdminField-errors" id={`${id}_errors`}>
-          {errors.map((error) => (
-            <li>{error}</li>
-          ))}
-        </ul>
-      )}
+      <FieldErrors id={id} errors={errors} />
     </div>
+  );
+}
+
+/** A field's errors, as `<ul id="<id>_errors">` (what the control's aria-describedby points at). */
+export function FieldErrors({ id, errors }: { id: string; errors: readonly string[] }) {
+  if (errors.length === 0) return null;
+  return (
+    <ul class="AdminField-errors" id={`${id}_errors`}>
+      {errors.map((error) => (
+        <li>{error}</li>
+      ))}
+    </ul>
   );
 }

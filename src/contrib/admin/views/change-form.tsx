@@ -25,7 +25,7 @@ import { demand, type ModelPermissions, NO_PERMISSIONS, permissionsFor } from '.
 import type { AdminField } from '../fields.js';
 import { formErrorsFromDatabaseError } from '../form/database-errors.js';
 import { displayValue, formatFieldValue } from '../form/values.js';
-import { FieldWidget } from '../form/widgets.js';
+import { FieldErrors, FieldWidget } from '../form/widgets.js';
 import { loadObject, objectIdOf, type Row } from '../objects.js';
 import { ADD_PASSWORD_NAMES, passwordFromForm } from '../passwords.js';
 import { type Choice, choicesOf, labelsOf, MULTI_SELECT_LIMIT, SELECT_LIMIT } from '../relations.js';
@@ -353,13 +353,7 @@ function ManyToManyField({ data, name, label }: { data: PageData; name: string; 
         Hold Ctrl (⌘ on a Mac) to select more than one.
         {options.more && ` Only the first ${MULTI_SELECT_LIMIT} are listed.`}
       </p>
-      {errors.length > 0 && (
-        <ul class="AdminField-errors" id={`${id}_errors`}>
-          {errors.map((error) => (
-            <li>{error}</li>
-          ))}
-        </ul>
-      )}
+      <FieldErrors id={id} errors={errors} />
     </div>
   );
 }

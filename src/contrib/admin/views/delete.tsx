@@ -27,7 +27,7 @@ import {
   sendAdminPage,
 } from './shared.js';
 
-/** A selection larger than this is refused (one page of the change list is at most 1000 rows). */
+/** A selection larger than this is refused (a change list page has at most 500 rows). */
 export const MAX_BULK_DELETE = 1000;
 
 function describeFor(environment: AdminEnvironment) {
