@@ -22,7 +22,7 @@ export function postedValues(fields: FormFields, name: string): string[] {
   return Array.isArray(value) ? value : [value];
 }
 
-/** The fields the form takes input for: in the fieldsets, not read-only, not files (handled apart). */
+/** The fields the form takes input for: in the fieldsets and not read-only (files are read by the upload step). */
 export function editableFields(model: ModelAdmin): AdminField[] {
   return model.fieldsets.flatMap((set) => set.fields).filter((field) => !model.readonly.has(field.key));
 }
