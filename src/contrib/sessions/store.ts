@@ -25,17 +25,58 @@ function loadQuery(db: Db) {
     .prepare('keen_load_session');
 }
 
-// Keyed by the database object, so tests with many databases each get their own statement.
-const preparedLoads = new WeakMap<Db, ReturnType<typeof loadQuery>>();
+/** The insert of a new session, prepared: every first visit to a page with a form writes one. */
+function insertQuery(db: Db) {
+  return db
+    .insert(sessions)
+    .values({
+      key: sql.placeholder('key'),
+      data: sql.placeholder('data'),
+      userId: sql.placeholder('userId'),
+      expireDate: sql.placeholder('expireDate'),
+    })
+    .prepare('keen_insert_session');
+}
+
+/** The update of a session's row, prepared; returns the key when the row still exists. */
+function updateQuery(db: Db) {
+  return (
+    db
+      .update(sessions)
+      // Drizzle's types take placeholders in insert values but not in update sets; at run time both are
+      // bound parameters encoded by their column (jsonb, timestamptz), which the session tests cover.
+      .set({
+        data: sql.placeholder('data'),
+        userId: sql.placeholder('userId'),
+        expireDate: sql.placeholder('expireDate'),
+      } as unknown as Partial<typeof sessions.$inferInsert>)
+      .where(eq(sessions.key, sql.placeholder('key')))
+      .returning({ key: sessions.key })
+      .prepare('keen_update_session')
+  );
+}
+
+interface PreparedStatements {
+  load: ReturnType<typeof loadQuery>;
+  insert: ReturnType<typeof insertQuery>;
+  update: ReturnType<typeof updateQuery>;
+}
+
+// Keyed by the database object, so tests with many databases each get their own statements.
+const prepared = new WeakMap<Db, PreparedStatements>();
+
+function statementsFor(db: Db): PreparedStatements {
+  let statements = prepared.get(db);
+  if (!statements) {
+    statements = { load: loadQuery(db), insert: insertQuery(db), update: updateQuery(db) };
+    prepared.set(db, statements);
+  }
+  return statements;
+}
 
 /** Loads an unexpired session and its user; null for an unknown or expired key. */
 export async function loadSession(db: Db, key: string): Promise<LoadedSession | null> {
-  let query = preparedLoads.get(db);
-  if (!query) {
-    query = loadQuery(db);
-    preparedLoads.set(db, query);
-  }
-  const row = (await query.execute({ key }))[0];
+  const row = (await statementsFor(db).load.execute({ key }))[0];
   return row ? { data: row.data, userId: row.userId, user: row.user } : null;
 }
 
@@ -48,17 +89,14 @@ export async function saveSession(db: Db, session: Session, maxAgeSeconds: numbe
   const retired = session.takeRetiredKeys();
   if (retired.length > 0) await db.delete(sessions).where(inArray(sessions.key, retired));
   const values = { data: session.toJSON(), userId: session.userId, expireDate };
+  const statements = statementsFor(db);
   if (session.key === null) {
     const key = newSessionKey();
-    await db.insert(sessions).values({ key, ...values });
+    await statements.insert.execute({ key, ...values });
     session.assignKey(key);
     return true;
   }
-  const updated = await db
-    .update(sessions)
-    .set(values)
-    .where(eq(sessions.key, session.key))
-    .returning({ key: sessions.key });
+  const updated = await statements.update.execute({ key: session.key, ...values });
   return updated.length > 0;
 }
 
