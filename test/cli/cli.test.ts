@@ -170,7 +170,8 @@ describe(`keen with a database (${ENGINE})`, () => {
     const after = await keen(['migrate', '--check'], cli.env);
     expect(after.stdout).toContain('no migrations pending');
     expect(after.code).toBe(0);
-  });
+    // Three command runs, each starting the embedded database: slow on a loaded machine, not a timing test.
+  }, 90_000);
 
   it('createsuperuser --noinput creates the admin from KEEN_SUPERUSER_*', async () => {
     const result = await keen(['createsuperuser', '--noinput'], {
