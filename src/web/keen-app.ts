@@ -11,6 +11,8 @@ import type { WebContext } from './stage.js';
 export interface KeenApp {
   /** The app label, e.g. `auth`; prefixes its permissions (`auth.change_user`). */
   name: string;
+  /** How people see the app's name (the admin's headings), e.g. `Résumé`; default: `name` capitalised. */
+  verboseName?: string;
   /** Apps that must be installed before this one. */
   dependsOn?: readonly string[];
   /** Models that get view/add/change/delete permissions. */

@@ -11,6 +11,7 @@ import { loadResume } from './queries.js';
 
 export const resumeApp: KeenApp = {
   name: 'resume',
+  verboseName: 'Résumé',
   models: [
     { name: 'position', verboseName: 'position' },
     { name: 'highlight', verboseName: 'highlight' },

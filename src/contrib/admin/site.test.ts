@@ -118,5 +118,21 @@ describe('registrations are checked at start (KEEN_E_ADMIN)', () => {
       ['id', true],
     ]);
     expect(site.forTable(tags)).toBe(tag);
+    expect(tag?.appTitle).toBe('Blog');
+  });
+
+  it('shows an app by its verbose name when it has one', () => {
+    const site = new AdminSite(
+      [
+        {
+          name: 'resume',
+          verboseName: 'Résumé',
+          models: [{ name: 'tag' }],
+          admin: [defineAdmin(tags, { model: 'tag' })],
+        },
+      ],
+      '/admin/',
+    );
+    expect(site.byApp()).toMatchObject([{ app: 'resume', title: 'Résumé' }]);
   });
 });

@@ -48,6 +48,8 @@ export interface ResolvedManyToMany {
 /** One registered table, with everything the views need. */
 export interface ModelAdmin {
   app: string;
+  /** The app's name as shown (KeenApp.verboseName). */
+  appTitle: string;
   model: string;
   table: PgTable;
   tableName: string;
@@ -73,6 +75,11 @@ export interface ModelAdmin {
   describe(row: Record<string, unknown>): string;
   /** `/admin/blog/post/` */
   url: string;
+}
+
+/** `Résumé` for an app that says so, else `Blog` for `blog`. */
+function appTitleOf(app: KeenApp): string {
+  return app.verboseName ?? app.name.charAt(0).toUpperCase() + app.name.slice(1);
 }
 
 /** The most rows a change list page may have. */
@@ -236,6 +243,7 @@ function resolveModel(
 
   return {
     app: app.name,
+    appTitle: appTitleOf(app),
     model: options.model,
     table,
     tableName: tableNameOf(table),
@@ -345,9 +353,9 @@ export class AdminSite {
   }
 
   /** Registered models grouped by app, in installed-app order. */
-  byApp(): { app: string; models: ModelAdmin[] }[] {
+  byApp(): { app: string; title: string; models: ModelAdmin[] }[] {
     const groups = new Map<string, ModelAdmin[]>();
     for (const model of this.models) groups.set(model.app, [...(groups.get(model.app) ?? []), model]);
-    return [...groups].map(([app, models]) => ({ app, models }));
+    return [...groups].map(([app, models]) => ({ app, title: models[0]?.appTitle ?? app, models }));
   }
 }

@@ -6,7 +6,7 @@ import { type ModelPermissions, permissionsFor, requireStaff } from '../access.j
 import { describeChange, recentActions } from '../history.js';
 import type { AdminLogRow } from '../schema.js';
 import type { ModelAdmin } from '../site.js';
-import { type AdminEnvironment, appLabel, capitalise, sendAdminPage } from './shared.js';
+import { type AdminEnvironment, capitalise, sendAdminPage } from './shared.js';
 
 interface VisibleModel {
   model: ModelAdmin;
@@ -15,23 +15,33 @@ interface VisibleModel {
 
 /** The registered models grouped by app, keeping only those the user has any permission on. */
 async function visibleApps(environment: AdminEnvironment, user: AuthenticatedUser) {
-  const groups: { app: string; models: VisibleModel[] }[] = [];
+  const groups: { app: string; title: string; models: VisibleModel[] }[] = [];
   for (const group of environment.site.byApp()) {
     const models: VisibleModel[] = [];
     for (const model of group.models) {
       const permissions = await permissionsFor(user, model.app, model.model);
       if (Object.values(permissions).some(Boolean)) models.push({ model, permissions });
     }
-    if (models.length > 0) groups.push({ app: group.app, models });
+    if (models.length > 0) groups.push({ app: group.app, title: group.title, models });
   }
   return groups;
 }
 
-function AppTable({ app, models, basePath }: { app: string; models: VisibleModel[]; basePath: string }) {
+function AppTable({
+  app,
+  title,
+  models,
+  basePath,
+}: {
+  app: string;
+  title: string;
+  models: VisibleModel[];
+  basePath: string;
+}) {
   return (
     <section class="AdminModule" aria-labelledby={`app-${app}`}>
       <h2 id={`app-${app}`}>
-        <a href={`${basePath}${app}/`}>{appLabel(app)}</a>
+        <a href={`${basePath}${app}/`}>{title}</a>
       </h2>
       <table class="AdminModule-table">
         <tbody>
@@ -118,7 +128,9 @@ export function registerIndexViews(app: FastifyInstance, environment: AdminEnvir
             {apps.length === 0 ? (
               <p>You don’t have permission to view or edit anything.</p>
             ) : (
-              apps.map((group) => <AppTable app={group.app} models={group.models} basePath={basePath} />)
+              apps.map((group) => (
+                <AppTable app={group.app} title={group.title} models={group.models} basePath={basePath} />
+              ))
             )}
           </div>
           <RecentActions actions={actions} environment={environment} />
@@ -139,13 +151,16 @@ export function registerIndexViews(app: FastifyInstance, environment: AdminEnvir
       }
       throw new NotFoundError(`no admin app ${appName}`);
     }
-    const title = `${appLabel(appName)} administration`;
+    const title = `${group.title} administration`;
     return sendAdminPage(
       environment,
       request,
       reply,
-      { title, breadcrumbs: [{ label: appLabel(appName) }], kind: 'AdminPage--app' },
-      [<h1>{title}</h1>, <AppTable app={group.app} models={group.models} basePath={basePath} />],
+      { title, breadcrumbs: [{ label: group.title }], kind: 'AdminPage--app' },
+      [
+        <h1>{title}</h1>,
+        <AppTable app={group.app} title={group.title} models={group.models} basePath={basePath} />,
+      ],
     );
   });
 }

@@ -81,18 +81,13 @@ export function sendAdminPage(
 /** Breadcrumbs to a model's change list. */
 export function modelCrumbs(model: ModelAdmin, basePath: string): Crumb[] {
   return [
-    { label: appLabel(model.app), url: `${basePath}${model.app}/` },
+    { label: model.appTitle, url: `${basePath}${model.app}/` },
     { label: capitalise(model.verboseNamePlural), url: model.url },
   ];
 }
 
 export function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/** `blog` → `Blog`; the index and breadcrumbs show apps by this name. */
-export function appLabel(app: string): string {
-  return capitalise(app);
 }
 
 /** A query-string value as one string ('' when absent or repeated oddly). */
