@@ -286,6 +286,8 @@ describe(`admin access (${ENGINE})`, () => {
       `${ADMIN}blog/post/99999/delete/`,
       `${ADMIN}blog/post/99999/history/`,
       `${ADMIN}blog/post/${'9'.repeat(20)}/change/`,
+      // A number, but past the integer column's range: not an id (and never a database error).
+      `${ADMIN}blog/post/${'9'.repeat(11)}/change/`,
       `${ADMIN}auth/user/99999/password/`,
       `${ADMIN}auth/user/abc/password/`,
       // Only users have a password page.
@@ -312,6 +314,14 @@ describe(`admin access (${ENGINE})`, () => {
       ]);
       expect(response.statusCode, url).toBe(404);
     }
+  });
+
+  it('the autocomplete takes a number past the id range as a search term, not a database error', async () => {
+    const response = await superuser.get(
+      `${ADMIN}autocomplete/?app=blog&model=post&field=categoryId&term=${'9'.repeat(11)}`,
+    );
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ results: [], pagination: { more: false } });
   });
 
   it('redirects <id>/ to <id>/change/, as Django does', async () => {

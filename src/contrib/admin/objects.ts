@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '../../db/client.js';
 import { NotFoundError } from '../../errors.js';
+import { keyValueOf } from './changelist/filters.js';
 import type { AdminField } from './fields.js';
 import type { ModelAdmin } from './site.js';
 
@@ -10,12 +11,10 @@ export type Row = Record<string, unknown>;
 
 /** The typed value of an id from a URL; throws 404 when it cannot be one (`/post/abc/change/`). */
 export function parseObjectId(primaryKey: AdminField, text: string): string | number {
-  if (primaryKey.kind === 'integer') {
-    if (!/^-?\d{1,15}$/.test(text)) throw new NotFoundError(`"${text}" is not an id`);
-    return Number(text);
-  }
-  if (text.length === 0 || text.length > 255) throw new NotFoundError('bad id');
-  return text;
+  // The same reading as the change list's filters: within the column type's range, never a query error.
+  const value = text.length <= 255 ? keyValueOf(primaryKey.column, text) : undefined;
+  if (value === undefined) throw new NotFoundError(`"${text.slice(0, 40)}" is not an id`);
+  return value;
 }
 
 /** The row, or a 404. `forUpdate` locks it until the transaction ends. */

@@ -3,9 +3,11 @@
  * table of more than {@link SELECT_LIMIT} rows it is an id box with a search (the autocomplete
  * endpoint), so a form never loads a huge table (a classic Django admin complaint).
  */
-import { asc, desc, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
+import { asc, desc, eq, inArray, or, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
+import { keyValueOf } from './changelist/filters.js';
+import { searchCondition } from './changelist/search.js';
 import { type AdminField, fieldsOf, primaryKeyOf } from './fields.js';
 import type { Row } from './objects.js';
 import type { AdminSite } from './site.js';
@@ -97,19 +99,18 @@ export async function searchChoices(
 ): Promise<{ results: Choice[]; more: boolean }> {
   const describer = describerFor(site, table);
   if (!describer.primaryKey) return { results: [], more: false };
-  const conditions: SQL[] = [];
   const trimmed = term.trim().slice(0, 200);
-  if (trimmed) {
-    const pattern = `%${trimmed.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-    const matches = describer.searchFields.map((field) => ilike(sql`${field.column}::text`, pattern));
-    if (/^\d{1,15}$/.test(trimmed) && describer.primaryKey.kind === 'integer') {
-      matches.push(eq(describer.primaryKey.column, Number(trimmed)));
-    }
-    const any = or(...matches);
-    if (any) conditions.push(any);
-  }
+  // The change list's search for one term, or the row's id typed in full.
+  const id =
+    describer.primaryKey.kind === 'integer' ? keyValueOf(describer.primaryKey.column, trimmed) : undefined;
+  const condition = trimmed
+    ? or(
+        searchCondition(describer.searchFields, [trimmed]),
+        id === undefined ? undefined : eq(describer.primaryKey.column, id),
+      )
+    : undefined;
   let query = db.select().from(table).$dynamic();
-  if (conditions[0]) query = query.where(conditions[0]);
+  if (condition) query = query.where(condition);
   query = query.orderBy(...describer.ordering);
   const rows = (await query.limit(AUTOCOMPLETE_PAGE + 1).offset((page - 1) * AUTOCOMPLETE_PAGE)) as Row[];
   const key = describer.primaryKey.key;
