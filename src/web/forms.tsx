@@ -92,7 +92,7 @@ export function PostForm({
   );
 }
 
-/** A string field from a parsed urlencoded body (first value if repeated; '' if missing). */
+/** A string field from a parsed urlencoded body or query string (first value if repeated; '' if missing). */
 export function formField(body: unknown, name: string): string {
   if (!body || typeof body !== 'object') return '';
   const value = (body as Record<string, unknown>)[name];

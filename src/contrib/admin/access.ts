@@ -5,7 +5,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ForbiddenError } from '../../errors.js';
 import type { AuthenticatedUser } from '../auth/current-user.js';
-import { LOGIN_URL } from '../auth/views.js';
+import { redirectToLogin } from '../auth/views.js';
 
 export type ModelAction = 'view' | 'add' | 'change' | 'delete';
 
@@ -26,7 +26,7 @@ export function requireStaff(request: FastifyRequest, reply: FastifyReply): Auth
   const user = request.user;
   if (!user.isAuthenticated) {
     reply.header('cache-control', 'no-store');
-    void reply.redirect(`${LOGIN_URL}?next=${encodeURIComponent(request.url)}`, 302);
+    redirectToLogin(request, reply);
     return null;
   }
   if (!user.isStaff || !user.row.isActive) throw new ForbiddenError('the admin is for active staff only');

@@ -137,8 +137,7 @@ async function saveManyToMany(
       await tx.delete(through).where(and(bySource, inArray(targetColumn, removed)));
     }
     if (added.length > 0) {
-      const sourceKey = keyOfColumn(through, sourceColumn);
-      const targetKey = keyOfColumn(through, targetColumn);
+      const { sourceKey, targetKey } = relation;
       await tx
         .insert(through)
         .values(added.map((id) => ({ [sourceKey]: objectId, [targetKey]: id })) as never);
@@ -146,14 +145,6 @@ async function saveManyToMany(
     if (removed.length > 0 || added.length > 0) changed.push(relation.label);
   }
   return changed;
-}
-
-function keyOfColumn(table: PgTable, column: unknown): string {
-  const entry = Object.entries(table as unknown as Record<string, unknown>).find(
-    ([, value]) => value === column,
-  );
-  if (!entry) throw new Error('column not in table');
-  return entry[0];
 }
 
 /** Adds, changes and deletes inline children; only children of this parent are touched. */

@@ -43,6 +43,9 @@ export interface ResolvedManyToMany {
   label: string;
   /** The registered model the link points at (its rows are the choices). */
   target: PgTable;
+  /** The property names of the link table's two columns, for inserting links. */
+  sourceKey: string;
+  targetKey: string;
 }
 
 /** One registered table, with everything the views need. */
@@ -192,6 +195,8 @@ function resolveModel(
       options: relation,
       label: relation.label ?? labelOf(relation.name),
       target: (target?.references?.table ?? table) as PgTable,
+      sourceKey: source?.key ?? '',
+      targetKey: target?.key ?? '',
     };
   });
 

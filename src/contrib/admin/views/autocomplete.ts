@@ -5,17 +5,18 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { ForbiddenError, NotFoundError } from '../../../errors.js';
+import { formField } from '../../../web/forms.js';
 import { permissionsFor, requireStaff } from '../access.js';
 import { searchChoices } from '../relations.js';
-import { type AdminEnvironment, queryValue } from './shared.js';
+import type { AdminEnvironment } from './shared.js';
 
 export function registerAutocompleteView(app: FastifyInstance, environment: AdminEnvironment): void {
   app.get(`${environment.site.basePath}autocomplete/`, async (request, reply) => {
     const user = requireStaff(request, reply);
     if (!user) return reply;
-    const model = environment.site.find(queryValue(request, 'app'), queryValue(request, 'model'));
+    const model = environment.site.find(formField(request.query, 'app'), formField(request.query, 'model'));
     if (!model) throw new NotFoundError('autocomplete: unknown model');
-    const fieldKey = queryValue(request, 'field');
+    const fieldKey = formField(request.query, 'field');
     const field =
       model.field(fieldKey) ??
       model.inlines.flatMap((inline) => inline.fields).find((candidate) => candidate.key === fieldKey);
@@ -29,13 +30,13 @@ export function registerAutocompleteView(app: FastifyInstance, environment: Admi
     if (target && !(await permissionsFor(user, target.app, target.model)).view) {
       throw new ForbiddenError(`autocomplete: no view permission on ${target.app}.${target.model}`);
     }
-    const pageText = queryValue(request, 'page') || '1';
+    const pageText = formField(request.query, 'page') || '1';
     const page = /^\d{1,5}$/.test(pageText) ? Math.max(1, Number(pageText)) : 1;
     const found = await searchChoices(
       environment.db,
       environment.site,
       field.references.table,
-      queryValue(request, 'term'),
+      formField(request.query, 'term'),
       page,
     );
     reply.header('cache-control', 'no-store');

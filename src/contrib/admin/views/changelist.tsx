@@ -7,7 +7,6 @@ import { atomic } from '../../../db/transaction.js';
 import { BadRequestError } from '../../../errors.js';
 import { demand } from '../access.js';
 import { type ChangeList, loadChangeList } from '../changelist/load.js';
-import { COUNT_PARAM } from '../changelist/params.js';
 import type { AdminField } from '../fields.js';
 import { displayValue } from '../form/values.js';
 import { parseObjectId, type Row } from '../objects.js';
@@ -189,10 +188,9 @@ async function renderChangeList(
   context: ModelRequest,
 ) {
   const { model, permissions } = context;
-  const exact = (request.query as Record<string, unknown>)[COUNT_PARAM] === 'exact';
+  // `?_count=exact` is read by loadChangeList with the other parameters.
   const list = await loadChangeList(environment.db, model, request.query as Record<string, string>, {
     timeZone: environment.settings.timeZone,
-    exactCount: exact,
   });
   const labels = await foreignKeyLabels(environment, model, list.rows);
   const canAct =

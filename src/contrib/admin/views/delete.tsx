@@ -37,19 +37,27 @@ function describeFor(environment: AdminEnvironment) {
   };
 }
 
-/** Registered models among the cascades that the user may not delete (Django's "perms_needed"). */
-async function missingPermissions(
+/**
+ * What deleting `ids` would do, the registered models among the cascades that the user may not delete
+ * (Django's "perms_needed"), and whether the delete may go ahead.
+ */
+async function checkDeletion(
   environment: AdminEnvironment,
+  model: ModelAdmin,
   user: AuthenticatedUser,
-  plan: DeletionPlan,
+  ids: readonly (string | number)[],
 ) {
+  const plan = await planDeletion(environment.db, model.table, ids, {
+    tables: environment.tables,
+    describe: describeFor(environment),
+  });
   const missing: string[] = [];
   for (const effect of plan.cascades) {
-    const model = environment.site.forTable(effect.table);
-    if (model && !(await permissionsFor(user, model.app, model.model)).delete)
-      missing.push(model.verboseNamePlural);
+    const cascaded = environment.site.forTable(effect.table);
+    if (cascaded && !(await permissionsFor(user, cascaded.app, cascaded.model)).delete)
+      missing.push(cascaded.verboseNamePlural);
   }
-  return missing;
+  return { plan, missing, allowed: !plan.blocked && missing.length === 0 };
 }
 
 function EffectList({ effects, environment }: { effects: TableEffect[]; environment: AdminEnvironment }) {
@@ -243,12 +251,8 @@ export async function bulkDelete(
   demand(context.permissions, 'delete', `${model.app}.${model.model}`);
   if (ids.length > MAX_BULK_DELETE)
     throw new BadRequestError('Bad request.', `at most ${MAX_BULK_DELETE} objects at once`);
-  const plan = await planDeletion(environment.db, model.table, ids, {
-    tables: environment.tables,
-    describe: describeFor(environment),
-  });
-  const missing = await missingPermissions(environment, user, plan);
-  if (formField(request.body, 'post') === 'yes' && !plan.blocked && missing.length === 0) {
+  const { plan, missing, allowed } = await checkDeletion(environment, model, user, ids);
+  if (formField(request.body, 'post') === 'yes' && allowed) {
     const count = await deleteObjects(environment, request, model, user, ids);
     request.messages.success(
       `Successfully deleted ${count} ${count === 1 ? model.verboseName : model.verboseNamePlural}.`,
@@ -288,13 +292,9 @@ export function registerDeleteViews(app: FastifyInstance, environment: AdminEnvi
     const idText = (request.params as { id: string }).id;
     const row = await loadObject(environment.db, model, idText);
     const id = parseObjectId(model.primaryKey, idText);
-    const plan = await planDeletion(environment.db, model.table, [id], {
-      tables: environment.tables,
-      describe: describeFor(environment),
-    });
-    const missing = await missingPermissions(environment, user, plan);
+    const { plan, missing, allowed } = await checkDeletion(environment, model, user, [id]);
     const name = model.describe(row);
-    if (confirmed && !plan.blocked && missing.length === 0) {
+    if (confirmed && allowed) {
       await deleteObjects(environment, request, model, user, [id]);
       request.messages.success(`The ${model.verboseName} “${name}” was deleted successfully.`);
       // Django sends a user who may not see the change list to the index instead.

@@ -1,18 +1,12 @@
 /** `<id>/history/`: the object's admin log, oldest first, 100 per page (Django's history_view). */
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError } from '../../../errors.js';
+import { formField } from '../../../web/forms.js';
 import { demand } from '../access.js';
 import { displayDateTime } from '../form/time-zone.js';
 import { describeChange, HISTORY_PAGE_SIZE, objectHistory } from '../history.js';
 import { loadObject, objectIdOf } from '../objects.js';
-import {
-  type AdminEnvironment,
-  capitalise,
-  modelCrumbs,
-  modelRequest,
-  queryValue,
-  sendAdminPage,
-} from './shared.js';
+import { type AdminEnvironment, capitalise, modelCrumbs, modelRequest, sendAdminPage } from './shared.js';
 
 export function registerHistoryView(app: FastifyInstance, environment: AdminEnvironment): void {
   const { basePath } = environment.site;
@@ -24,7 +18,7 @@ export function registerHistoryView(app: FastifyInstance, environment: AdminEnvi
     const { id } = request.params as { id: string };
     const row = await loadObject(environment.db, model, id);
     const objectId = objectIdOf(model, row);
-    const pageText = queryValue(request, 'p') || '1';
+    const pageText = formField(request.query, 'p') || '1';
     const page = /^\d{1,6}$/.test(pageText) ? Number(pageText) : 0;
     if (page < 1) throw new NotFoundError('bad history page');
     const entries = await objectHistory(environment.db, model.app, model.model, objectId, page);

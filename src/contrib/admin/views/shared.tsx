@@ -89,10 +89,3 @@ export function modelCrumbs(model: ModelAdmin, basePath: string): Crumb[] {
 export function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
-
-/** A query-string value as one string ('' when absent or repeated oddly). */
-export function queryValue(request: FastifyRequest, name: string): string {
-  const value = (request.query as Record<string, unknown>)[name];
-  if (Array.isArray(value)) return typeof value[0] === 'string' ? value[0] : '';
-  return typeof value === 'string' ? value : '';
-}
