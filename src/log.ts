@@ -61,6 +61,41 @@ export function serializeError(error: unknown): unknown {
   return serialized;
 }
 
+/** Longest string a log field keeps: a value from a request (a username, a path) can be any size. */
+export const LOG_FIELD_MAX = 1000;
+/** Stacks are longer than fields but still bounded. */
+const LOG_STACK_MAX = 8000;
+
+/** `text` cut to `max` characters, saying how long it was. */
+export function capForLog(text: string, max = LOG_FIELD_MAX): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…[${text.length} chars]`;
+}
+
+/**
+ * Caps every string in a logged object (three levels deep; deeper objects are summarised), so no request
+ * can make a log line larger than a few kilobytes, whatever field a caller put its input in.
+ */
+export function capLogFields(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return capForLog(value);
+  // Errors are left to the `err` serializer, which caps what it takes from them.
+  if (!value || typeof value !== 'object' || value instanceof Error) return value;
+  if (depth >= 3) return Array.isArray(value) ? `[array of ${value.length}]` : '[object]';
+  if (Array.isArray(value)) {
+    const items = value.slice(0, 20).map((item) => capLogFields(item, depth + 1));
+    return value.length > 20 ? [...items, `…[${value.length} items]`] : items;
+  }
+  const out: Record<string, unknown> = {};
+  // for…in, not Object.entries: pino's serialized errors keep their fields on a prototype.
+  for (const key in value) {
+    const field = (value as Record<string, unknown>)[key];
+    out[key] =
+      key === 'stack' && typeof field === 'string'
+        ? capForLog(field, LOG_STACK_MAX)
+        : capLogFields(field, depth + 1);
+  }
+  return out;
+}
+
 export function createLogger(
   settings: Pick<Settings, 'logLevel' | 'logPretty'>,
   destination?: pino.DestinationStream,
@@ -69,7 +104,16 @@ export function createLogger(
     level: settings.logLevel,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     base: { pid: process.pid },
-    serializers: { err: serializeError },
+    serializers: { err: (error: unknown) => capLogFields(serializeError(error)) },
+    formatters: { log: (object) => capLogFields(object) as Record<string, unknown> },
+    // The message itself may carry input too ("No route for GET /<a very long path>").
+    hooks: {
+      logMethod(args, method) {
+        const last = args.length - 1;
+        if (typeof args[last] === 'string') args[last] = capForLog(args[last] as string);
+        method.apply(this, args as Parameters<typeof method>);
+      },
+    },
   };
   if (destination) return pino(options, destination);
   if (settings.logPretty) {

@@ -3,7 +3,8 @@
  * every rendered page (a fresh random mask each time, so the token never repeats and BREACH-style
  * compression attacks learn nothing). Both forms are accepted.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { constantTimeEqual } from '../signing.js';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 export const SECRET_LENGTH = 32;
@@ -62,7 +63,5 @@ export function tokenFormatProblem(token: string): string | null {
 /** Constant-time check of a (masked or plain) token against the session's secret. */
 export function tokenMatchesSecret(token: string, secret: string): boolean {
   const candidate = token.length === SECRET_LENGTH * 2 ? unmaskToken(token) : token;
-  const a = Buffer.from(candidate);
-  const b = Buffer.from(secret);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return constantTimeEqual(candidate, secret);
 }

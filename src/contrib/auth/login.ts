@@ -2,11 +2,11 @@
  * Authentication and the session side of logging in and out (Django's authenticate/login/logout and
  * update_session_auth_hash).
  */
-import { createHmac } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import type { Db } from '../../db/client.js';
 import { PipelineError } from '../../errors.js';
+import { keyedHash } from '../../signing.js';
 import { CSRF_SESSION_KEY } from '../../web/middleware/csrf.js';
 import { deleteUserSessions } from '../sessions/store.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords/hashers.js';
@@ -20,7 +20,7 @@ export const AUTH_HASH_KEY = '_auth_user_hash';
  * every other session of the user stops being valid.
  */
 export function sessionAuthHash(secretKey: string, passwordHash: string): string {
-  return createHmac('sha256', secretKey).update(`keen.auth.session:${passwordHash}`).digest('base64url');
+  return keyedHash(secretKey, 'keen.auth.session', passwordHash);
 }
 
 /** Finds a user by username, ignoring case (the unique index does too). */

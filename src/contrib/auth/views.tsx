@@ -2,9 +2,9 @@
  * Account pages: log in, log out (POST only), change password, and the first-run setup page that
  * creates the first admin from a one-time link printed by the server.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ForbiddenError, NotFoundError, ThrottledError } from '../../errors.js';
+import { constantTimeEqual } from '../../signing.js';
 import { Field, type FormErrors, formField, PostForm } from '../../web/forms.js';
 import { Layout } from '../../web/layout.js';
 import { pageContext, sendPage } from '../../web/render.js';
@@ -131,10 +131,7 @@ function SetupPage(props: {
 }
 
 function sameToken(given: string, expected: string | null): boolean {
-  if (!expected) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return expected !== null && constantTimeEqual(given, expected);
 }
 
 /** Registers /accounts/… and /setup/. */

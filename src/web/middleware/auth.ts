@@ -3,16 +3,10 @@
  * session. A session whose user is gone, inactive, or has changed password since is flushed, so
  * disabling an account or changing its password ends its sessions on their next request.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { ANONYMOUS_USER, authenticatedUser } from '../../contrib/auth/current-user.js';
 import { AUTH_HASH_KEY, sessionAuthHash } from '../../contrib/auth/login.js';
+import { constantTimeEqual } from '../../signing.js';
 import type { Stage } from '../stage.js';
-
-function sameString(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 export const auth: Stage = {
   name: 'auth',
@@ -27,7 +21,7 @@ export const auth: Stage = {
       if (!session || session.userId === null) return;
       const row = request.sessionUserRow;
       const storedHash = session.get<string>(AUTH_HASH_KEY) ?? '';
-      if (!row?.isActive || !sameString(storedHash, sessionAuthHash(secret, row.password))) {
+      if (!row?.isActive || !constantTimeEqual(storedHash, sessionAuthHash(secret, row.password))) {
         request.log.info({ userId: session.userId }, 'session no longer valid for its user; logged out');
         session.flush();
         return;
