@@ -1,12 +1,24 @@
-/** Reading and writing cookies with the flags Keen always uses. */
+/** Reading and writing cookies with the flags Keen always uses (sessions, the anonymous CSRF secret). */
 import { parse, serialize } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isSecure } from './request-info.js';
 
-/** All cookies of the request (parsed once per request). */
+const parsed = new WeakMap<FastifyRequest, Record<string, string | undefined>>();
+
+/** All cookies of the request, parsed once per request. */
 export function requestCookies(request: FastifyRequest): Record<string, string | undefined> {
-  const header = request.headers.cookie;
-  return header ? parse(header) : {};
+  let cookies = parsed.get(request);
+  if (!cookies) {
+    const header = request.headers.cookie;
+    cookies = header ? parse(header) : {};
+    parsed.set(request, cookies);
+  }
+  return cookies;
+}
+
+/** The value of Keen's cookie `base` (under its `__Host-` name over HTTPS), if the request has it. */
+export function requestCookie(request: FastifyRequest, base: string): string | undefined {
+  return requestCookies(request)[cookieName(request, base)];
 }
 
 /**

@@ -3,11 +3,9 @@
  * `csrf_exempt` or `xframe_options_exempt` decorators), never from path patterns inside a stage.
  *
  * @example app.get('/healthz', { config: PROBE_POLICY }, handler)
+ *
+ * What a stage adds to the request (`request.session`, `request.user`…) is declared in that stage's file.
  */
-
-import type { CurrentUser } from '../contrib/auth/current-user.js';
-import type { Messages } from '../contrib/messages/messages.js';
-import type { Session } from '../contrib/sessions/session.js';
 
 export interface RoutePolicy {
   /** false: no session is loaded or saved (static files, health probes). Also skips csrf/auth/messages. */
@@ -31,17 +29,4 @@ export const PROBE_POLICY: RoutePolicy = Object.freeze({
 
 declare module 'fastify' {
   interface FastifyContextConfig extends RoutePolicy {}
-
-  interface FastifyRequest {
-    /** The session (sessions stage); null on routes with `session: false`. */
-    session: Session | null;
-    /** The logged-in user or the anonymous user (auth stage). */
-    user: CurrentUser;
-    /** A fresh masked CSRF token for a form (csrf stage). */
-    csrfToken(): string;
-    /** One-shot messages for the next page (messages stage). */
-    messages: Messages;
-    /** Internal: the user row that came with the session row, for the auth stage. */
-    sessionUserRow: import('../contrib/auth/schema.js').UserRow | null;
-  }
 }

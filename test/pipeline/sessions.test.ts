@@ -1,7 +1,7 @@
 // Stage 3 (sessions): parity items SES-03…SES-07 and ASVS 7.2.x / 3.3.x.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signSessionKey } from '../../src/contrib/sessions/cookie-signing.js';
+import { signSessionKey } from '../../src/contrib/sessions/cookie.js';
 import { sessions } from '../../src/contrib/sessions/schema.js';
 import { clearExpiredSessions } from '../../src/contrib/sessions/store.js';
 import { installedApps } from '../../src/installed-apps.js';

@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Db } from '../../db/client.js';
 import { PipelineError } from '../../errors.js';
 import { keyedHash } from '../../signing.js';
-import { CSRF_SESSION_KEY } from '../../web/middleware/csrf.js';
+import { rotateCsrfToken } from '../../web/middleware/csrf.js';
 import { deleteUserSessions } from '../sessions/store.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords/hashers.js';
 import { type UserRow, users } from './schema.js';
@@ -55,7 +55,8 @@ export async function authenticate(db: Db, username: string, password: string): 
 
 /**
  * Logs `user` in on this request's session: a session that belonged to someone else is flushed, any
- * other gets a new key (a key seen before login is worthless after it), and the CSRF secret rotates.
+ * other gets a new key (a key seen before login is worthless after it), and the CSRF secret rotates
+ * (a new one in the session; the anonymous CSRF cookie is dropped).
  */
 export async function login(
   db: Db,
@@ -69,7 +70,7 @@ export async function login(
   else session.cycleKey();
   session.userId = user.id;
   session.set(AUTH_HASH_KEY, sessionAuthHash(secretKey, user.password));
-  session.delete(CSRF_SESSION_KEY);
+  rotateCsrfToken(request);
   await db.update(users).set({ lastLogin: new Date() }).where(eq(users.id, user.id));
 }
 

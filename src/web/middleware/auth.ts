@@ -30,3 +30,10 @@ export const auth: Stage = {
     });
   },
 };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The logged-in user or the anonymous user. */
+    user: import('../../contrib/auth/current-user.js').CurrentUser;
+  }
+}

@@ -1,19 +1,68 @@
 /**
- * Stage 5, csrf (Django's CsrfViewMiddleware with CSRF_USE_SESSIONS): every POST/PUT/PATCH/DELETE must
- * carry the session's token (form field `_csrf` or header `X-CSRF-Token`) and, when the browser sends
- * Origin, come from this site or CSRF_TRUSTED_ORIGINS; over HTTPS without Origin, a same-origin
- * Referer is required. Failures are 403 with the reason shown only in DEBUG.
+ * Stage 5, csrf (Django's CsrfViewMiddleware): every POST/PUT/PATCH/DELETE must carry a token made from
+ * this browser's secret (form field `_csrf` or header `X-CSRF-Token`) and, when the browser sends Origin,
+ * come from this site or CSRF_TRUSTED_ORIGINS; over HTTPS without Origin, a same-origin Referer is
+ * required. Failures are 403 with the reason shown only in DEBUG.
+ *
+ * Where the secret lives: a logged-in user's is in the session; an anonymous visitor's is in a signed
+ * cookie (`csrftoken`, `__Host-csrftoken` over HTTPS), so showing a form to a visitor writes no session
+ * row. Logging in rotates it: a new secret goes into the session and the cookie is dropped.
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CsrfError, PipelineError } from '../../errors.js';
+import { signValue, unsignValue } from '../../signing.js';
+import { addVary, clearCookie, requestCookie, setCookie } from '../cookies.js';
 import { maskSecret, newCsrfSecret, tokenFormatProblem, tokenMatchesSecret } from '../csrf-token.js';
 import { isSecure, requestHost, requestOrigin } from '../request-info.js';
 import type { Stage } from '../stage.js';
 
 export const CSRF_FIELD = '_csrf';
 export const CSRF_HEADERS = ['x-csrf-token', 'x-csrftoken'] as const;
-/** Session key holding the secret; the auth app deletes it at login to rotate the token. */
+/** Session key holding a logged-in user's secret. */
 export const CSRF_SESSION_KEY = '_csrf_secret';
+/** The cookie holding an anonymous visitor's signed secret. */
+export const CSRF_COOKIE = 'csrftoken';
+/** A year, like Django's CSRF_COOKIE_AGE: a form left open in a tab still posts. */
+const CSRF_COOKIE_AGE = 365 * 24 * 60 * 60;
+const COOKIE_PURPOSE = 'keen.csrf';
+const SECRET_SHAPE = /^[A-Za-z0-9]{32}$/;
+
+/** Per request: the anonymous secret in use, and what the response must do with the cookie. */
+interface CookieState {
+  secret: string | null;
+  /** A new secret was made for this visitor: send the cookie. */
+  issue: boolean;
+  /** The secret was rotated (login): drop the cookie. */
+  drop: boolean;
+}
+const cookieStates = new WeakMap<FastifyRequest, CookieState>();
+
+function cookieStateOf(request: FastifyRequest): CookieState {
+  let state = cookieStates.get(request);
+  if (!state) {
+    state = { secret: null, issue: false, drop: false };
+    cookieStates.set(request, state);
+  }
+  return state;
+}
+
+/** The anonymous secret from the request's cookie, if it is there and genuine. */
+function cookieSecret(request: FastifyRequest, signingKey: string): string | null {
+  const raw = requestCookie(request, CSRF_COOKIE);
+  return raw ? unsignValue(signingKey, COOKIE_PURPOSE, raw, SECRET_SHAPE) : null;
+}
+
+/**
+ * Gives the request's session a new secret and drops the anonymous cookie (Django's rotate_token),
+ * so a token seen before login is worthless after it. Called by the auth app's login().
+ */
+export function rotateCsrfToken(request: FastifyRequest): void {
+  request.session?.set(CSRF_SESSION_KEY, newCsrfSecret());
+  const state = cookieStateOf(request);
+  state.secret = null;
+  state.issue = false;
+  state.drop = true;
+}
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
@@ -78,35 +127,88 @@ function checkOrigin(request: FastifyRequest, trusted: readonly string[]): void 
   }
 }
 
+/** Sends, or drops, the anonymous visitor's cookie as this request decided. */
+function settleCookie(request: FastifyRequest, reply: FastifyReply, signingKey: string): void {
+  const state = cookieStates.get(request);
+  if (!state) return;
+  if (state.drop) {
+    if (requestCookie(request, CSRF_COOKIE) !== undefined) clearCookie(request, reply, CSRF_COOKIE);
+  } else if (state.issue && state.secret) {
+    setCookie(
+      request,
+      reply,
+      CSRF_COOKIE,
+      signValue(signingKey, COOKIE_PURPOSE, state.secret),
+      CSRF_COOKIE_AGE,
+    );
+  }
+}
+
 export const csrf: Stage = {
   name: 'csrf',
   requires: ['sessions'],
   register(app, { settings }) {
+    const signingKey = settings.secretKey.reveal();
+
     app.decorateRequest('csrfToken', function csrfToken(this: FastifyRequest): string {
       const session = this.session;
       if (!session) throw new PipelineError('csrfToken() needs a session; this route has session: false');
-      let secret = session.get<string>(CSRF_SESSION_KEY);
-      if (!secret) {
-        secret = newCsrfSecret();
-        session.set(CSRF_SESSION_KEY, secret);
+      if (session.userId !== null) {
+        let secret = session.get<string>(CSRF_SESSION_KEY);
+        if (!secret) {
+          secret = newCsrfSecret();
+          session.set(CSRF_SESSION_KEY, secret);
+        }
+        return maskSecret(secret);
       }
-      return maskSecret(secret);
+      const state = cookieStateOf(this);
+      if (!state.secret) {
+        state.secret = state.drop ? null : cookieSecret(this, signingKey);
+        if (!state.secret) {
+          state.secret = newCsrfSecret();
+          state.issue = true;
+          state.drop = false;
+        }
+      }
+      return maskSecret(state.secret);
     });
 
     app.addHook('preHandler', async (request) => {
       const config = request.routeOptions.config;
+      const session = request.session;
       // Like Django, the check guards views: a URL with no route is a 404, not a CSRF failure.
-      if (SAFE_METHODS.has(request.method) || config.csrf === false || !request.session || request.is404)
-        return;
+      if (SAFE_METHODS.has(request.method) || config.csrf === false || !session || request.is404) return;
       checkOrigin(request, settings.csrfTrustedOrigins);
-      const secret = request.session.get<string>(CSRF_SESSION_KEY);
-      if (!secret)
-        throw new CsrfError('CSRF session token not set (the session expired or cookies are blocked).');
+      // A logged-in user's token comes from the session only; an anonymous visitor's from the cookie,
+      // or from an anonymous session made before the cookie existed.
+      const secrets = [session.get<string>(CSRF_SESSION_KEY)];
+      if (session.userId === null) secrets.push(cookieSecret(request, signingKey) ?? undefined);
+      const known = secrets.filter((secret): secret is string => typeof secret === 'string');
+      if (known.length === 0)
+        throw new CsrfError('CSRF cookie not set (the page is too old, or cookies are blocked).');
       const token = await submittedToken(request);
       if (!token) throw new CsrfError('CSRF token missing.');
       const problem = tokenFormatProblem(token);
       if (problem) throw new CsrfError(problem);
-      if (!tokenMatchesSecret(token, secret)) throw new CsrfError('CSRF token incorrect.');
+      if (!known.some((secret) => tokenMatchesSecret(token, secret)))
+        throw new CsrfError('CSRF token incorrect.');
+    });
+
+    app.addHook('onSend', async (request, reply, payload) => {
+      settleCookie(request, reply, signingKey);
+      // A page with a token depends on this browser's cookies: no shared cache may keep it.
+      if (cookieStates.has(request)) {
+        addVary(reply, 'Cookie');
+        if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'private');
+      }
+      return payload;
     });
   },
 };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** A fresh masked CSRF token for a form. */
+    csrfToken(): string;
+  }
+}

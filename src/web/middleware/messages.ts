@@ -12,3 +12,10 @@ export const messages: Stage = {
     });
   },
 };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** One-shot messages for the next page. */
+    messages: Messages;
+  }
+}

@@ -1,16 +1,23 @@
 /**
  * Stage 3, sessions (Django's SessionMiddleware): loads `request.session` (and the session's user row,
  * in the same query) before the view, and saves it after, only when it changed and the response is not
- * a server error. Unknown, expired or forged cookies start a fresh session under a new key, so a key
- * chosen by an attacker is never adopted (no fixation).
+ * a server error. A visitor without a session cookie gets an empty session in memory: nothing is
+ * written until something stores a value (a login, a message), so crawlers and anonymous form views
+ * cost no database round trip. Unknown, expired or forged cookies start a fresh session under a new
+ * key, so a key chosen by an attacker is never adopted (no fixation).
+ *
+ * Everything else about sessions (the Session object, the table, the store, the cookie) is in
+ * src/contrib/sessions/.
  */
-import { signSessionKey, unsignSessionKey } from '../../contrib/sessions/cookie-signing.js';
+import {
+  dropSessionCookie,
+  sendSessionCookie,
+  sessionKeyFromRequest,
+} from '../../contrib/sessions/cookie.js';
 import { Session } from '../../contrib/sessions/session.js';
 import { deleteSession, loadSession, saveSession } from '../../contrib/sessions/store.js';
-import { addVary, clearCookie, cookieName, requestCookies, setCookie } from '../cookies.js';
+import { addVary } from '../cookies.js';
 import type { Stage } from '../stage.js';
-
-export const SESSION_COOKIE = 'sessionid';
 
 export const sessions: Stage = {
   name: 'sessions',
@@ -21,8 +28,7 @@ export const sessions: Stage = {
 
     app.addHook('preHandler', async (request) => {
       if (request.routeOptions.config.session === false) return;
-      const raw = requestCookies(request)[cookieName(request, SESSION_COOKIE)];
-      const key = raw ? unsignSessionKey(secret, raw) : null;
+      const key = sessionKeyFromRequest(request, secret);
       const loaded = key ? await loadSession(database.db, key) : null;
       if (loaded) {
         request.session = new Session(key, loaded.data, loaded.userId);
@@ -41,25 +47,27 @@ export const sessions: Stage = {
       if (session.isEmpty) {
         const keys = [...session.takeRetiredKeys(), ...(session.key ? [session.key] : [])];
         await deleteSession(database.db, keys);
-        if (requestCookies(request)[cookieName(request, SESSION_COOKIE)])
-          clearCookie(request, reply, SESSION_COOKIE);
+        dropSessionCookie(request, reply);
         return payload;
       }
       const saved = await saveSession(database.db, session, settings.sessionCookieAge);
       if (!saved) {
         // The row was deleted by a concurrent logout: do not resurrect it.
         request.log.info('session ended by another request; not saved');
-        clearCookie(request, reply, SESSION_COOKIE);
+        dropSessionCookie(request, reply);
         return payload;
       }
-      setCookie(
-        request,
-        reply,
-        SESSION_COOKIE,
-        signSessionKey(secret, session.key as string),
-        settings.sessionCookieAge,
-      );
+      sendSessionCookie(request, reply, secret, session.key as string, settings.sessionCookieAge);
       return payload;
     });
   },
 };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The session; null on routes with `session: false`. */
+    session: Session | null;
+    /** Internal: the user row that came with the session row, for the auth stage. */
+    sessionUserRow: import('../../contrib/auth/schema.js').UserRow | null;
+  }
+}
