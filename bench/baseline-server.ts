@@ -43,6 +43,8 @@ const BODY_LIMIT = 2_621_440;
 
 const SESSION_COOKIE = 'sessionid';
 const CSRF_KEY = '_csrf_secret';
+const CSRF_COOKIE = 'csrftoken';
+const CSRF_COOKIE_AGE_SECONDS = 365 * 24 * 60 * 60;
 const AUTH_HASH_KEY = '_auth_user_hash';
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const SECRET_LENGTH = 32;
@@ -131,6 +133,25 @@ function unsignSessionCookie(value: string): string | null {
 function sessionCookieHeader(key: string): string {
   const expires = new Date(Date.now() + SESSION_AGE_SECONDS * 1000).toUTCString();
   return `${SESSION_COOKIE}=${key}.${cookieMac(key)}; Max-Age=${SESSION_AGE_SECONDS}; Path=/; Expires=${expires}; HttpOnly; SameSite=Lax`;
+}
+
+function csrfCookieMac(secret: string): string {
+  return createHmac('sha256', SECRET_KEY).update(`keen.csrf:${secret}`).digest('base64url').slice(0, 22);
+}
+
+/** An anonymous visitor's CSRF secret from the signed cookie, as Keen's csrf stage reads it. */
+function csrfCookieSecret(request: IncomingMessage): string | null {
+  const raw = cookieValue(request, CSRF_COOKIE);
+  const dot = raw?.lastIndexOf('.') ?? -1;
+  if (!raw || dot < 1) return null;
+  const secret = raw.slice(0, dot);
+  if (!/^[A-Za-z0-9]{32}$/.test(secret)) return null;
+  return sameString(raw.slice(dot + 1), csrfCookieMac(secret)) ? secret : null;
+}
+
+function csrfCookieHeader(secret: string): string {
+  const expires = new Date(Date.now() + CSRF_COOKIE_AGE_SECONDS * 1000).toUTCString();
+  return `${CSRF_COOKIE}=${secret}.${csrfCookieMac(secret)}; Max-Age=${CSRF_COOKIE_AGE_SECONDS}; Path=/; Expires=${expires}; HttpOnly; SameSite=Lax`;
 }
 
 function authHash(passwordHash: string): string {
@@ -297,22 +318,29 @@ function itemsPage(user: NonNullable<SessionRow['user']>, secret: string, items:
 const HTML = 'text/html; charset=utf-8';
 
 async function loginGet(db: Db, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  // Like Keen: the session is read only when the visitor has a cookie; an anonymous visitor's secret
+  // lives in a signed cookie, so a first visit costs no database round trip.
   const session = await loadSession(db, request);
-  const extra: OutgoingHttpHeaders = { vary: 'Cookie' };
-  let secret = session?.data[CSRF_KEY];
-  if (typeof secret !== 'string') {
-    secret = randomAlphabetString(SECRET_LENGTH);
-    if (session) {
+  const extra: OutgoingHttpHeaders = { vary: 'Cookie', 'cache-control': NEVER_CACHE };
+  let secret: string;
+  const user = sessionUser(session);
+  if (session && user) {
+    const stored = session.data[CSRF_KEY];
+    secret = typeof stored === 'string' ? stored : randomAlphabetString(SECRET_LENGTH);
+    if (stored !== secret) {
       session.data[CSRF_KEY] = secret;
       await updateSession(db, session);
-    } else {
-      // A first visit: Keen creates the session row the token's secret lives in; so does this.
-      const key = await insertSession(db, { [CSRF_KEY]: secret }, null);
-      extra['set-cookie'] = sessionCookieHeader(key);
     }
+  } else {
+    const fromCookie = csrfCookieSecret(request);
+    secret = fromCookie ?? randomAlphabetString(SECRET_LENGTH);
+    if (!fromCookie) extra['set-cookie'] = csrfCookieHeader(secret);
   }
-  send(response, 200, HTML, loginPage(maskSecret(secret as string)), extra);
+  send(response, 200, HTML, loginPage(maskSecret(secret)), extra);
 }
+
+/** Django's never_cache, which Keen's login page sends too. */
+const NEVER_CACHE = 'max-age=0, no-cache, no-store, must-revalidate, private';
 
 function originAllowed(request: IncomingMessage): boolean {
   const origin = request.headers.origin;
@@ -322,9 +350,14 @@ function originAllowed(request: IncomingMessage): boolean {
 }
 
 function csrfPasses(request: IncomingMessage, session: SessionRow | null, form: URLSearchParams): boolean {
-  const secret = session?.data[CSRF_KEY];
+  const stored = session?.data[CSRF_KEY];
+  const secrets = typeof stored === 'string' ? [stored] : [];
+  if (!sessionUser(session)) {
+    const fromCookie = csrfCookieSecret(request);
+    if (fromCookie) secrets.push(fromCookie);
+  }
   const token = form.get('_csrf');
-  return originAllowed(request) && typeof secret === 'string' && !!token && tokenMatches(token, secret);
+  return originAllowed(request) && !!token && secrets.some((secret) => tokenMatches(token, secret));
 }
 
 /** Used once per run, to get the session cookie the load then reuses. */
@@ -342,11 +375,18 @@ async function loginPost(db: Db, request: IncomingMessage, response: ServerRespo
     return send(response, 400, 'text/plain', 'bad credentials');
   }
   if (session) await db.query('DELETE FROM keen_session WHERE session_key = $1', [session.key]);
-  const key = await insertSession(db, { [AUTH_HASH_KEY]: authHash(user.password) }, user.id);
+  // The CSRF secret rotates at login: a new one in the session, the anonymous cookie dropped.
+  const key = await insertSession(
+    db,
+    { [AUTH_HASH_KEY]: authHash(user.password), [CSRF_KEY]: randomAlphabetString(SECRET_LENGTH) },
+    user.id,
+  );
   // Only a local path, never another site (Keen's safeNextUrl is stricter still).
   const next = form.get('next') ?? '';
   const target = next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
-  redirect(response, 303, target, { 'set-cookie': sessionCookieHeader(key) });
+  redirect(response, 303, target, {
+    'set-cookie': [sessionCookieHeader(key), `${CSRF_COOKIE}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax`],
+  });
 }
 
 async function itemsGet(db: Db, request: IncomingMessage, response: ServerResponse): Promise<void> {

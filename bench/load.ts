@@ -36,8 +36,8 @@ export const ENDPOINTS: readonly Endpoint[] = [
   },
   {
     id: 'login',
-    // No cookie, like a first visit: each request creates a session row for its CSRF secret.
-    label: 'GET /accounts/login/ (form + CSRF token)',
+    // No cookie, like a first visit: the CSRF secret goes into a signed cookie, no session row.
+    label: 'GET /accounts/login/ (anonymous form page, CSRF cookie)',
     expectedStatus: 200,
     method: 'GET',
     path: LOGIN_PATH,
@@ -81,26 +81,28 @@ function csrfTokenIn(html: string): string {
   return match[1];
 }
 
-function sessionCookieOf(response: Response, previous = ''): string {
+/** The `name=value` pair a response sets for cookie `name`, else `previous`. */
+function cookieOf(response: Response, name: string, previous = ''): string {
   for (const header of response.headers.getSetCookie()) {
     const pair = header.split(';')[0] ?? '';
-    if (pair.startsWith('sessionid=')) return pair;
+    if (pair.startsWith(`${name}=`)) return pair;
   }
   return previous;
 }
 
 /**
- * Logs in through the server's own login form (GET for the token and cookie, POST the credentials), then
- * opens the list page once: that page stores the session's new CSRF secret (rotated at login) and gives
- * the token every POST of the load reuses.
+ * Logs in through the server's own login form (GET for the token and CSRF cookie, POST the credentials),
+ * then opens the list page once for the token (of the session's secret, rotated at login) that every
+ * POST of the load reuses.
  */
 export async function logIn(origin: string, username: string, password: string): Promise<Credentials> {
   const form = await fetch(`${origin}${LOGIN_PATH}`);
-  let cookie = sessionCookieOf(form);
+  // The anonymous visitor's CSRF secret comes in a cookie; the session cookie comes with the login.
+  const csrfCookie = cookieOf(form, 'csrftoken');
   const posted = await fetch(`${origin}${LOGIN_PATH}`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { cookie, origin, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { cookie: csrfCookie, origin, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({
       _csrf: csrfTokenIn(await form.text()),
       username,
@@ -109,10 +111,10 @@ export async function logIn(origin: string, username: string, password: string):
     }).toString(),
   });
   if (posted.status !== 303) throw new Error(`login answered ${posted.status}: ${await posted.text()}`);
-  cookie = sessionCookieOf(posted, cookie);
+  let cookie = cookieOf(posted, 'sessionid');
   const page = await fetch(`${origin}${BENCH_ITEMS_URL}`, { headers: { cookie }, redirect: 'manual' });
   if (page.status !== 200) throw new Error(`the list page answered ${page.status} after login`);
-  cookie = sessionCookieOf(page, cookie);
+  cookie = cookieOf(page, 'sessionid', cookie);
   return { cookie, token: csrfTokenIn(await page.text()) };
 }
 

@@ -511,6 +511,12 @@ async function main(): Promise<number> {
       `Database round trips per request (keen / baseline): ${results
         .map((r) => `${r.id} ${r.keen.dbRoundTripsPerRequest} / ${r.baseline.dbRoundTripsPerRequest}`)
         .join(', ')}`,
+      ...results
+        .filter((r) => r.maxRoundTrips !== null)
+        .map(
+          (r) =>
+            `Round trips target, ${r.id}: keen ≤ ${r.maxRoundTrips} per request: ${r.roundTripsMet ? 'met' : '**missed**'} (${r.keen.dbRoundTripsPerRequest})`,
+        ),
       `req/s of every round (keen / baseline): ${endpoints
         .map((e) => `${e.id} ${allRuns[e.id]?.keen.join(', ')} / ${allRuns[e.id]?.baseline.join(', ')}`)
         .join('; ')}`,

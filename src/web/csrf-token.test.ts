@@ -30,3 +30,18 @@ describe('CSRF tokens', () => {
     expect(tokenFormatProblem('a'.repeat(64))).toBeNull();
   });
 });
+
+describe('CSRF secrets from the random pool', () => {
+  it('are all different and use every character about equally, across many pool refills', () => {
+    const secrets = Array.from({ length: 2000 }, () => newCsrfSecret());
+    expect(new Set(secrets).size).toBe(secrets.length);
+    const counts = new Map<string, number>();
+    for (const char of secrets.join('')) counts.set(char, (counts.get(char) ?? 0) + 1);
+    expect(counts.size).toBe(62);
+    // 64,000 characters over 62 symbols: about 1,032 each; a biased or repeating pool falls far outside.
+    for (const count of counts.values()) {
+      expect(count).toBeGreaterThan(850);
+      expect(count).toBeLessThan(1220);
+    }
+  });
+});

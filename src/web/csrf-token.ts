@@ -3,26 +3,40 @@
  * every rendered page (a fresh random mask each time, so the token never repeats and BREACH-style
  * compression attacks learn nothing). Both forms are accepted.
  */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { constantTimeEqual } from '../signing.js';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 export const SECRET_LENGTH = 32;
 
-/** `length` characters drawn uniformly from ALPHABET, from one CSPRNG call per page render. */
+/**
+ * Random bytes are taken from a 4 KB buffer refilled from the CSPRNG when used up (what Node's own
+ * randomUUID does): one system call per ~60 form pages instead of two per page. A byte is never used
+ * twice.
+ */
+const pool = Buffer.allocUnsafe(4096);
+let poolOffset = pool.length;
+
+function randomByte(): number {
+  if (poolOffset === pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  return pool[poolOffset++] as number;
+}
+
+/** `length` characters drawn uniformly from ALPHABET. */
 function randomString(length: number): string {
   let out = '';
   while (out.length < length) {
-    for (const byte of randomBytes(length * 2)) {
-      // 248 = 4 × 62: bytes above it are dropped so every character is equally likely.
-      if (byte < 248) out += ALPHABET[byte % ALPHABET.length];
-      if (out.length === length) break;
-    }
+    const byte = randomByte();
+    // 248 = 4 × 62: bytes above it are dropped so every character is equally likely.
+    if (byte < 248) out += ALPHABET[byte % ALPHABET.length];
   }
   return out;
 }
 
-/** A new secret for a session. */
+/** A new secret, for a session or an anonymous visitor's cookie. */
 export function newCsrfSecret(): string {
   return randomString(SECRET_LENGTH);
 }

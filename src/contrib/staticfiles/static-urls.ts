@@ -41,12 +41,19 @@ export function sourceStaticUrls(staticUrl: string): StaticUrls {
 
 /** Hashed URLs from `manifest`; an asset declared after the start-up check and missing throws. */
 export function manifestStaticUrls(staticUrl: string, manifest: Manifest, staticRoot: string): StaticUrls {
+  // Every page links the same few files: each URL is built once (the manifest is fixed until a restart).
+  const built = new Map<string, string>();
   return {
     mode: 'manifest',
     url(asset) {
-      const hashed = manifest.paths[asset.path];
-      if (hashed === undefined) throw notInManifest(asset.path, staticRoot);
-      return `${staticUrl}${urlPath(hashed)}`;
+      let url = built.get(asset.path);
+      if (url === undefined) {
+        const hashed = manifest.paths[asset.path];
+        if (hashed === undefined) throw notInManifest(asset.path, staticRoot);
+        url = `${staticUrl}${urlPath(hashed)}`;
+        built.set(asset.path, url);
+      }
+      return url;
     },
   };
 }
