@@ -100,17 +100,18 @@ describe.runIf(BROWSER_AVAILABLE)(`login in a real browser (${ENGINE})`, () => {
     context = undefined;
   }, 20_000);
 
-  it('behind a trusted HTTPS proxy the session cookie is __Host-sessionid and Secure', async () => {
+  it('behind a trusted HTTPS proxy the CSRF cookie is __Host-csrftoken and Secure', async () => {
     context = await browser.newContext();
     context.setDefaultTimeout(STEP_TIMEOUT_MS);
     await context.setExtraHTTPHeaders({ 'X-Forwarded-Proto': 'https' });
     const page = await context.newPage();
 
-    // The login page puts the CSRF secret in a new session, so it sets the session cookie.
+    // The login page keeps an anonymous visitor's CSRF secret in a cookie (no session row), so the
+    // cookie it sets is the CSRF one; the session cookie's flags come from the same function.
     const response = await page.goto(`${proxiedUrl}/accounts/login/`);
     expect(response?.status()).toBe(200);
     const setCookie = (await response?.headerValue('set-cookie')) ?? '';
-    expect(setCookie).toMatch(/^__Host-sessionid=/);
+    expect(setCookie).toMatch(/^__Host-csrftoken=/);
     const attributes = setCookie.split(';').map((part) => part.trim().toLowerCase());
     expect(attributes).toEqual(expect.arrayContaining(['secure', 'httponly', 'samesite=lax', 'path=/']));
     expect(attributes.some((attribute) => attribute.startsWith('domain='))).toBe(false);
@@ -123,7 +124,7 @@ describe.runIf(BROWSER_AVAILABLE)(`login in a real browser (${ENGINE})`, () => {
     await context.setExtraHTTPHeaders({});
     const direct = await page.goto(`${proxiedUrl}/accounts/login/`);
     const directCookie = (await direct?.headerValue('set-cookie')) ?? '';
-    expect(directCookie).toMatch(/^sessionid=/);
+    expect(directCookie).toMatch(/^csrftoken=/);
     expect(directCookie.toLowerCase()).not.toContain('secure');
     expect(await direct?.headerValue('strict-transport-security')).toBeNull();
     await context.close();

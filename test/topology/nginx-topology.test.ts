@@ -222,9 +222,10 @@ describe.runIf(NGINX_AVAILABLE && ENGINE === 'postgres')('nginx â†’ keen serve Ã
   });
 
   it('logs in through nginx: the CSRF Origin check passes via the trusted proxy headers', async () => {
+    // The anonymous visitor's CSRF secret comes in a cookie; the session starts at login.
     const page = await https('GET', '/accounts/login/');
     const cookie = String(page.headers['set-cookie']).split(';')[0] as string;
-    expect(cookie).toMatch(/^__Host-sessionid=/);
+    expect(cookie).toMatch(/^__Host-csrftoken=/);
     expect(String(page.headers['set-cookie'])).toContain('Secure');
     const token = /name="_csrf" value="([A-Za-z0-9]+)"/.exec(page.body)?.[1] as string;
     const login = await https('POST', '/accounts/login/', {
@@ -236,7 +237,9 @@ describe.runIf(NGINX_AVAILABLE && ENGINE === 'postgres')('nginx â†’ keen serve Ã
       body: new URLSearchParams({ _csrf: token, username: 'editor', password: GOOD_PASSWORD }).toString(),
     });
     expect(login.status).toBe(303);
-    const session = String(login.headers['set-cookie']).split(';')[0] as string;
+    const setCookies = [login.headers['set-cookie']].flat().map(String);
+    const session = setCookies.find((c) => c.startsWith('__Host-sessionid='))?.split(';')[0] as string;
+    expect(setCookies.find((c) => c.startsWith('__Host-sessionid='))).toContain('Secure');
     expect((await https('GET', '/', { headers: { cookie: session } })).body).toContain('logged in as editor');
     // The request id nginx generated reached Keen's log.
     expect(appLogsFor('/accounts/login/').some((line) => /^[0-9a-f]{32}$/.test(String(line.reqId)))).toBe(
