@@ -1,0 +1,79 @@
+/**
+ * The message layer: each app ships catalogues beside its code (`locale/en.json`, `locale/ru.json`),
+ * written in ICU MessageFormat (plurals, selects, numbers) and formatted with FormatJS's
+ * intl-messageformat, which uses the runtime's `Intl` for plural rules and numbers. English is the
+ * source: its ids are the type of the ids, so a misspelled id fails `npm run typecheck`, and a
+ * catalogue missing one of them does too. `checkCatalogues` (./check.ts) catches the rest at start-up,
+ * in `keen check` and in the tests (extra ids, placeholders the source does not have, syntax).
+ */
+import { IntlMessageFormat, type PrimitiveType } from 'intl-messageformat';
+import { baseLanguage } from './languages.js';
+
+/** The language every catalogue is checked against, and the one used when a language has none. */
+export const SOURCE_LANGUAGE = 'en';
+
+/** One language's messages: id → ICU message. */
+export type Catalogue<Id extends string = string> = Readonly<Record<Id, string>>;
+
+/** An app's messages in every language it ships. */
+export interface MessageCatalogues<Id extends string> {
+  /** Who owns them ("web", "blog", "auth"…): named in check problems. */
+  readonly domain: string;
+  readonly catalogues: Readonly<Record<string, Catalogue<Id>>>;
+}
+
+/**
+ * Declares an app's catalogues. `en` is the source; every other language must have each of its ids
+ * (a type error otherwise).
+ */
+export function defineMessages<const Source extends Record<string, string>>(
+  domain: string,
+  catalogues: { en: Source } & Record<string, { [Id in keyof Source]: string }>,
+): MessageCatalogues<keyof Source & string> {
+  return Object.freeze({ domain, catalogues: Object.freeze({ ...catalogues }) });
+}
+
+/** Values a message's placeholders take. */
+export type MessageValues = Record<string, PrimitiveType>;
+
+/** Formats message `id` of one app in one language. */
+export type Translate<Id extends string> = (id: Id, values?: MessageValues) => string;
+
+// Compiled formatters, built on first use and kept: a message is parsed once per process.
+const compiled = new WeakMap<MessageCatalogues<string>, Map<string, IntlMessageFormat>>();
+
+function formatterFor(
+  messages: MessageCatalogues<string>,
+  language: string,
+  id: string,
+): IntlMessageFormat | string {
+  let cache = compiled.get(messages);
+  if (!cache) {
+    cache = new Map();
+    compiled.set(messages, cache);
+  }
+  const key = `${language}\u0000${id}`;
+  let formatter = cache.get(key);
+  if (!formatter) {
+    const base = baseLanguage(language);
+    const catalogue = messages.catalogues[base] ?? messages.catalogues[SOURCE_LANGUAGE];
+    const text = catalogue?.[id] ?? messages.catalogues[SOURCE_LANGUAGE]?.[id];
+    // Unreachable for typed ids; a plain string id from elsewhere shows as itself rather than crash.
+    if (text === undefined) return id;
+    formatter = new IntlMessageFormat(text, language, undefined, { ignoreTag: true });
+    cache.set(key, formatter);
+  }
+  return formatter;
+}
+
+/** A function that formats this app's messages in `language` (a tag such as `ru` or `en-us`). */
+export function translator<Id extends string>(
+  messages: MessageCatalogues<Id>,
+  language: string,
+): Translate<Id> {
+  return (id, values) => {
+    const formatter = formatterFor(messages as MessageCatalogues<string>, language, id);
+    if (typeof formatter === 'string') return formatter;
+    return String(formatter.format(values));
+  };
+}
