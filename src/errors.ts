@@ -289,3 +289,11 @@ export class ProtectedError extends KeenError {
     this.name = 'ProtectedError';
   }
 }
+
+/** KEEN_E_I18N: a message catalogue is incomplete or wrong, or an enabled language has none. */
+export class I18nError extends KeenError {
+  constructor(readonly problems: readonly string[]) {
+    super('KEEN_E_I18N', 500, `message catalogues: ${problems.join('; ')}`);
+    this.name = 'I18nError';
+  }
+}

@@ -45,6 +45,9 @@ describe('settings', () => {
       [{ DATABASE_URL: 'mysql://x@y/z' }, 'DATABASE_URL'],
       [{ DATABASE_URL: `${PG}?sslmode=sometimes` }, 'DATABASE_URL'],
       [{ TIME_ZONE: 'Mars/Olympus' }, 'TIME_ZONE'],
+      [{ LANGUAGE_CODE: 'de' }, 'LANGUAGE_CODE'],
+      [{ LANGUAGE_CODE: 'ru_RU' }, 'LANGUAGE_CODE'],
+      [{ LANGUAGES: 'ru,english please' }, 'LANGUAGES'],
       [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
       [{ SECURE_HSTS_SECONDS: '-1' }, 'SECURE_HSTS_SECONDS'],
     ];
@@ -124,5 +127,19 @@ describe('settings', () => {
     const env = readEnvironment({ LOG_LEVEL: 'error' }, dir);
     expect(env.PORT).toBe('9001');
     expect(env.LOG_LEVEL).toBe('error');
+  });
+
+  it('reads LANGUAGES and maps LANGUAGE_CODE onto one of them', () => {
+    const defaults = loadSettings({ SECRET_KEY: KEY, DATABASE_URL: PG });
+    expect(defaults.languages).toEqual(['en', 'ru']);
+    expect(defaults.languageCode).toBe('en');
+    const russian = loadSettings({
+      SECRET_KEY: KEY,
+      DATABASE_URL: PG,
+      LANGUAGE_CODE: 'ru-RU',
+      LANGUAGES: 'ru, EN',
+    });
+    expect(russian.languages).toEqual(['ru', 'en']);
+    expect(russian.languageCode).toBe('ru');
   });
 });

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { SettingsError } from './errors.js';
+import { matchLanguage, normaliseTag } from './i18n/languages.js';
 import { projectRoot } from './project-root.js';
 
 /** A secret value: prints as `[secret]` so it never lands in a log or an error by accident. */
@@ -93,7 +94,10 @@ export interface Settings {
   logPretty: boolean;
   slowRequestMs: number;
   timeZone: string;
+  /** The default language (LANGUAGE_CODE), as one of `languages` (`en-us` → `en`). */
   languageCode: string;
+  /** The languages pages may be shown in (LANGUAGES); each needs a catalogue in every app. */
+  languages: readonly string[];
   staticRoot: string;
   staticUrl: string;
   /** Where the admin lives, e.g. `/admin/`. */
@@ -329,6 +333,24 @@ function timeZoneFromEnv(env: Env): string {
   return zone;
 }
 
+/** LANGUAGES and LANGUAGE_CODE: the enabled languages, and the default as one of them. */
+function languagesFromEnv(env: Env): { languages: string[]; languageCode: string } {
+  const languages: string[] = [];
+  for (const entry of list(env, 'LANGUAGES', ['en', 'ru'])) {
+    const tag = normaliseTag(entry);
+    if (!tag) throw new SettingsError('LANGUAGES', `"${entry}" is not a language code (like ru or en)`);
+    if (!languages.includes(tag)) languages.push(tag);
+  }
+  const code = text(env, 'LANGUAGE_CODE', 'en-us');
+  if (!normaliseTag(code))
+    throw new SettingsError('LANGUAGE_CODE', `"${code}" is not a language code (like ru)`);
+  const languageCode = matchLanguage(code, languages);
+  if (!languageCode) {
+    throw new SettingsError('LANGUAGE_CODE', `"${code}" is not one of LANGUAGES (${languages.join(', ')})`);
+  }
+  return { languages, languageCode };
+}
+
 function urlPrefix(env: Env, name: string, fallback: string): string {
   const value = text(env, name, fallback);
   if (!/^\/([\w.-]+\/)+$/.test(value))
@@ -474,7 +496,7 @@ export function loadSettings(env: Env): Readonly<Settings> {
     logPretty: bool(env, 'LOG_PRETTY', false),
     slowRequestMs: int(env, 'SLOW_REQUEST_MS', 1000, 1),
     timeZone: timeZoneFromEnv(env),
-    languageCode: text(env, 'LANGUAGE_CODE', 'en-us'),
+    ...languagesFromEnv(env),
     staticRoot: resolve(root, text(env, 'STATIC_ROOT', 'staticfiles')),
     staticUrl: urlPrefix(env, 'STATIC_URL', '/static/'),
     adminPath: urlPrefix(env, 'ADMIN_PATH', '/admin/'),

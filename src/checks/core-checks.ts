@@ -3,9 +3,10 @@
  * when the server starts.
  */
 import { AdminSite } from '../contrib/admin/site.js';
-import { AdminConfigError, AppRegistryError, type KeenError, PipelineError } from '../errors.js';
+import { AdminConfigError, AppRegistryError, I18nError, type KeenError, PipelineError } from '../errors.js';
 import { installedApps } from '../installed-apps.js';
-import { type KeenApp, validateInstalledApps } from '../web/keen-app.js';
+import type { Settings } from '../settings.js';
+import { type KeenApp, validateCatalogues, validateInstalledApps } from '../web/keen-app.js';
 import { pipeline } from '../web/pipeline.js';
 import { type Stage, validatePipeline } from '../web/stage.js';
 import type { SystemCheck } from './registry.js';
@@ -18,16 +19,16 @@ function startupValidationCheck(
   id: string,
   errorClass: new (...args: never[]) => KeenError,
   finding: string,
-  validate: () => void,
+  validate: (settings: Readonly<Settings>) => void,
   hint: string,
 ): SystemCheck {
   return {
     id,
     level: 'error',
     deployOnly: false,
-    run() {
+    run(settings) {
       try {
-        validate();
+        validate(settings);
         return null;
       } catch (error) {
         if (error instanceof errorClass) return `${finding}: ${error.message}`;
@@ -71,9 +72,24 @@ export function adminRegistrationsCheck(apps: readonly KeenApp[] = installedApps
   );
 }
 
+/** keen.E004 for `apps`: every message catalogue complete and well formed for LANGUAGES (or `languages`). */
+export function catalogueCheck(
+  apps: readonly KeenApp[] = installedApps,
+  languages?: readonly string[],
+): SystemCheck {
+  return startupValidationCheck(
+    'keen.E004',
+    I18nError,
+    'the message catalogues are incomplete',
+    (settings) => validateCatalogues(apps, languages ?? settings.languages),
+    "Add the missing messages to the app's locale/<language>.json, or remove the language from LANGUAGES.",
+  );
+}
+
 /** The checks of a plain `keen check`. */
 export const coreChecks: readonly SystemCheck[] = Object.freeze([
   pipelineCheck(),
   installedAppsCheck(),
   adminRegistrationsCheck(),
+  catalogueCheck(),
 ]);

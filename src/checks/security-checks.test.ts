@@ -6,7 +6,13 @@ import { categories } from '../apps/blog/schema.js';
 import { defineAdmin } from '../contrib/admin/define.js';
 import { loadSettings } from '../settings.js';
 import type { Stage } from '../web/stage.js';
-import { adminRegistrationsCheck, coreChecks, installedAppsCheck, pipelineCheck } from './core-checks.js';
+import {
+  adminRegistrationsCheck,
+  catalogueCheck,
+  coreChecks,
+  installedAppsCheck,
+  pipelineCheck,
+} from './core-checks.js';
 import { formatCheckMessage, isAtLeast, runChecks, type SystemCheck } from './registry.js';
 import { isLocalDatabaseHost, securityChecks } from './security-checks.js';
 
@@ -186,6 +192,18 @@ describe('check registry', () => {
     };
     expect(adminRegistrationsCheck([broken]).run(settingsWith({}))).toContain(
       'admin registration blog.category: searchFields names "nope"',
+    );
+  });
+
+  it('keen.E004 passes the real catalogues and reports a broken one or a language without catalogues', () => {
+    expect(catalogueCheck().run(settingsWith({}))).toBeNull();
+    expect(catalogueCheck().run(settingsWith({ LANGUAGES: 'en,ru,de' }))).toContain('web: no de catalogue');
+    const broken = {
+      name: 'broken',
+      messages: { domain: 'broken', catalogues: { en: { hi: 'Hi {name}' }, ru: { hi: 'Привет {nmae}' } } },
+    };
+    expect(catalogueCheck([broken], ['en', 'ru']).run(settingsWith({}))).toContain(
+      'broken ru: "hi" uses {nmae}, which the source does not have',
     );
   });
 });

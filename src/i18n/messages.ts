@@ -33,6 +33,9 @@ export function defineMessages<const Source extends Record<string, string>>(
   return Object.freeze({ domain, catalogues: Object.freeze({ ...catalogues }) });
 }
 
+/** The message ids of an app's catalogues: `MessageId<typeof blogMessages>`. */
+export type MessageId<M> = M extends MessageCatalogues<infer Id> ? Id : never;
+
 /** Values a message's placeholders take. */
 export type MessageValues = Record<string, PrimitiveType>;
 

@@ -11,7 +11,7 @@ import { installedApps } from '../installed-apps.js';
 import type { Settings } from '../settings.js';
 import { registerAccessLog } from './access-log.js';
 import { registerErrorBoundary } from './error-boundary.js';
-import { type KeenApp, validateInstalledApps } from './keen-app.js';
+import { type KeenApp, validateCatalogues, validateInstalledApps } from './keen-app.js';
 import { pipeline as defaultPipeline } from './pipeline.js';
 import './route-policy.js';
 import { type Stage, validatePipeline, type WebContext } from './stage.js';
@@ -38,6 +38,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   validatePipeline(stages);
   validateInstalledApps(apps);
   const { settings } = options;
+  validateCatalogues(apps, settings.languages);
 
   const app = Fastify({
     loggerInstance: options.logger,

@@ -5,7 +5,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { AdminRegistration } from '../contrib/admin/define.js';
 import type { ModelInfo } from '../contrib/auth/permissions.js';
-import { AppRegistryError } from '../errors.js';
+import { AppRegistryError, I18nError } from '../errors.js';
+import { checkCatalogues } from '../i18n/check.js';
+import type { MessageCatalogues } from '../i18n/messages.js';
+import { webMessages } from './messages.js';
 import type { WebContext } from './stage.js';
 
 export interface KeenApp {
@@ -21,6 +24,8 @@ export interface KeenApp {
   staticDir?: string;
   /** Tables the admin edits (`defineAdmin(...)`), listed explicitly: nothing is auto-discovered. */
   admin?: readonly AdminRegistration[];
+  /** The app's messages (`defineMessages(...)` over its locale/*.json), checked at start-up. */
+  messages?: MessageCatalogues<string>;
   /** Adds the app's routes. */
   routes?(app: FastifyInstance, context: WebContext): void;
 }
@@ -35,4 +40,15 @@ export function validateInstalledApps(apps: readonly KeenApp[]): void {
     }
     seen.add(app.name);
   }
+}
+
+/**
+ * Throws {@link I18nError} when a catalogue of the site's frame or of an installed app lacks a message,
+ * has one the English source does not, misuses a placeholder, does not parse, or when an enabled
+ * language has no catalogue.
+ */
+export function validateCatalogues(apps: readonly KeenApp[], languages: readonly string[]): void {
+  const all = [webMessages, ...apps.flatMap((app) => (app.messages ? [app.messages] : []))];
+  const problems = checkCatalogues(all, languages);
+  if (problems.length > 0) throw new I18nError(problems);
 }

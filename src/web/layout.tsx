@@ -1,6 +1,7 @@
 /** The page frame every HTML page uses: head, header with the user menu, messages, footer. */
 import type { ComponentChildren } from 'preact';
 import { type StaticAsset, staticAsset } from '../contrib/staticfiles/asset.js';
+import { setLanguageUrl } from './middleware/locale.js';
 import type { PageContext } from './render.js';
 
 /** Declared here, at import time, so the start-up check covers it (docs/static-files.md). */
@@ -15,8 +16,29 @@ export interface LayoutProps {
   children: ComponentChildren;
 }
 
+/** Links to the same page in each enabled language (a link, so it works without JavaScript). */
+function LanguageSwitcher({ context }: { context: PageContext }) {
+  const { languages, language, path, t } = context;
+  if (languages.length < 2) return null;
+  return (
+    <nav class="LanguageSwitcher" aria-label={t('nav.language')}>
+      {languages.map((code) =>
+        code === language ? (
+          <span class="LanguageSwitcher-current" lang={code} aria-current="true">
+            {t('nav.languageName', { language: code })}
+          </span>
+        ) : (
+          <a href={setLanguageUrl(code, path)} lang={code} hreflang={code} rel="nofollow">
+            {t('nav.languageName', { language: code })}
+          </a>
+        ),
+      )}
+    </nav>
+  );
+}
+
 export function Layout({ title, context, styles = [], children }: LayoutProps) {
-  const { user, messages, csrfToken, staticUrl, siteName, language } = context;
+  const { user, messages, csrfToken, staticUrl, siteName, language, t } = context;
   return (
     <html lang={language}>
       <head>
@@ -34,19 +56,24 @@ export function Layout({ title, context, styles = [], children }: LayoutProps) {
           <a class="SiteHeader-brand" href="/">
             {siteName}
           </a>
-          <nav class="SiteHeader-nav" aria-label="Account">
+          <nav class="SiteHeader-nav" aria-label={t('nav.main')}>
+            <a href="/blog/">{t('nav.blog')}</a>
+            <a href="/resume/">{t('nav.resume')}</a>
+          </nav>
+          <nav class="SiteHeader-nav SiteHeader-account" aria-label={t('nav.account')}>
             {user.isAuthenticated ? (
               <>
                 <span class="SiteHeader-user">{user.username}</span>
-                <a href="/accounts/password_change/">Change password</a>
+                <a href="/accounts/password_change/">{t('nav.passwordChange')}</a>
                 <form method="post" action="/accounts/logout/" class="SiteHeader-logout">
                   <input type="hidden" name="_csrf" value={csrfToken ?? ''} />
-                  <button type="submit">Log out</button>
+                  <button type="submit">{t('nav.logout')}</button>
                 </form>
               </>
             ) : (
-              <a href="/accounts/login/">Log in</a>
+              <a href="/accounts/login/">{t('nav.login')}</a>
             )}
+            <LanguageSwitcher context={context} />
           </nav>
         </header>
         <main class="Page">
@@ -59,7 +86,7 @@ export function Layout({ title, context, styles = [], children }: LayoutProps) {
           )}
           {children}
         </main>
-        <footer class="SiteFooter">Served by Keen</footer>
+        <footer class="SiteFooter">{t('site.footer')}</footer>
       </body>
     </html>
   );

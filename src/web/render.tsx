@@ -6,6 +6,8 @@ import type { CurrentUser } from '../contrib/auth/current-user.js';
 import type { Message } from '../contrib/messages/messages.js';
 import type { StaticAsset } from '../contrib/staticfiles/asset.js';
 import { staticUrlsOf } from '../contrib/staticfiles/static-urls.js';
+import { type MessageId, type Translate, translator } from '../i18n/messages.js';
+import { webMessages } from './messages.js';
 
 /** What the layout needs from the request, gathered once per page. */
 export interface PageContext {
@@ -16,21 +18,31 @@ export interface PageContext {
   /** The URL of a declared static file (`staticAsset(...)` at module level): hashed in production. */
   staticUrl: (asset: StaticAsset) => string;
   siteName: string;
-  /** LANGUAGE_CODE, for `<html lang>`. */
+  /** The page's language (the locale stage's choice), for `<html lang>` and formatting. */
   language: string;
+  /** The languages a visitor may switch to (LANGUAGES). */
+  languages: readonly string[];
+  /** The page's own path and query, for the language switcher to come back to. */
+  path: string;
+  /** The frame's messages (header, footer, switcher) in the page's language. */
+  t: Translate<MessageId<typeof webMessages>>;
 }
 
 /** Builds the layout's context from a request that went through the pipeline. */
 export function pageContext(request: FastifyRequest): PageContext {
-  const { languageCode } = request.server.keen.settings;
+  const { languages } = request.server.keen.settings;
   const hasSession = request.session !== null;
+  const language = request.language;
   return {
     user: request.user,
     messages: hasSession ? request.messages.consume() : [],
     csrfToken: hasSession && request.user.isAuthenticated ? request.csrfToken() : null,
     staticUrl: staticUrlsOf(request.server).url,
     siteName: 'Keen',
-    language: languageCode,
+    language,
+    languages,
+    path: request.url,
+    t: translator(webMessages, language),
   };
 }
 

@@ -8,11 +8,12 @@ import { validatePipeline } from '../../src/web/stage.js';
 import { createTestApp } from '../support/app.js';
 
 describe('pipeline order', () => {
-  it("is the seed's middleware order", () => {
+  it("is the seed's middleware order, with Django's LocaleMiddleware after sessions", () => {
     expect(pipeline.map((stage) => stage.name)).toEqual([
       'security',
       'static',
       'sessions',
+      'locale',
       'common',
       'csrf',
       'auth',

@@ -1,0 +1,81 @@
+/**
+ * Stage 4, locale (Django's LocaleMiddleware): `request.language`, the language the response is in:
+ * the visitor's choice (the `language` cookie, set by the switcher in the header), else the browser's
+ * `Accept-Language`, else LANGUAGE_CODE; always one of LANGUAGES. It is worked out the first time a
+ * view asks, and only responses that asked carry `Content-Language` and `Vary: Accept-Language,
+ * Cookie`, so static files, probes and redirects stay as cacheable as before.
+ *
+ * `GET /i18n/setlang/?language=ru&next=/blog/` is the switcher: it stores the choice for a year and
+ * sends the visitor back to the page they were on. It is a link, not a form, so pages need no CSRF
+ * token for it (choosing a language changes nothing but how pages read).
+ */
+import type { FastifyRequest } from 'fastify';
+import { safeNextUrl } from '../../contrib/auth/safe-next.js';
+import { BadRequestError } from '../../errors.js';
+import { matchLanguage, negotiateLanguage } from '../../i18n/languages.js';
+import { addVary, requestCookie, setCookie } from '../cookies.js';
+import { formField } from '../forms.js';
+import type { Stage } from '../stage.js';
+
+export const LANGUAGE_COOKIE = 'language';
+export const SET_LANGUAGE_URL = '/i18n/setlang/';
+const LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60;
+
+/** The switcher's link for `language`, returning to `next` (a path on this site). */
+export function setLanguageUrl(language: string, next: string): string {
+  return `${SET_LANGUAGE_URL}?${new URLSearchParams({ language, next }).toString()}`;
+}
+
+const chosen = new WeakMap<FastifyRequest, string>();
+
+export const locale: Stage = {
+  name: 'locale',
+  register(app, { settings }) {
+    const { languages, languageCode } = settings;
+
+    app.decorateRequest('language', {
+      getter(this: FastifyRequest): string {
+        let language = chosen.get(this);
+        if (language === undefined) {
+          language = negotiateLanguage(
+            {
+              cookie: requestCookie(this, LANGUAGE_COOKIE),
+              acceptLanguage: this.headers['accept-language'],
+            },
+            languages,
+            languageCode,
+          );
+          chosen.set(this, language);
+        }
+        return language;
+      },
+    });
+
+    app.addHook('onSend', async (request, reply, payload) => {
+      const language = chosen.get(request);
+      if (language !== undefined) {
+        if (!reply.hasHeader('content-language')) reply.header('content-language', language);
+        addVary(reply, 'Accept-Language');
+        addVary(reply, 'Cookie');
+      }
+      return payload;
+    });
+
+    app.get(SET_LANGUAGE_URL, { config: { session: false } }, async (request, reply) => {
+      const wanted = formField(request.query, 'language');
+      const language = matchLanguage(wanted, languages);
+      if (!language) throw new BadRequestError('Bad request.', 'language is not one of LANGUAGES');
+      setCookie(request, reply, LANGUAGE_COOKIE, language, LANGUAGE_COOKIE_AGE);
+      return reply
+        .header('cache-control', 'no-store')
+        .redirect(safeNextUrl(formField(request.query, 'next'), '/'), 302);
+    });
+  },
+};
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The language of this response: one of LANGUAGES (worked out on first use). */
+    readonly language: string;
+  }
+}
