@@ -20,6 +20,8 @@ export interface PageContext {
   siteName: string;
   /** The page's language (the locale stage's choice), for `<html lang>` and formatting. */
   language: string;
+  /** TIME_ZONE: dates on pages are shown in it (stored in UTC). */
+  timeZone: string;
   /** The languages a visitor may switch to (LANGUAGES). */
   languages: readonly string[];
   /** The page's own path and query, for the language switcher to come back to. */
@@ -30,7 +32,7 @@ export interface PageContext {
 
 /** Builds the layout's context from a request that went through the pipeline. */
 export function pageContext(request: FastifyRequest): PageContext {
-  const { languages } = request.server.keen.settings;
+  const { languages, timeZone } = request.server.keen.settings;
   const hasSession = request.session !== null;
   const language = request.language;
   return {
@@ -40,6 +42,7 @@ export function pageContext(request: FastifyRequest): PageContext {
     staticUrl: staticUrlsOf(request.server).url,
     siteName: 'Keen',
     language,
+    timeZone,
     languages,
     path: request.url,
     t: translator(webMessages, language),

@@ -1,8 +1,10 @@
 // The résumé app: the public page on the real installed apps, and its admin registrations.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dateRange, monthFormatter } from '../../src/apps/resume/dates.js';
+import { dateRange } from '../../src/apps/resume/dates.js';
+import { resumeMessages } from '../../src/apps/resume/messages.js';
 import { highlights, positions, skills } from '../../src/apps/resume/schema.js';
 import { AdminSite } from '../../src/contrib/admin/site.js';
+import { translator } from '../../src/i18n/messages.js';
 import { installedApps } from '../../src/installed-apps.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { ENGINE } from '../support/database.js';
@@ -52,9 +54,9 @@ describe(`résumé page (${ENGINE})`, () => {
     );
     expect(order.every((index) => index >= 0)).toBe(true);
     expect(order).toEqual([...order].sort((a, b) => a - b));
-    expect(body).toContain('Mar 2021 – present · Remote');
-    expect(body).toContain('Jul 2018 – Feb 2021');
-    expect(body).toContain('Jan 2015 – Jun 2018');
+    expect(body).toContain('March 2021 – present · Remote');
+    expect(body).toContain('July 2018 – February 2021');
+    expect(body).toContain('January 2015 – June 2018');
     const highlightOrder = ['First highlight', 'Second highlight', 'Third highlight'].map((text) =>
       body.indexOf(`<li>${text}</li>`),
     );
@@ -65,17 +67,35 @@ describe(`résumé page (${ENGINE})`, () => {
     expect(body).toContain('<li>Made &lt;b>coffee&lt;/b></li>');
     expect(body).toContain('<dt>TypeScript</dt>');
     expect(body).toContain('9.5 / 10');
+    expect(body).toContain('8 / 10');
     expect(body).toContain('<meter min="0" max="10" value="8"');
     expect(body.indexOf('<dt>TypeScript</dt>')).toBeLessThan(body.indexOf('<dt>PostgreSQL</dt>'));
     expect(body).not.toContain('Nothing here yet.');
   });
 
-  it('formats calendar months as stored, and passes odd values through', () => {
-    const format = monthFormatter('en-us');
-    expect(dateRange(format, '2021-03-01', null)).toBe('Mar 2021 – present');
-    expect(dateRange(format, '2020-12-31', '2021-01-01')).toBe('Dec 2020 – Jan 2021');
-    expect(format('not a date')).toBe('not a date');
-    expect(monthFormatter('not a language!!')('2021-03-01')).toBe('Mar 2021');
+  it('formats calendar months as stored, in the page language, and passes odd values through', () => {
+    const english = translator(resumeMessages, 'en-us');
+    expect(dateRange(english, 'en-us', '2021-03-01', null)).toBe('March 2021 – present');
+    expect(dateRange(english, 'en', '2020-12-31', '2021-01-01')).toBe('December 2020 – January 2021');
+    expect(dateRange(english, 'en', 'not a date', null)).toBe('not a date – present');
+    const russian = translator(resumeMessages, 'ru');
+    expect(dateRange(russian, 'ru', '2022-03-01', null)).toBe('март 2022 – по настоящее время');
+    expect(dateRange(russian, 'ru', '2020-12-31', '2021-01-01')).toBe('декабрь 2020 – январь 2021');
+  });
+
+  it('reads as Russian for a Russian browser', async () => {
+    const page = await t.app.inject({
+      url: '/resume/',
+      headers: { host: 'localhost', 'accept-language': 'ru' },
+    });
+    expect(page.body).toContain('<h1>Резюме</h1>');
+    expect(page.body).toContain('Опыт работы');
+    expect(page.body).toContain('март 2021 – по настоящее время');
+    expect(page.body).toContain('9,5 из 10');
+    expect(page.body).toContain('8 из 10');
+    for (const english of ['>Experience<', '>Skills<', 'present', '/ 10', 'Log in']) {
+      expect(page.body, english).not.toContain(english);
+    }
   });
 });
 

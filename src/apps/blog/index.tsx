@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import type { FastifyRequest } from 'fastify';
 import { NotFoundError } from '../../errors.js';
 import { projectRoot } from '../../project-root.js';
-import type { Settings } from '../../settings.js';
 import type { KeenApp } from '../../web/keen-app.js';
 import { pageContext, sendPage } from '../../web/render.js';
 import { categoryAdmin, postAdmin, tagAdmin } from './admin.js';
-import { type DateFormatter, PostListPage, PostPage } from './pages.js';
+import { blogMessages } from './messages.js';
+import { PostListPage, PostPage } from './pages.js';
 import { pageWindow, parsePageRequest, queryValue } from './paginate.js';
 import {
   countPublicPosts,
@@ -30,21 +30,6 @@ export const POSTS_PER_PAGE = 10;
 
 /** Longer than any slug or tag name the schema allows: not worth a query. */
 const MAX_LOOKUP_LENGTH = 200;
-
-/** Dates as LANGUAGE_CODE writes them, in TIME_ZONE (like Django's `date` filter with USE_TZ). */
-export function publicationDateFormatter(
-  settings: Pick<Settings, 'languageCode' | 'timeZone'>,
-): DateFormatter {
-  const options: Intl.DateTimeFormatOptions = { dateStyle: 'long', timeZone: settings.timeZone };
-  let format: Intl.DateTimeFormat;
-  try {
-    format = new Intl.DateTimeFormat(settings.languageCode, options);
-  } catch {
-    // A malformed LANGUAGE_CODE (Intl throws on those) should not take the blog down.
-    format = new Intl.DateTimeFormat('en', options);
-  }
-  return (date) => format.format(date);
-}
 
 function lookupValue(request: FastifyRequest, name: string): string | undefined {
   const value = queryValue(request.query, name);
@@ -64,9 +49,9 @@ export const blogApp: KeenApp = {
   ],
   admin: [categoryAdmin, tagAdmin, postAdmin],
   staticDir: join(projectRoot(), 'src', 'apps', 'blog', 'static'),
-  routes(app, { database, settings }) {
+  messages: blogMessages,
+  routes(app, { database }) {
     const { db } = database;
-    const formatDate = publicationDateFormatter(settings);
 
     app.get('/blog/', async (request, reply) => {
       const requested = parsePageRequest(queryValue(request.query, 'page'));
@@ -90,10 +75,9 @@ export const blogApp: KeenApp = {
       const page = pageWindow(requested, await countPublicPosts(db, filters), POSTS_PER_PAGE);
       if (!page) throw new NotFoundError(`page ${requested} is past the last page`);
       const posts = await listPublicPosts(db, filters, page);
-      const context = pageContext(request);
       return sendPage(
         reply,
-        <PostListPage context={context} posts={posts} page={page} filter={filter} formatDate={formatDate} />,
+        <PostListPage context={pageContext(request)} posts={posts} page={page} filter={filter} />,
       );
     });
 
@@ -102,11 +86,7 @@ export const blogApp: KeenApp = {
       const post = slug.length <= MAX_LOOKUP_LENGTH ? await findPublicPost(db, slug) : null;
       if (!post) throw new NotFoundError(`no public post "${slug.slice(0, 50)}"`);
       const coverUrl = post.cover ? request.server.media.url(post.cover.name) : null;
-      const context = pageContext(request);
-      return sendPage(
-        reply,
-        <PostPage context={context} post={post} coverUrl={coverUrl} formatDate={formatDate} />,
-      );
+      return sendPage(reply, <PostPage context={pageContext(request)} post={post} coverUrl={coverUrl} />);
     });
   },
 };

@@ -1,7 +1,10 @@
 /** The blog's public pages: the post list and a post. Text is escaped by preact; hrefs are checked here. */
 import { staticAsset } from '../../contrib/staticfiles/asset.js';
+import { formatDate } from '../../i18n/dates.js';
+import { type MessageId, type Translate, translator } from '../../i18n/messages.js';
 import { Layout } from '../../web/layout.js';
 import type { PageContext } from '../../web/render.js';
+import { blogMessages } from './messages.js';
 import type { PageWindow } from './paginate.js';
 import type { PostDetail, PostSummary } from './queries.js';
 import { paragraphsOf, safeLinkUrl } from './text.js';
@@ -9,8 +12,7 @@ import { paragraphsOf, safeLinkUrl } from './text.js';
 /** Declared at import time so the start-up check covers it (docs/static-files.md). */
 export const blogCss = staticAsset('css/blog.css');
 
-/** Formats a publication time for display, e.g. "March 5, 2024" (LANGUAGE_CODE, TIME_ZONE). */
-export type DateFormatter = (date: Date) => string;
+type BlogTranslate = Translate<MessageId<typeof blogMessages>>;
 
 export function postUrl(slug: string): string {
   return `/blog/${encodeURIComponent(slug)}/`;
@@ -24,17 +26,19 @@ export function listUrl(params: Record<string, string | undefined>): string {
   return text ? `/blog/?${text}` : '/blog/';
 }
 
-function PostMeta({ post, formatDate }: { post: PostSummary; formatDate: DateFormatter }) {
+function PostMeta({ post, context, t }: { post: PostSummary; context: PageContext; t: BlogTranslate }) {
   return (
     <p class="PostMeta">
-      <time dateTime={post.publishedAt.toISOString()}>{formatDate(post.publishedAt)}</time>
+      <time dateTime={post.publishedAt.toISOString()}>
+        {formatDate(post.publishedAt, context.language, context.timeZone)}
+      </time>
       {post.category && (
         <>
           {' · '}
           <a href={listUrl({ category: post.category.slug })}>{post.category.name}</a>
         </>
       )}
-      {` · ${post.readingMinutes} min read`}
+      {` · ${t('post.readingTime', { minutes: post.readingMinutes })}`}
     </p>
   );
 }
@@ -45,32 +49,32 @@ export interface PostListProps {
   page: PageWindow;
   /** What the list is narrowed to, for the heading and the page links. */
   filter: { category?: { name: string; slug: string }; tag?: string };
-  formatDate: DateFormatter;
 }
 
-export function PostListPage({ context, posts, page, filter, formatDate }: PostListProps) {
+export function PostListPage({ context, posts, page, filter }: PostListProps) {
+  const t = translator(blogMessages, context.language);
   const heading = filter.category
-    ? `Posts in ${filter.category.name}`
+    ? t('list.inCategory', { category: filter.category.name })
     : filter.tag
-      ? `Posts tagged “${filter.tag}”`
-      : 'Blog';
+      ? t('list.tagged', { tag: filter.tag })
+      : t('list.title');
   const filterParams = { category: filter.category?.slug, tag: filter.tag };
   const pageUrl = (number: number) =>
     listUrl({ ...filterParams, page: number > 1 ? String(number) : undefined });
   return (
     <Layout
-      title={page.number > 1 ? `${heading} (page ${page.number})` : heading}
+      title={page.number > 1 ? t('list.pageTitle', { heading, number: page.number }) : heading}
       context={context}
       styles={[blogCss]}
     >
       <h1>{heading}</h1>
       {(filter.category || filter.tag) && (
         <p>
-          <a href="/blog/">All posts</a>
+          <a href="/blog/">{t('list.all')}</a>
         </p>
       )}
       {posts.length === 0 ? (
-        <p>No posts yet.</p>
+        <p>{t('list.empty')}</p>
       ) : (
         <ol class="PostList">
           {posts.map((post) => (
@@ -79,7 +83,7 @@ export function PostListPage({ context, posts, page, filter, formatDate }: PostL
                 <h2 class="PostList-title">
                   <a href={postUrl(post.slug)}>{post.title}</a>
                 </h2>
-                <PostMeta post={post} formatDate={formatDate} />
+                <PostMeta post={post} context={context} t={t} />
                 {post.summary && <p class="PostList-summary">{post.summary}</p>}
               </article>
             </li>
@@ -87,18 +91,18 @@ export function PostListPage({ context, posts, page, filter, formatDate }: PostL
         </ol>
       )}
       {page.numPages > 1 && (
-        <nav class="Pagination" aria-label="Pages">
+        <nav class="Pagination" aria-label={t('pagination.label')}>
           {page.hasPrevious && (
             <a href={pageUrl(page.number - 1)} rel="prev">
-              ← Newer posts
+              {t('pagination.newer')}
             </a>
           )}
           <span class="Pagination-current">
-            Page {page.number} of {page.numPages}
+            {t('pagination.current', { number: page.number, count: page.numPages })}
           </span>
           {page.hasNext && (
             <a href={pageUrl(page.number + 1)} rel="next">
-              Older posts →
+              {t('pagination.older')}
             </a>
           )}
         </nav>
@@ -112,16 +116,16 @@ export interface PostPageProps {
   post: PostDetail;
   /** The public URL of the cover image, when there is one. */
   coverUrl: string | null;
-  formatDate: DateFormatter;
 }
 
-export function PostPage({ context, post, coverUrl, formatDate }: PostPageProps) {
+export function PostPage({ context, post, coverUrl }: PostPageProps) {
+  const t = translator(blogMessages, context.language);
   return (
     <Layout title={post.title} context={context} styles={[blogCss]}>
       <article class="Post">
         <header>
           <h1>{post.title}</h1>
-          <PostMeta post={post} formatDate={formatDate} />
+          <PostMeta post={post} context={context} t={t} />
         </header>
         {coverUrl && post.cover && (
           // Decorative: the title says what the post is about.
@@ -141,7 +145,7 @@ export function PostPage({ context, post, coverUrl, formatDate }: PostPageProps)
         </div>
         {post.tags.length > 0 && (
           <footer class="Post-tags">
-            <h2>Tags</h2>
+            <h2>{t('post.tags')}</h2>
             <ul class="TagList">
               {post.tags.map((tag) => (
                 <li>
@@ -153,7 +157,7 @@ export function PostPage({ context, post, coverUrl, formatDate }: PostPageProps)
         )}
         {post.links.length > 0 && (
           <section class="Post-links">
-            <h2>Further reading</h2>
+            <h2>{t('post.links')}</h2>
             <ul>
               {post.links.map((link) => {
                 const href = safeLinkUrl(link.url);
@@ -174,7 +178,7 @@ export function PostPage({ context, post, coverUrl, formatDate }: PostPageProps)
         )}
       </article>
       <p>
-        <a href="/blog/">← All posts</a>
+        <a href="/blog/">{t('post.back')}</a>
       </p>
     </Layout>
   );

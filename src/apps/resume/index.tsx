@@ -5,7 +5,7 @@
 import type { KeenApp } from '../../web/keen-app.js';
 import { pageContext, sendPage } from '../../web/render.js';
 import { positionAdmin, skillAdmin } from './admin.js';
-import { monthFormatter } from './dates.js';
+import { resumeMessages } from './messages.js';
 import { ResumePage } from './page.js';
 import { loadResume } from './queries.js';
 
@@ -18,14 +18,11 @@ export const resumeApp: KeenApp = {
     { name: 'skill', verboseName: 'skill' },
   ],
   admin: [positionAdmin, skillAdmin],
-  routes(app, { database, settings }) {
-    const formatMonth = monthFormatter(settings.languageCode);
+  messages: resumeMessages,
+  routes(app, { database }) {
     app.get('/resume/', async (request, reply) => {
       const resume = await loadResume(database.db);
-      return sendPage(
-        reply,
-        <ResumePage context={pageContext(request)} resume={resume} formatMonth={formatMonth} />,
-      );
+      return sendPage(reply, <ResumePage context={pageContext(request)} resume={resume} />);
     });
   },
 };
