@@ -57,8 +57,14 @@ export function Layout({ title, context, styles = [], children }: LayoutProps) {
             {siteName}
           </a>
           <nav class="SiteHeader-nav" aria-label={t('nav.main')}>
-            <a href="/blog/">{t('nav.blog')}</a>
-            <a href="/resume/">{t('nav.resume')}</a>
+            {[
+              ['/blog/', t('nav.blog')],
+              ['/resume/', t('nav.resume')],
+            ].map(([href, label]) => (
+              <a href={href} aria-current={context.path.startsWith(href as string) ? 'page' : undefined}>
+                {label}
+              </a>
+            ))}
           </nav>
           <nav class="SiteHeader-nav SiteHeader-account" aria-label={t('nav.account')}>
             {user.isAuthenticated ? (
