@@ -274,23 +274,32 @@ async function updateSession(db: Db, session: SessionRow): Promise<void> {
 
 // --- pages ----------------------------------------------------------------------------------------
 
-function page(title: string, user: SessionRow['user'], logoutToken: string, main: string): string {
+/** Keen's frame: site and account navigation, and the language links back to this page. */
+function page(
+  title: string,
+  user: SessionRow['user'],
+  logoutToken: string,
+  main: string,
+  path: string,
+): string {
   const nav = user
     ? `<span class="SiteHeader-user">${escapeHtml(user.username)}</span><a href="/accounts/password_change/">Change password</a><form method="post" action="/accounts/logout/" class="SiteHeader-logout"><input type="hidden" name="_csrf" value="${logoutToken}"/><button type="submit">Log out</button></form>`
     : '<a href="/accounts/login/">Log in</a>';
-  return `<!doctype html><html lang="en-us"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><title>${escapeHtml(title)} · Keen</title><link rel="stylesheet" href="/static/css/site.css"/></head><body><header class="SiteHeader"><a class="SiteHeader-brand" href="/">Keen</a><nav class="SiteHeader-nav" aria-label="Account">${nav}</nav></header><main class="Page">${main}</main><footer class="SiteFooter">Served by Keen</footer></body></html>`;
+  const languages = `<nav class="LanguageSwitcher" aria-label="Language"><span class="LanguageSwitcher-current" lang="en" aria-current="true">English</span><a href="/i18n/setlang/?language=ru&amp;next=${escapeHtml(encodeURIComponent(path))}" lang="ru" hreflang="ru" rel="nofollow">Русский</a></nav>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><title>${escapeHtml(title)} · Keen</title><link rel="stylesheet" href="/static/css/site.css"/></head><body><header class="SiteHeader"><a class="SiteHeader-brand" href="/">Keen</a><nav class="SiteHeader-nav" aria-label="Site"><a href="/blog/">Blog</a><a href="/resume/">Résumé</a></nav><nav class="SiteHeader-nav SiteHeader-account" aria-label="Account">${nav}${languages}</nav></header><main class="Page">${main}</main><footer class="SiteFooter">Served by Keen</footer></body></html>`;
 }
 
 function field(name: string, label: string, type: string, autocomplete: string, autofocus: boolean): string {
   return `<div class="Field"><label for="id_${name}">${label}</label><input id="id_${name}" name="${name}" type="${type}" autocomplete="${autocomplete}" required${autofocus ? ' autofocus' : ''}/></div>`;
 }
 
-function loginPage(token: string): string {
+function loginPage(token: string, path: string): string {
   return page(
     'Log in',
     null,
     '',
     `<h1>Log in</h1><form method="post" action="${LOGIN_PATH}" class="Form"><input type="hidden" name="_csrf" value="${token}"/><input type="hidden" name="next" value=""/>${field('username', 'Username', 'text', 'username', true)}${field('password', 'Password', 'password', 'current-password', false)}<button type="submit">Log in</button></form>`,
+    path,
   );
 }
 
@@ -300,7 +309,12 @@ interface ItemRow {
   created_at: Date;
 }
 
-function itemsPage(user: NonNullable<SessionRow['user']>, secret: string, items: ItemRow[]): string {
+function itemsPage(
+  user: NonNullable<SessionRow['user']>,
+  secret: string,
+  items: ItemRow[],
+  path: string,
+): string {
   let rows = '';
   for (const item of items) {
     rows += `<tr><td>${item.id}</td><td>${escapeHtml(item.title)}</td><td>${item.created_at.toISOString()}</td></tr>`;
@@ -310,6 +324,7 @@ function itemsPage(user: NonNullable<SessionRow['user']>, secret: string, items:
     user,
     maskSecret(secret),
     `<h1>Items</h1><table class="Items"><thead><tr><th>#</th><th>Title</th><th>Created</th></tr></thead><tbody>${rows}</tbody></table><form method="post" action="${BENCH_ITEMS_URL}" class="Form"><input type="hidden" name="_csrf" value="${maskSecret(secret)}"/><div class="Field"><label for="id_title">Title</label><input id="id_title" name="title" type="text" required/></div><button type="submit">Add</button></form>`,
+    path,
   );
 }
 
@@ -321,7 +336,7 @@ async function loginGet(db: Db, request: IncomingMessage, response: ServerRespon
   // Like Keen: the session is read only when the visitor has a cookie; an anonymous visitor's secret
   // lives in a signed cookie, so a first visit costs no database round trip.
   const session = await loadSession(db, request);
-  const extra: OutgoingHttpHeaders = { vary: 'Cookie', 'cache-control': NEVER_CACHE };
+  const extra: OutgoingHttpHeaders = { ...PAGE_HEADERS, 'cache-control': NEVER_CACHE };
   let secret: string;
   const user = sessionUser(session);
   if (session && user) {
@@ -336,8 +351,14 @@ async function loginGet(db: Db, request: IncomingMessage, response: ServerRespon
     secret = fromCookie ?? randomAlphabetString(SECRET_LENGTH);
     if (!fromCookie) extra['set-cookie'] = csrfCookieHeader(secret);
   }
-  send(response, 200, HTML, loginPage(maskSecret(secret)), extra);
+  send(response, 200, HTML, loginPage(maskSecret(secret), request.url ?? '/'), extra);
 }
+
+/** What Keen's stages add to a page: it depends on the cookies and the language asked for. */
+const PAGE_HEADERS: OutgoingHttpHeaders = Object.freeze({
+  vary: 'Cookie, Accept-Language',
+  'content-language': 'en',
+});
 
 /** Django's never_cache, which Keen's login page sends too. */
 const NEVER_CACHE = 'max-age=0, no-cache, no-store, must-revalidate, private';
@@ -404,7 +425,13 @@ async function itemsGet(db: Db, request: IncomingMessage, response: ServerRespon
   const result = await db.query('SELECT id, title, created_at FROM bench_item ORDER BY id DESC LIMIT $1', [
     PAGE_SIZE,
   ]);
-  send(response, 200, HTML, itemsPage(user, secret as string, result.rows as ItemRow[]), { vary: 'Cookie' });
+  send(
+    response,
+    200,
+    HTML,
+    itemsPage(user, secret as string, result.rows as ItemRow[], request.url ?? '/'),
+    PAGE_HEADERS,
+  );
 }
 
 async function itemsPost(db: Db, request: IncomingMessage, response: ServerResponse): Promise<void> {

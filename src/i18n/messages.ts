@@ -6,6 +6,7 @@
  * catalogue missing one of them does too. `checkCatalogues` (./check.ts) catches the rest at start-up,
  * in `keen check` and in the tests (extra ids, placeholders the source does not have, syntax).
  */
+import { isLiteralElement, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { IntlMessageFormat, type PrimitiveType } from 'intl-messageformat';
 import { baseLanguage } from './languages.js';
 
@@ -42,8 +43,9 @@ export type MessageValues = Record<string, PrimitiveType>;
 /** Formats message `id` of one app in one language. */
 export type Translate<Id extends string> = (id: Id, values?: MessageValues) => string;
 
-// Compiled formatters, built on first use and kept: a message is parsed once per process.
-const compiled = new WeakMap<MessageCatalogues<string>, Map<string, IntlMessageFormat>>();
+// Compiled formatters, built on first use and kept: a message is parsed once per process. A message
+// without placeholders is kept as its text, since it always formats the same.
+const compiled = new WeakMap<MessageCatalogues<string>, Map<string, IntlMessageFormat | string>>();
 
 function formatterFor(
   messages: MessageCatalogues<string>,
@@ -63,7 +65,10 @@ function formatterFor(
     const text = catalogue?.[id] ?? messages.catalogues[SOURCE_LANGUAGE]?.[id];
     // Unreachable for typed ids; a plain string id from elsewhere shows as itself rather than crash.
     if (text === undefined) return id;
-    formatter = new IntlMessageFormat(text, language, undefined, { ignoreTag: true });
+    const parsed = new IntlMessageFormat(text, language, undefined, { ignoreTag: true });
+    const ast = parsed.getAst();
+    const plain = ast.length === 0 || (ast.length === 1 && isLiteralElement(ast[0] as MessageFormatElement));
+    formatter = plain ? String(parsed.format()) : parsed;
     cache.set(key, formatter);
   }
   return formatter;

@@ -62,15 +62,17 @@ export function clearCookie(request: FastifyRequest, reply: FastifyReply, base: 
   setCookie(request, reply, base, '', 0);
 }
 
-/** Adds `token` to the Vary header once. */
-export function addVary(reply: FastifyReply, token: string): void {
+/** Adds each of `tokens` to the Vary header, once. */
+export function addVary(reply: FastifyReply, ...tokens: string[]): void {
   const current = reply.getHeader('vary');
-  const values = current
-    ? String(current)
-        .split(',')
-        .map((v) => v.trim())
-    : [];
-  if (!values.some((v) => v.toLowerCase() === token.toLowerCase())) {
-    reply.header('vary', [...values, token].join(', '));
+  if (current === undefined) {
+    reply.header('vary', tokens.join(', '));
+    return;
   }
+  const values = String(current)
+    .split(',')
+    .map((v) => v.trim());
+  const known = new Set(values.map((v) => v.toLowerCase()));
+  const added = tokens.filter((token) => !known.has(token.toLowerCase()));
+  if (added.length > 0) reply.header('vary', [...values, ...added].join(', '));
 }

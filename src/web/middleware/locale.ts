@@ -23,7 +23,7 @@ const LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60;
 
 /** The switcher's link for `language`, returning to `next` (a path on this site). */
 export function setLanguageUrl(language: string, next: string): string {
-  return `${SET_LANGUAGE_URL}?${new URLSearchParams({ language, next }).toString()}`;
+  return `${SET_LANGUAGE_URL}?language=${encodeURIComponent(language)}&next=${encodeURIComponent(next)}`;
 }
 
 const chosen = new WeakMap<FastifyRequest, string>();
@@ -55,8 +55,7 @@ export const locale: Stage = {
       const language = chosen.get(request);
       if (language !== undefined) {
         if (!reply.hasHeader('content-language')) reply.header('content-language', language);
-        addVary(reply, 'Accept-Language');
-        addVary(reply, 'Cookie');
+        addVary(reply, 'Accept-Language', 'Cookie');
       }
       return payload;
     });
