@@ -1,6 +1,7 @@
 /** The admin log: written on every admin save/delete, read by the index ("Recent actions") and history pages. */
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
+import type { AdminTranslate } from './messages.js';
 import { type AdminAction, type AdminChange, type AdminLogRow, adminLog } from './schema.js';
 
 export interface LogEntry {
@@ -60,24 +61,26 @@ export function objectHistory(
 }
 
 /** "Changed title and body.", "Added.", "Deleted." — the history page's description of a row. */
-export function describeChange(action: AdminAction, changes: AdminChange): string {
-  if (action === 'add') return 'Added.';
-  if (action === 'delete') return 'Deleted.';
+export function describeChange(
+  action: AdminAction,
+  changes: AdminChange,
+  t: AdminTranslate,
+  language: string,
+): string {
+  if (action === 'add') return t('history.added');
+  if (action === 'delete') return t('history.deleted');
+  const list = (items: readonly string[]) => listOf(items, language);
   const parts: string[] = [];
-  if (changes.fields?.length) parts.push(`Changed ${listOf(changes.fields)}.`);
-  for (const [verb, items] of [
-    ['Added', changes.added],
-    ['Changed', changes.changed],
-    ['Deleted', changes.deleted],
-  ] as const) {
-    if (items?.length) parts.push(`${verb} ${listOf(items)}.`);
-  }
+  if (changes.fields?.length) parts.push(t('history.changedFields', { fields: list(changes.fields) }));
+  if (changes.added?.length) parts.push(t('history.addedItems', { items: list(changes.added) }));
+  if (changes.changed?.length) parts.push(t('history.changedItems', { items: list(changes.changed) }));
+  if (changes.deleted?.length) parts.push(t('history.deletedItems', { items: list(changes.deleted) }));
   if (changes.note) parts.push(changes.note);
-  return parts.join(' ') || 'No fields changed.';
+  return parts.join(' ') || t('history.nothing');
 }
 
-function listOf(items: readonly string[]): string {
+/** "title, slug and body" / "title, slug и body": the language's own list conjunction. */
+function listOf(items: readonly string[], language: string): string {
   const lower = items.map((item) => item.charAt(0).toLowerCase() + item.slice(1));
-  if (lower.length <= 1) return lower.join('');
-  return `${lower.slice(0, -1).join(', ')} and ${lower.at(-1)}`;
+  return new Intl.ListFormat(language, { type: 'conjunction' }).format(lower);
 }

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { projectRoot } from '../../project-root.js';
 import type { KeenApp } from '../../web/keen-app.js';
+import { adminMessages } from './messages.js';
 import { registerAdminRoutes } from './routes.js';
 
 export { type AdminRegistration, defineAdmin } from './define.js';
@@ -14,6 +15,7 @@ export const adminApp: KeenApp = {
   dependsOn: ['sessions', 'auth', 'media'],
   models: [{ name: 'logentry', verboseName: 'log entry' }],
   staticDir: join(projectRoot(), 'src', 'contrib', 'admin', 'static'),
+  messages: adminMessages,
   routes(app, context) {
     registerAdminRoutes(app, context);
   },

@@ -7,6 +7,7 @@ import type { ComponentChildren } from 'preact';
 import { favicon } from '../../web/layout.js';
 import type { PageContext } from '../../web/render.js';
 import { staticAsset } from '../staticfiles/asset.js';
+import { adminTranslator } from './messages.js';
 
 const adminCss = staticAsset('admin/css/admin.css');
 const adminJs = staticAsset('admin/js/admin.js');
@@ -35,52 +36,53 @@ export function AdminLayout({
   children,
 }: AdminLayoutProps) {
   const { user, messages, csrfToken, staticUrl, language } = context;
+  const t = adminTranslator(language);
   return (
     <html lang={language}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="robots" content="noindex, nofollow" />
-        <title>{`${title} · Keen administration`}</title>
+        <title>{t('site.pageTitle', { title })}</title>
         <link rel="icon" href={staticUrl(favicon)} type="image/svg+xml" />
         <link rel="stylesheet" href={staticUrl(adminCss)} />
         <script src={staticUrl(adminJs)} defer />
       </head>
       <body class={kind ? `AdminPage ${kind}` : 'AdminPage'}>
         <a class="AdminSkip" href="#content">
-          Skip to content
+          {t('chrome.skip')}
         </a>
         <header class="AdminHeader">
           <a class="AdminHeader-brand" href={adminPath}>
-            Keen administration
+            {t('site.title')}
           </a>
-          <nav class="AdminHeader-tools" aria-label="Your account">
+          <nav class="AdminHeader-tools" aria-label={t('chrome.account')}>
             {user.isAuthenticated && (
               <>
                 <span class="AdminHeader-user">
-                  Welcome, <strong>{user.username}</strong>
+                  {t('chrome.welcome')} <strong>{user.username}</strong>
                 </span>
-                <a href="/">View site</a>
-                <a href={`${adminPath}password_change/`}>Change password</a>
+                <a href="/">{t('chrome.viewSite')}</a>
+                <a href={`${adminPath}password_change/`}>{t('chrome.passwordChange')}</a>
                 <form method="post" action="/accounts/logout/" class="AdminHeader-logout">
                   <input type="hidden" name="_csrf" value={csrfToken ?? ''} />
                   <button type="submit" class="AdminLinkButton">
-                    Log out
+                    {t('chrome.logout')}
                   </button>
                 </form>
               </>
             )}
             {/* Shown by admin.js; without JavaScript the theme follows the system setting. */}
             <button type="button" class="AdminThemeToggle" data-theme-toggle hidden>
-              Theme: <span data-theme-label>auto</span>
+              {t('chrome.theme')} <span data-theme-label>{t('chrome.themeAuto')}</span>
             </button>
           </nav>
         </header>
         {breadcrumbs.length > 0 && (
-          <nav class="AdminBreadcrumbs" aria-label="Breadcrumbs">
+          <nav class="AdminBreadcrumbs" aria-label={t('chrome.breadcrumbs')}>
             <ol>
               <li>
-                <a href={adminPath}>Home</a>
+                <a href={adminPath}>{t('chrome.home')}</a>
               </li>
               {breadcrumbs.map((crumb) => (
                 <li>

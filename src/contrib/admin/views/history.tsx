@@ -5,6 +5,7 @@ import { formField } from '../../../web/forms.js';
 import { demand } from '../access.js';
 import { displayDateTime } from '../form/time-zone.js';
 import { describeChange, HISTORY_PAGE_SIZE, objectHistory } from '../history.js';
+import { adminTranslator } from '../messages.js';
 import { loadObject, objectIdOf } from '../objects.js';
 import { type AdminEnvironment, capitalise, modelCrumbs, modelRequest, sendAdminPage } from './shared.js';
 
@@ -25,7 +26,8 @@ export function registerHistoryView(app: FastifyInstance, environment: AdminEnvi
     const hasMore = entries.length > HISTORY_PAGE_SIZE;
     const shown = entries.slice(0, HISTORY_PAGE_SIZE);
     const name = model.describe(row);
-    const title = `Change history: ${name}`;
+    const t = adminTranslator(request.language);
+    const title = t('history.title', { name });
     return sendAdminPage(
       environment,
       request,
@@ -36,20 +38,20 @@ export function registerHistoryView(app: FastifyInstance, environment: AdminEnvi
         breadcrumbs: [
           ...modelCrumbs(model, basePath),
           { label: name, url: `${model.url}${encodeURIComponent(objectId)}/change/` },
-          { label: 'History' },
+          { label: t('history.crumb') },
         ],
       },
       [
         <h1>{title}</h1>,
         shown.length === 0 ? (
-          <p>This object doesn’t have a change history. It probably wasn’t added via this admin site.</p>
+          <p>{t('history.none')}</p>
         ) : (
           <table class="AdminTable AdminHistory">
             <thead>
               <tr>
-                <th scope="col">Date/time</th>
-                <th scope="col">User</th>
-                <th scope="col">Action</th>
+                <th scope="col">{t('history.when')}</th>
+                <th scope="col">{t('history.user')}</th>
+                <th scope="col">{t('history.action')}</th>
               </tr>
             </thead>
             <tbody>
@@ -61,15 +63,15 @@ export function registerHistoryView(app: FastifyInstance, environment: AdminEnvi
                     </time>
                   </th>
                   <td>{entry.username}</td>
-                  <td>{capitalise(describeChange(entry.action, entry.changes))}</td>
+                  <td>{capitalise(describeChange(entry.action, entry.changes, t, request.language))}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         ),
-        <nav class="AdminPager" aria-label="History pages">
-          {page > 1 && <a href={`?p=${page - 1}`}>Newer entries</a>}
-          {hasMore && <a href={`?p=${page + 1}`}>Older entries</a>}
+        <nav class="AdminPager" aria-label={t('history.pages')}>
+          {page > 1 && <a href={`?p=${page - 1}`}>{t('history.newer')}</a>}
+          {hasMore && <a href={`?p=${page + 1}`}>{t('history.older')}</a>}
         </nav>,
       ],
     );

@@ -4,6 +4,7 @@ import { ForbiddenError, NotFoundError } from '../../../errors.js';
 import type { AuthenticatedUser } from '../../auth/current-user.js';
 import { type ModelPermissions, permissionsFor, requireStaff } from '../access.js';
 import { describeChange, recentActions } from '../history.js';
+import { type AdminTranslate, adminTranslator } from '../messages.js';
 import type { AdminLogRow } from '../schema.js';
 import type { ModelAdmin } from '../site.js';
 import { type AdminEnvironment, capitalise, sendAdminPage } from './shared.js';
@@ -32,11 +33,13 @@ function AppTable({
   title,
   models,
   basePath,
+  t,
 }: {
   app: string;
   title: string;
   models: VisibleModel[];
   basePath: string;
+  t: AdminTranslate;
 }) {
   return (
     <section class="AdminModule" aria-labelledby={`app-${app}`}>
@@ -57,14 +60,14 @@ function AppTable({
               <td>
                 {permissions.add && (
                   <a class="AdminAddLink" href={`${model.url}add/`}>
-                    Add
+                    {t('index.add')}
                   </a>
                 )}
               </td>
               <td>
                 {permissions.view && (
                   <a class="AdminChangeLink" href={model.url}>
-                    {permissions.change ? 'Change' : 'View'}
+                    {permissions.change ? t('index.change') : t('index.view')}
                   </a>
                 )}
               </td>
@@ -76,12 +79,22 @@ function AppTable({
   );
 }
 
-function RecentActions({ actions, environment }: { actions: AdminLogRow[]; environment: AdminEnvironment }) {
+function RecentActions({
+  actions,
+  environment,
+  t,
+  language,
+}: {
+  actions: AdminLogRow[];
+  environment: AdminEnvironment;
+  t: AdminTranslate;
+  language: string;
+}) {
   return (
     <aside class="AdminRecent" aria-labelledby="recent-actions">
-      <h2 id="recent-actions">Recent actions</h2>
+      <h2 id="recent-actions">{t('index.recent')}</h2>
       {actions.length === 0 ? (
-        <p>None available</p>
+        <p>{t('index.recentNone')}</p>
       ) : (
         <ul class="AdminRecent-list">
           {actions.map((entry) => {
@@ -95,7 +108,7 @@ function RecentActions({ actions, environment }: { actions: AdminLogRow[]; envir
                 {link ? <a href={link}>{entry.objectRepr}</a> : <span>{entry.objectRepr}</span>}
                 <span class="AdminRecent-meta">
                   {capitalise(model?.verboseName ?? entry.model)} ·{' '}
-                  {describeChange(entry.action, entry.changes)}
+                  {describeChange(entry.action, entry.changes, t, language)}
                 </span>
               </li>
             );
@@ -116,27 +129,23 @@ export function registerIndexViews(app: FastifyInstance, environment: AdminEnvir
       visibleApps(environment, user),
       recentActions(environment.db, user.id, 10),
     ]);
-    return sendAdminPage(
-      environment,
-      request,
-      reply,
-      { title: 'Site administration', kind: 'AdminPage--index' },
-      [
-        <h1>Site administration</h1>,
-        <div class="AdminIndex">
-          <div class="AdminIndex-apps">
-            {apps.length === 0 ? (
-              <p>You don’t have permission to view or edit anything.</p>
-            ) : (
-              apps.map((group) => (
-                <AppTable app={group.app} title={group.title} models={group.models} basePath={basePath} />
-              ))
-            )}
-          </div>
-          <RecentActions actions={actions} environment={environment} />
-        </div>,
-      ],
-    );
+    const { language } = request;
+    const t = adminTranslator(language);
+    return sendAdminPage(environment, request, reply, { title: t('index.title'), kind: 'AdminPage--index' }, [
+      <h1>{t('index.title')}</h1>,
+      <div class="AdminIndex">
+        <div class="AdminIndex-apps">
+          {apps.length === 0 ? (
+            <p>{t('index.nothing')}</p>
+          ) : (
+            apps.map((group) => (
+              <AppTable app={group.app} title={group.title} models={group.models} basePath={basePath} t={t} />
+            ))
+          )}
+        </div>
+        <RecentActions actions={actions} environment={environment} t={t} language={language} />
+      </div>,
+    ]);
   });
 
   app.get(`${basePath}:app/`, async (request, reply) => {
@@ -151,7 +160,8 @@ export function registerIndexViews(app: FastifyInstance, environment: AdminEnvir
       }
       throw new NotFoundError(`no admin app ${appName}`);
     }
-    const title = `${group.title} administration`;
+    const t = adminTranslator(request.language);
+    const title = t('app.title', { app: group.title });
     return sendAdminPage(
       environment,
       request,
@@ -159,7 +169,7 @@ export function registerIndexViews(app: FastifyInstance, environment: AdminEnvir
       { title, breadcrumbs: [{ label: group.title }], kind: 'AdminPage--app' },
       [
         <h1>{title}</h1>,
-        <AppTable app={group.app} title={group.title} models={group.models} basePath={basePath} />,
+        <AppTable app={group.app} title={group.title} models={group.models} basePath={basePath} t={t} />,
       ],
     );
   });

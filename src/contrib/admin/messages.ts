@@ -1,0 +1,13 @@
+/** The admin's own messages (its frame, index, lists, forms); model and field names come from the apps. */
+import { defineMessages, type MessageId, type Translate, translator } from '../../i18n/messages.js';
+import en from './locale/en.json' with { type: 'json' };
+import ru from './locale/ru.json' with { type: 'json' };
+
+export const adminMessages = defineMessages('admin', { en, ru });
+
+export type AdminTranslate = Translate<MessageId<typeof adminMessages>>;
+
+/** The admin's messages in `language`. */
+export function adminTranslator(language: string): AdminTranslate {
+  return translator(adminMessages, language);
+}
