@@ -123,10 +123,10 @@ export class TooManyHeadersError extends KeenError {
   }
 }
 
-/** KEEN_E_THROTTLED: too many failed logins; retry after `retryAfter` seconds (429). */
+/** KEEN_E_THROTTLED: too many failed password attempts from this client; retry after `retryAfter` seconds (429). */
 export class ThrottledError extends KeenError {
   constructor(readonly retryAfter: number) {
-    super('KEEN_E_THROTTLED', 429, 'Too many failed login attempts. Try again later.');
+    super('KEEN_E_THROTTLED', 429, 'Too many failed attempts. Try again later.');
     this.name = 'ThrottledError';
   }
 }

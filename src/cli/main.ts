@@ -17,6 +17,7 @@ import { nginxCommand } from './commands/nginx.js';
 import { restoreCommand } from './commands/restore.js';
 import { serveCommand } from './commands/serve.js';
 import { shellCommand } from './commands/shell.js';
+import { unlockCommand } from './commands/unlock.js';
 import { waitForDbCommand } from './commands/wait-for-db.js';
 
 /** Every command, in the order `keen --help` lists them: running (and deploying), database, users, maintenance. */
@@ -38,6 +39,7 @@ export const commands: readonly Command[] = [
   // Users
   createsuperuserCommand,
   changepasswordCommand,
+  unlockCommand,
   // Maintenance (cron)
   clearsessionsCommand,
 ];

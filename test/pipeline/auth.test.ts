@@ -161,7 +161,7 @@ describe(`authentication (${ENGINE})`, () => {
     const blocked = await client.login('uma', GOOD_PASSWORD);
     expect(blocked.statusCode).toBe(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
-    expect(t.logs.some((line) => line.msg === 'login throttled')).toBe(true);
+    expect(t.logs.some((line) => line.msg === 'password attempts throttled')).toBe(true);
   });
 });
 

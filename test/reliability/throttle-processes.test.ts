@@ -1,6 +1,7 @@
 /**
  * Login throttling lives in the database, not in a process's memory, so it holds however many workers
- * or machines serve the site: 5 failures per account or 20 per IP in 15 minutes → 429 + Retry-After.
+ * or machines serve the site: 5 failures per account from one client, or 20 from one client, in 15
+ * minutes → 429 + Retry-After (the policy is in src/contrib/auth/throttle.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, GOOD_PASSWORD, type TestApp } from '../support/app.js';

@@ -3,9 +3,26 @@
  * direct permissions, searched and filtered; new users get a validated password, existing ones a
  * "set password" page; groups with their permissions.
  */
+import { inArray } from 'drizzle-orm';
 import type { FormErrors } from '../../web/forms.js';
-import { defineAdmin } from '../admin/define.js';
+import { type BulkAction, defineAdmin } from '../admin/define.js';
 import { groupPermissions, groups, permissions, userGroups, userPermissions, users } from './schema.js';
+import { unlock } from './throttle.js';
+
+/** Clears the selected users' failed-login counters (`keen unlock` for several at once). */
+export const unlockLoginAction: BulkAction = {
+  name: 'unlock_login',
+  label: 'Unlock login',
+  permission: 'change',
+  async run({ tx, ids }) {
+    const selected = ids.map(Number).filter((id) => Number.isSafeInteger(id) && id > 0);
+    const rows = await tx.select({ username: users.username }).from(users).where(inArray(users.id, selected));
+    for (const row of rows) await unlock(tx, { account: row.username });
+    return rows.length === 1
+      ? `Unlocked the login of “${rows[0]?.username}”.`
+      : `Unlocked the login of ${rows.length} users.`;
+  },
+};
 
 export const userAdmin = defineAdmin(users, {
   model: 'user',
@@ -16,6 +33,7 @@ export const userAdmin = defineAdmin(users, {
   ordering: ['username'],
   passwordField: 'password',
   readonlyFields: ['lastLogin', 'dateJoined'],
+  actions: [unlockLoginAction],
   fieldsets: [
     { fields: ['username', 'password'] },
     { title: 'Personal info', fields: ['firstName', 'lastName', 'email'] },

@@ -1,17 +1,15 @@
 /**
- * Tables of the auth app: users, groups, permissions and their links, and failed-login records.
+ * Tables of the auth app: users, groups, permissions and their links, and throttling counters.
  * Table names follow Django's, so data moved from the Django deployment keeps its shape.
  */
 import { sql } from 'drizzle-orm';
 import {
-  bigint,
   boolean,
   index,
   integer,
   pgTable,
   primaryKey,
   serial,
-  text,
   timestamp,
   uniqueIndex,
   varchar,
@@ -98,18 +96,26 @@ export const groupPermissions = pgTable(
   ],
 );
 
-/** One row per failed login, kept in the database so throttling holds across workers and restarts. */
-export const loginFailures = pgTable(
-  'auth_login_failure',
+/**
+ * Throttling counters (./throttle.ts): one row per (scope, action, account, client) with a fixed window.
+ * Unused parts of the key are '' (a client's row has no account), so the primary key covers all three
+ * scopes and the reservation upsert can target it.
+ */
+export const throttleCounters = pgTable(
+  'auth_throttle',
   {
-    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    username: varchar('username', { length: 150 }).notNull(),
-    ip: text('ip').notNull(),
-    attemptedAt: timestamp('attempted_at', { withTimezone: true }).notNull().defaultNow(),
+    scope: varchar('scope', { length: 16 }).notNull(),
+    action: varchar('action', { length: 32 }).notNull(),
+    account: varchar('account', { length: 150 }).notNull(),
+    client: varchar('client', { length: 64 }).notNull(),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+    attempts: integer('attempts').notNull(),
   },
   (t) => [
-    index('auth_login_failure_username_idx').on(t.username, t.attemptedAt),
-    index('auth_login_failure_ip_idx').on(t.ip, t.attemptedAt),
+    primaryKey({ columns: [t.scope, t.action, t.account, t.client] }),
+    index('auth_throttle_window_idx').on(t.windowStart),
+    index('auth_throttle_account_idx').on(t.account),
+    index('auth_throttle_client_idx').on(t.client),
   ],
 );
 

@@ -3,7 +3,9 @@
  * creates the first admin from a one-time link printed by the server.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Db } from '../../db/client.js';
 import { ForbiddenError, NotFoundError, ThrottledError } from '../../errors.js';
+import { capForLog } from '../../log.js';
 import { constantTimeEqual } from '../../signing.js';
 import { Field, type FormErrors, formField, PostForm } from '../../web/forms.js';
 import { Layout } from '../../web/layout.js';
@@ -14,10 +16,45 @@ import { CHANGE_PASSWORD_NAMES, checkNewPassword, NewPasswordFields } from './ne
 import { verifyPassword } from './passwords/hashers.js';
 import { PASSWORD_HELP } from './passwords/validators.js';
 import { safeNextUrl } from './safe-next.js';
-import { clearFailures, recordFailure, retryAfterSeconds } from './throttle.js';
+import { type Attempt, attemptSucceeded, reserveAttempt } from './throttle.js';
 import { hasSuperuser, insertUser, validateNewUser } from './users.js';
 
 export const LOGIN_URL = '/accounts/login/';
+
+/** The username column's length: anything longer is refused before any query. */
+const MAX_USERNAME_LENGTH = 150;
+
+/** Django's never_cache: pages with password fields must not be stored by any cache. */
+const NEVER_CACHE = 'max-age=0, no-cache, no-store, must-revalidate, private';
+
+/**
+ * Reserves a password attempt; a refused one is a 429, an allowed one may first have to wait (the
+ * account is under attack from many clients). `log` says what is being guessed.
+ */
+async function throttle(db: Db, request: FastifyRequest, attempt: Attempt): Promise<void> {
+  const decision = await reserveAttempt(db, attempt);
+  const username = capForLog(attempt.account, 150);
+  if (!decision.allowed) {
+    request.log.warn(
+      {
+        action: attempt.action,
+        username,
+        ip: request.ip,
+        limit: decision.limit,
+        retryAfter: decision.retryAfterSeconds,
+      },
+      'password attempts throttled',
+    );
+    throw new ThrottledError(decision.retryAfterSeconds);
+  }
+  if (decision.delayMs > 0) {
+    request.log.warn(
+      { action: attempt.action, username, delayMs: decision.delayMs },
+      'password attempt slowed',
+    );
+    await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
+  }
+}
 
 /** Sends anonymous users to the login page with `next`; returns true when the caller should stop. */
 export function redirectToLogin(request: FastifyRequest, reply: FastifyReply): boolean {
@@ -140,33 +177,42 @@ export function registerAuthRoutes(app: FastifyInstance, { settings, database }:
   const secret = settings.secretKey.reveal();
 
   app.get(LOGIN_URL, async (request, reply) => {
+    reply.header('cache-control', NEVER_CACHE);
     const next = safeNextUrl((request.query as Record<string, string>).next, '');
     return sendPage(reply, <LoginPage request={request} username="" next={next} />);
   });
 
   app.post(LOGIN_URL, async (request, reply) => {
+    reply.header('cache-control', NEVER_CACHE);
     const username = formField(request.body, 'username').trim();
     const password = formField(request.body, 'password');
     const next = safeNextUrl(formField(request.body, 'next'), '');
-    const wait = await retryAfterSeconds(db, username, request.ip);
-    if (wait > 0) {
-      request.log.warn({ username, ip: request.ip, retryAfter: wait }, 'login throttled');
-      throw new ThrottledError(wait);
-    }
-    const user = username && password ? await authenticate(db, username, password) : null;
-    if (!user) {
-      await recordFailure(db, username, request.ip);
-      request.log.warn({ username, ip: request.ip }, 'login failed');
-      const errors = {
-        __all__: ['Please enter a correct username and password. Both fields may be case-sensitive.'],
-      };
-      return sendPage(
-        reply,
-        <LoginPage request={request} username={username} next={next} errors={errors} />,
-        400,
+    const refuse = (errors: FormErrors, shown = username) =>
+      sendPage(reply, <LoginPage request={request} username={shown} next={next} errors={errors} />, 400);
+    // No query for what cannot be an account: too long, or a field left empty.
+    if (username.length > MAX_USERNAME_LENGTH) {
+      request.log.warn(
+        { username: capForLog(username, 150), ip: request.ip },
+        'login refused: username too long',
       );
+      return refuse({ username: [`Ensure this value has at most ${MAX_USERNAME_LENGTH} characters.`] }, '');
     }
-    await clearFailures(db, username);
+    if (!username || !password) {
+      const errors: FormErrors = {};
+      if (!username) errors.username = ['This field is required.'];
+      if (!password) errors.password = ['This field is required.'];
+      return refuse(errors);
+    }
+    const attempt: Attempt = { action: 'login', account: username, client: request.ip };
+    await throttle(db, request, attempt);
+    const user = await authenticate(db, username, password);
+    if (!user) {
+      request.log.warn({ username: capForLog(username, 150), ip: request.ip }, 'login failed');
+      return refuse({
+        __all__: ['Please enter a correct username and password. Both fields may be case-sensitive.'],
+      });
+    }
+    await attemptSucceeded(db, attempt);
     await login(db, request, secret, user);
     request.log.info({ userId: user.id }, 'login');
     return reply.redirect(next || '/', 303);
@@ -183,17 +229,24 @@ export function registerAuthRoutes(app: FastifyInstance, { settings, database }:
   );
 
   app.get('/accounts/password_change/', async (request, reply) => {
+    reply.header('cache-control', NEVER_CACHE);
     if (redirectToLogin(request, reply)) return reply;
     return sendPage(reply, <PasswordChangePage request={request} />);
   });
 
   app.post('/accounts/password_change/', async (request, reply) => {
+    reply.header('cache-control', NEVER_CACHE);
     if (redirectToLogin(request, reply)) return reply;
     const user = request.user;
     if (!user.isAuthenticated) return reply;
     const oldPassword = formField(request.body, 'old_password');
     const errors: FormErrors = {};
-    if (!(await verifyPassword(oldPassword, user.row.password)).ok) {
+    // The old password is a password guess like a login: the same limits, its own counters.
+    const attempt: Attempt = { action: 'password_change', account: user.username, client: request.ip };
+    await throttle(db, request, attempt);
+    if ((await verifyPassword(oldPassword, user.row.password)).ok) {
+      await attemptSucceeded(db, attempt);
+    } else {
       errors.old_password = ['Your old password was entered incorrectly. Please enter it again.'];
     }
     const identity = { username: user.username, email: user.email };
@@ -207,6 +260,7 @@ export function registerAuthRoutes(app: FastifyInstance, { settings, database }:
   });
 
   app.get('/setup/', async (request, reply) => {
+    reply.header('cache-control', NEVER_CACHE);
     const token = (request.query as Record<string, string>).token ?? '';
     if (await hasSuperuser(db)) throw new NotFoundError('setup is closed: an admin account exists');
     if (!sameToken(token, app.keen.setupToken)) throw new ForbiddenError('setup link is invalid or expired');
@@ -214,6 +268,7 @@ export function registerAuthRoutes(app: FastifyInstance, { settings, database }:
   });
 
   app.post('/setup/', async (request, reply) => {
+    reply.header('cache-control', NEVER_CACHE);
     const token = formField(request.body, 'token');
     if (await hasSuperuser(db)) throw new NotFoundError('setup is closed: an admin account exists');
     if (!sameToken(token, app.keen.setupToken)) throw new ForbiddenError('setup link is invalid or expired');
