@@ -171,6 +171,17 @@ export class ClientError extends KeenError {
   }
 }
 
+/**
+ * KEEN_E_CLIENT_ABORT: the client closed the connection before the request was read (499, nginx's
+ * "client closed request"; nobody receives it). Logged at info: it says nothing about the server.
+ */
+export class ClientAbortError extends KeenError {
+  constructor(detail?: string) {
+    super('KEEN_E_CLIENT_ABORT', 499, 'Client closed the request.', detail);
+    this.name = 'ClientAbortError';
+  }
+}
+
 /** KEEN_E_INTERNAL: an unexpected error; the client sees a generic 500, the log has the stack. */
 export class InternalError extends KeenError {
   constructor() {

@@ -5,7 +5,7 @@
 
 import { dirname } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
-import { type SQL, sql } from 'drizzle-orm';
+import { DrizzleQueryError, type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
@@ -103,27 +103,38 @@ function openPostgres(settings: Extract<DatabaseSettings, { kind: 'postgres' }>,
   };
 }
 
-const CONNECTION_ERROR_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
+/** Socket errors: the database's connection failed (inside a query's error) or the client's did. */
+const SOCKET_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+
+/** PostgreSQL's own codes for "cannot serve you now": class 08 (connection) and these. */
+const SERVER_UNAVAILABLE_CODES = new Set([
   '57P01', // admin_shutdown
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now
   '53300', // too_many_connections
 ]);
 
-/** True for errors that mean "the database is unreachable", as opposed to a bad query. */
+/** True for an error raised by a database query (Drizzle wraps every query's error in this). */
+function isQueryError(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = (current as Error).cause) {
+    if (current instanceof DrizzleQueryError) return true;
+  }
+  return false;
+}
+
+/**
+ * True for errors that mean "the database is unreachable", as opposed to a bad query. Socket codes
+ * (ECONNRESET…) count only inside a database query's error: the same codes on the client's own socket
+ * mean the visitor hung up, which is no outage.
+ */
 export function isConnectionError(error: unknown): boolean {
+  const fromQuery = isQueryError(error);
   for (let current = error; current instanceof Error; current = (current as Error).cause) {
     const code = (current as { code?: string }).code;
-    if (code && (CONNECTION_ERROR_CODES.has(code) || code.startsWith('08'))) return true;
-    if (/Connection terminated|connection timeout|PGlite is closed|not connected/i.test(current.message)) {
-      return true;
-    }
+    if (code && (SERVER_UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+    if (fromQuery && code && SOCKET_ERROR_CODES.has(code)) return true;
+    if (/Connection terminated|connection timeout|PGlite is closed/i.test(current.message)) return true;
+    if (fromQuery && /not connected/i.test(current.message)) return true;
     if (current instanceof AggregateError && current.errors.some(isConnectionError)) return true;
   }
   return false;

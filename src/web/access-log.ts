@@ -18,12 +18,17 @@ const LEVEL_VALUES: Record<string, number> = {
   silent: Infinity,
 };
 
+/** nginx's "client closed request": the error boundary's status for a client that hung up. */
+const CLIENT_CLOSED = 499;
+
 export function registerAccessLog(app: FastifyInstance, { settings }: WebContext): void {
   app.addHook('onResponse', async (request, reply) => {
     const status = reply.statusCode;
     const ms = Math.round(reply.elapsedTime * 10) / 10;
     const [level, message] =
-      status >= 500
+      status === CLIENT_CLOSED
+        ? (['info', 'client closed the request'] as const)
+        : status >= 500
         ? (['error', 'request failed'] as const)
         : status >= 400 && status !== 404
           ? (['warn', 'request refused'] as const)

@@ -9,6 +9,7 @@ import { h } from 'preact';
 import { staticUrlsOf } from '../contrib/staticfiles/static-urls.js';
 import { isConnectionError } from '../db/client.js';
 import {
+  ClientAbortError,
   ClientError,
   DatabaseUnavailableError,
   InternalError,
@@ -19,9 +20,21 @@ import { ErrorPage, errorTitle } from './pages/error-page.js';
 import { sendPage } from './render.js';
 import type { WebContext } from './stage.js';
 
-/** Normalises anything thrown into a KeenError with the right status. */
-export function toKeenError(error: unknown): KeenError {
+/** True when the client has gone: it closed the connection before its request was read or answered. */
+function clientWentAway(request: FastifyRequest | undefined): boolean {
+  if (!request) return false;
+  return request.raw.aborted || (request.raw.destroyed && !request.raw.complete);
+}
+
+/**
+ * Normalises anything thrown into a KeenError with the right status, by cause: the client hanging up,
+ * the database being unreachable, a client error Fastify found, or a bug.
+ */
+export function toKeenError(error: unknown, request?: FastifyRequest): KeenError {
   if (error instanceof KeenError) return error;
+  if (clientWentAway(request)) {
+    return new ClientAbortError(error instanceof Error ? `${error.name}: ${error.message}` : undefined);
+  }
   if (isConnectionError(error)) return new DatabaseUnavailableError(error);
   const fastifyError = error as Partial<FastifyError>;
   const status = fastifyError.statusCode;
@@ -43,10 +56,11 @@ function wantsJson(request: FastifyRequest): boolean {
 
 export function registerErrorBoundary(app: FastifyInstance, { settings }: WebContext): void {
   app.setErrorHandler(async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const keenError = toKeenError(error);
+    const keenError = toKeenError(error, request);
     const status = keenError.statusCode;
     const log = { code: keenError.code, status };
-    if (status >= 500) request.log.error({ ...log, err: error }, keenError.message);
+    if (keenError instanceof ClientAbortError) request.log.info(log, 'client closed the request');
+    else if (status >= 500) request.log.error({ ...log, err: error }, keenError.message);
     else if (status === 404) request.log.info(log, keenError.detail ?? keenError.message);
     else request.log.warn(log, keenError.detail ?? keenError.message);
 

@@ -78,7 +78,9 @@ describe(`serving media (${ENGINE})`, () => {
       '/media/uploads/missing.png',
       '/media/',
     ];
-    for (const path of paths) expect((await get(t, path)).statusCode, path).toBe(404);
+    // A NUL is refused by the common stage (400) before the media route sees it; the rest are 404.
+    for (const path of paths)
+      expect((await get(t, path)).statusCode, path).toBe(path.includes('%00') ? 400 : 404);
   });
 
   it('outside DEBUG the app does not serve /media/ (nginx does), even for existing files', async () => {

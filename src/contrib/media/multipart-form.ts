@@ -14,7 +14,9 @@ import fastifyMultipart, {
   type MultipartValue,
 } from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { BadRequestError, ClientError } from '../../errors.js';
+import { BadRequestError, ClientError, KeenError } from '../../errors.js';
+import { capForLog } from '../../log.js';
+import { decodedTextProblem } from '../../web/request-bytes.js';
 import type { Settings } from '../../settings.js';
 
 /** Most files in one request (Django has no default; 100 is far above any real form). */
@@ -30,14 +32,24 @@ export interface MultipartForm {
   files(): AsyncGenerator<MultipartFile, void, undefined>;
 }
 
-/** Turns the plugin's limit errors into Keen's (400 like the URL-encoded form parser says). */
-function translate(error: unknown, settings: Readonly<Settings>): unknown {
+/** Socket errors of a client that went away mid-body: the error boundary reports them as client aborts. */
+const CLIENT_GONE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+/**
+ * Turns what the multipart parser throws into Keen's errors: limits are 400 (like the URL-encoded form
+ * parser says), and every malformed body (no boundary, truncated, a boundary over 70 characters, bare LF
+ * line ends) is a 400 too, never a 500. A client that hung up is passed on as it is.
+ */
+function translate(error: unknown, settings: Readonly<Settings>, request: FastifyRequest): unknown {
+  if (error instanceof KeenError) return error;
   const code = (error as { code?: string }).code;
   if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') {
     return new BadRequestError('Bad request.', `more than ${settings.dataUploadMaxNumberFields} form fields`);
   }
   if (code === 'FST_FILES_LIMIT') return new BadRequestError('Bad request.', `more than ${MAX_FILES} files`);
-  return error;
+  if (request.raw.aborted || (code && CLIENT_GONE.has(code))) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new BadRequestError('Bad request.', `malformed multipart body: ${capForLog(message, 200)}`);
 }
 
 class StreamedForm implements MultipartForm {
@@ -51,10 +63,17 @@ class StreamedForm implements MultipartForm {
   readonly #parts: AsyncIterator<Multipart>;
 
   constructor(
-    request: FastifyRequest,
+    readonly request: FastifyRequest,
     readonly settings: Readonly<Settings>,
   ) {
-    this.#parts = request.parts();
+    try {
+      this.#parts = request.parts();
+    } catch (error) {
+      // A Content-Type without a boundary fails here, before any byte is read.
+      this.#done = true;
+      this.healthy = false;
+      throw translate(error, settings, request);
+    }
   }
 
   async #next(): Promise<Multipart | null> {
@@ -66,7 +85,7 @@ class StreamedForm implements MultipartForm {
     } catch (error) {
       this.#done = true;
       this.healthy = false;
-      throw translate(error, this.settings);
+      throw translate(error, this.settings, this.request);
     }
   }
 
@@ -83,6 +102,8 @@ class StreamedForm implements MultipartForm {
 
   #addField(part: MultipartValue): void {
     if (part.fieldnameTruncated) throw new BadRequestError('Bad request.', 'a form field name is too long');
+    const problem = decodedTextProblem(part.fieldname) ?? decodedTextProblem(String(part.value));
+    if (problem) throw new BadRequestError('Bad request.', `the form contains ${problem}`);
     if (part.valueTruncated) {
       throw new ClientError(
         413,
@@ -106,6 +127,8 @@ class StreamedForm implements MultipartForm {
       }
       this.#fileFields.add(part.fieldname);
       this.#current = part;
+      const problem = decodedTextProblem(part.fieldname) ?? decodedTextProblem(part.filename ?? '');
+      if (problem) throw new BadRequestError('Bad request.', `a file name contains ${problem}`);
       yield part;
       await this.readFields();
     }
@@ -188,8 +211,12 @@ export function registerMultipartForms(app: FastifyInstance, settings: Readonly<
   app.decorateRequest('multipartForm', function multipartForm(this: FastifyRequest): Promise<MultipartForm> {
     let form = forms.get(this);
     if (!form) {
-      const started = new StreamedForm(this, settings);
-      form = started.readFields().then(() => started);
+      try {
+        const started = new StreamedForm(this, settings);
+        form = started.readFields().then(() => started);
+      } catch (error) {
+        form = Promise.reject(error);
+      }
       forms.set(this, form);
     }
     return form;

@@ -1,13 +1,15 @@
 /**
- * Stage 4, common (Django's CommonMiddleware and ALLOWED_HOSTS check): refuses Host headers outside
+ * Stage 5, common (Django's CommonMiddleware and ALLOWED_HOSTS check): refuses Host headers outside
  * ALLOWED_HOSTS (400, against Host-header poisoning and DNS rebinding), enforces request limits (header
- * count 431, body size 413, form field count 400), and redirects `/path` to `/path/` when only the
- * slashed route exists.
+ * count 431, body size 413, form field count 400), refuses text the database cannot store (NUL, broken
+ * escapes, invalid UTF-8 in the path, query or form: 400, see ../request-bytes.ts), and redirects
+ * `/path` to `/path/` when only the slashed route exists.
  */
 import type { FastifyRequest } from 'fastify';
 import FindMyWay from 'find-my-way';
 import { registerMultipartForms } from '../../contrib/media/multipart-form.js';
 import { BadRequestError, DisallowedHostError, NotFoundError, TooManyHeadersError } from '../../errors.js';
+import { encodedTextProblem, jsonTextProblem } from '../request-bytes.js';
 import { requestHost, requestPath } from '../request-info.js';
 import type { Stage } from '../stage.js';
 
@@ -50,6 +52,16 @@ export const common: Stage = {
       const headerCount = request.raw.rawHeaders.length / 2;
       if (headerCount > MAX_HEADER_COUNT) throw new TooManyHeadersError(headerCount, MAX_HEADER_COUNT);
       assertAllowedHost(request, settings.allowedHosts);
+      const problem = encodedTextProblem(request.raw.url ?? '');
+      if (problem) throw new BadRequestError('Bad request.', `the URL contains ${problem}`);
+    });
+
+    // Parsed JSON bodies (forms are checked as they are parsed, below; multipart in its reader).
+    app.addHook('preValidation', async (request) => {
+      if (request.body === null || typeof request.body !== 'object' || request.isMultipart?.()) return;
+      if (!request.headers['content-type']?.includes('json')) return;
+      const problem = jsonTextProblem(request.body);
+      if (problem) throw new BadRequestError('Bad request.', `the body contains ${problem}`);
     });
 
     // Forms: parsed here so the field-count limit applies (the body-size limit is Fastify's bodyLimit).
@@ -57,6 +69,11 @@ export const common: Stage = {
       'application/x-www-form-urlencoded',
       { parseAs: 'string', bodyLimit: settings.dataUploadMaxMemorySize },
       (_request, body, done) => {
+        const problem = encodedTextProblem(body as string);
+        if (problem) {
+          done(new BadRequestError('Bad request.', `the form contains ${problem}`));
+          return;
+        }
         const params = new URLSearchParams(body as string);
         const fields: Record<string, string | string[]> = {};
         let count = 0;

@@ -1,0 +1,168 @@
+// Issue 14: every bad byte is a 400 before any handler runs, every malformed multipart body is a 400,
+// a client hanging up is a client abort (not a database outage), and no log line grows with the input.
+import { connect } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { TestClient } from '../support/client.js';
+import { ENGINE } from '../support/database.js';
+import { listenOnLoopback } from '../support/listen.js';
+
+describe(`input hygiene (${ENGINE})`, () => {
+  let t: TestApp;
+  let url: string;
+  beforeAll(async () => {
+    t = await createTestApp();
+    url = await listenOnLoopback(t.app as FastifyInstance);
+  });
+  afterAll(() => t.close());
+
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    t.app.inject({ url: path, headers: { host: 'localhost', ...headers } });
+  const serverErrors = () => t.logs.filter((line) => Number(line.level) >= 50);
+
+  it('NUL, broken escapes and invalid UTF-8 in a path or query string are 400, never 500', async () => {
+    const targets = [
+      '/blog/?tag=%00',
+      '/blog/a%00b/',
+      '/blog/%E0%A4%A/',
+      '/blog/?tag=%C0%AE',
+      '/blog/?category=%ED%A0%80',
+      '/blog/%FF/',
+      '/admin/auth/user/?q=%00',
+      '/static/css/site%00.css',
+    ];
+    for (const target of targets) {
+      const res = await get(target);
+      expect(res.statusCode, target).toBe(400);
+      expect(res.body, target).not.toContain('at ');
+    }
+    expect(serverErrors()).toEqual([]);
+    // Escaped Cyrillic is ordinary text.
+    expect((await get('/blog/?tag=%D0%BF%D0%BE%D1%81%D1%82')).statusCode).toBe(404);
+  });
+
+  it('NUL and invalid UTF-8 in form fields are 400 (a login with username=bo%00ss)', async () => {
+    const client = new TestClient(t.app);
+    await client.get('/accounts/login/');
+    for (const payload of [
+      'username=bo%00ss&password=x',
+      'username=%C0%AE&password=x',
+      'username=a&password=%FF',
+    ]) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/accounts/login/',
+        headers: {
+          host: 'localhost',
+          cookie: client.cookieHeader(),
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        payload: `${payload}&_csrf=${client.lastCsrfToken}`,
+      });
+      expect(res.statusCode, payload).toBe(400);
+    }
+    expect(serverErrors()).toEqual([]);
+  });
+
+  it('every malformed multipart body is a 400 with one warning, and the server goes on serving', async () => {
+    const client = new TestClient(t.app);
+    await client.get('/accounts/login/');
+    const long = 'b'.repeat(1000);
+    const bodies: Record<string, [string, string]> = {
+      'no boundary': [
+        'multipart/form-data',
+        '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n',
+      ],
+      truncated: [
+        'multipart/form-data; boundary=x',
+        '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1',
+      ],
+      '1,000-character boundary': [
+        `multipart/form-data; boundary=${long}`,
+        `--${long}\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--${long}--\r\n`,
+      ],
+      'bare LF line ends': [
+        'multipart/form-data; boundary=x',
+        '--x\nContent-Disposition: form-data; name="a"\n\n1\n--x--\n',
+      ],
+      'NUL in a field': [
+        'multipart/form-data; boundary=x',
+        `--x\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${client.lastCsrfToken}\r\n--x\r\nContent-Disposition: form-data; name="username"\r\n\r\nbo\u0000ss\r\n--x--\r\n`,
+      ],
+    };
+    for (const [name, [type, body]] of Object.entries(bodies)) {
+      for (const path of ['/accounts/login/', '/admin/blog/post/add/']) {
+        const before = t.logs.length;
+        const res = await fetch(`${url}${path}`, {
+          method: 'POST',
+          headers: { cookie: client.cookieHeader(), 'content-type': type },
+          body,
+        });
+        expect(res.status, `${name} → ${path}`).toBe(
+          path === '/admin/blog/post/add/' && res.status === 302 ? 302 : 400,
+        );
+        await res.arrayBuffer();
+        const lines = t.logs.slice(before).filter((line) => line.code === 'KEEN_E_BAD_REQUEST');
+        if (res.status === 400)
+          expect(
+            lines.map((line) => line.level),
+            name,
+          ).toEqual([40]);
+      }
+    }
+    expect(serverErrors()).toEqual([]);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  });
+
+  it('a client that hangs up mid-upload is logged as a client abort, not a database outage', async () => {
+    const client = new TestClient(t.app);
+    await client.get('/accounts/login/');
+    const before = t.logs.length;
+    const { port } = new URL(url);
+    await new Promise<void>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write(
+          'POST /accounts/login/ HTTP/1.1\r\nHost: localhost\r\n' +
+            `Cookie: ${client.cookieHeader()}\r\n` +
+            'Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 100000\r\n\r\n' +
+            // The CSRF stage is reading this field when the client goes.
+            '--x\r\nContent-Disposition: form-data; name="note"\r\n\r\n' +
+            'x'.repeat(1000),
+        );
+        setTimeout(() => {
+          socket.destroy();
+          resolve();
+        }, 150);
+      });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const lines = t.logs.slice(before);
+    expect(lines.some((line) => line.code === 'KEEN_E_DB_UNAVAILABLE')).toBe(false);
+    expect(lines.some((line) => Number(line.level) >= 50)).toBe(false);
+    const abort = lines.find((line) => line.code === 'KEEN_E_CLIENT_ABORT');
+    expect(abort?.level).toBe(30);
+  });
+
+  it('no log line grows with a 100,000-character path, Host, Referer or Origin', async () => {
+    const before = t.logs.length;
+    const huge = 'a'.repeat(100_000);
+    await get(`/${huge}`);
+    await get('/', { host: `${huge}.example` });
+    const client = new TestClient(t.app);
+    await client.get('/accounts/login/');
+    await client.post(
+      '/accounts/login/',
+      { username: 'x', password: 'y' },
+      { headers: { origin: `https://${huge}` } },
+    );
+    await client.post(
+      '/accounts/login/',
+      { username: 'x', password: 'y' },
+      { headers: { 'x-forwarded-proto': 'https', referer: `https://${huge}/` } },
+    );
+    const raw = t.logs.slice(before).map((line) => JSON.stringify(line));
+    expect(raw.length).toBeGreaterThan(3);
+    for (const line of raw) expect(line.length).toBeLessThan(4000);
+  });
+});
