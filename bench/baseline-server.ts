@@ -52,6 +52,8 @@ const SECRET_LENGTH = 32;
 // The same header set Keen's security and clickjacking stages add to every response.
 const SECURITY_HEADERS: OutgoingHttpHeaders = Object.freeze({
   'x-content-type-options': 'nosniff',
+  'permissions-policy':
+    'accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()',
   'referrer-policy': 'same-origin',
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',

@@ -27,7 +27,8 @@ describe(`login and logout through the pages (${ENGINE})`, () => {
 
 describe(`access log (${ENGINE})`, () => {
   it('one line per request with method, path (no query), status, ms, request id, user id and ip', async () => {
-    const t = await createTestApp();
+    // The request id comes from the proxy in front (this test's loopback peer), so it must be trusted.
+    const t = await createTestApp({ env: { TRUSTED_PROXIES: '127.0.0.1' } });
     try {
       const user = await t.createUser({ username: 'logan' });
       const client = new TestClient(t.app);
@@ -43,6 +44,16 @@ describe(`access log (${ENGINE})`, () => {
         level: 30,
       });
       expect(typeof line?.ms).toBe('number');
+      // From an untrusted peer the id is Keen's own: a client cannot choose the id its lines share.
+      await client.get('/', { headers: { 'x-request-id': 'chosen-by-a-client' } });
+      const stranger = await createTestApp({ database: t.database });
+      try {
+        await new TestClient(stranger.app).get('/', { headers: { 'x-request-id': 'chosen-by-a-client' } });
+        expect(stranger.logs.some((entry) => entry.reqId === 'chosen-by-a-client')).toBe(false);
+        expect(stranger.logs.some((entry) => /^[0-9a-f-]{36}$/.test(String(entry.reqId)))).toBe(true);
+      } finally {
+        await stranger.close();
+      }
       expect(t.rawLogs()).not.toContain('should-not-be-logged');
       expect(t.rawLogs()).not.toContain(GOOD_PASSWORD);
       expect(t.rawLogs()).not.toContain(client.cookies.get('sessionid') as string);

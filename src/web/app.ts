@@ -3,6 +3,7 @@
  * installed app's routes. Used by `keen serve`, `keen dev` and the tests (which call `inject`).
  */
 import { randomUUID } from 'node:crypto';
+import proxyAddr from '@fastify/proxy-addr';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { StaticMode } from '../contrib/staticfiles/static-urls.js';
@@ -39,6 +40,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   validateInstalledApps(apps);
   const { settings } = options;
   validateCatalogues(apps, settings.languages);
+  // The same rule Fastify applies to X-Forwarded-For (TRUSTED_PROXIES).
+  const isTrustedProxy =
+    settings.trustedProxies.length > 0 ? proxyAddr.compile([...settings.trustedProxies]) : () => false;
 
   const app = Fastify({
     loggerInstance: options.logger,
@@ -47,10 +51,13 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     // Forwarded headers count only from these peers (Gunicorn's forwarded_allow_ips).
     trustProxy: settings.trustedProxies.length > 0 ? [...settings.trustedProxies] : false,
     bodyLimit: settings.dataUploadMaxMemorySize,
-    // The proxy's request id is kept when it looks like one; otherwise a fresh one.
+    // The proxy's request id is kept when it looks like one and the peer is a trusted proxy (a client
+    // must not choose the id that ties its lines together in the logs); otherwise a fresh one.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      const peer = request.socket?.remoteAddress;
+      const fromProxy = peer !== undefined && isTrustedProxy(peer, 0);
+      return fromProxy && typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     // Slugs may be up to 200 characters (find-my-way's default limit is 100, answered with 414).
     routerOptions: { ignoreDuplicateSlashes: false, maxParamLength: 255 },

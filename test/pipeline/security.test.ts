@@ -30,6 +30,9 @@ describe(`security headers (${ENGINE})`, () => {
   it('sends nosniff, Referrer-Policy, COOP, CORP and a CSP without unsafe-inline or unsafe-eval', async () => {
     const res = await t.app.inject({ url: '/', headers: HTTPS_FROM_PROXY });
     expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['permissions-policy']).toMatch(/(^|, )camera=\(\)/);
+    expect(res.headers['permissions-policy']).toContain('geolocation=()');
+    expect(res.headers['permissions-policy']).toContain('payment=()');
     expect(res.headers['referrer-policy']).toBe('same-origin');
     expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
     expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');

@@ -115,7 +115,8 @@ describe(`database outage (${ENGINE})`, () => {
         { command: 'test' },
       );
       cleanups.push(() => proxied.close());
-      const t = await createTestApp({ database: proxied });
+      // Request ids are taken from the (trusted) proxy in front: here, the test's loopback peer.
+      const t = await createTestApp({ database: proxied, env: { TRUSTED_PROXIES: '127.0.0.1' } });
       cleanups.push(() => t.close());
       await t.createUser({ username: 'alice' });
       const client = new TestClient(t.app);

@@ -33,8 +33,9 @@ describe(`500 error pages (${ENGINE})`, () => {
     database = await createTestDatabase();
     const apps = [...installedApps, boomApp];
     [production, debug] = await Promise.all([
-      createTestApp({ database, apps }),
-      createTestApp({ database, apps, env: { DEBUG: 'true' } }),
+      // Request ids are taken from the (trusted) proxy in front: here, the test's loopback peer.
+      createTestApp({ database, apps, env: { TRUSTED_PROXIES: '127.0.0.1' } }),
+      createTestApp({ database, apps, env: { DEBUG: 'true', TRUSTED_PROXIES: '127.0.0.1' } }),
     ]);
   });
 

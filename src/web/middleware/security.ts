@@ -8,6 +8,29 @@ import { isSecure, requestHost } from '../request-info.js';
 import type { Stage } from '../stage.js';
 import { assertAllowedHost } from './common.js';
 
+/**
+ * Powerful browser features the site never uses, switched off for it and anything it embeds, so an
+ * injected script or a framed page cannot ask the visitor for their camera, location or payment.
+ */
+export const PERMISSIONS_POLICY = [
+  'accelerometer',
+  'autoplay',
+  'camera',
+  'display-capture',
+  'geolocation',
+  'gyroscope',
+  'magnetometer',
+  'microphone',
+  'midi',
+  'payment',
+  'screen-wake-lock',
+  'serial',
+  'usb',
+  'xr-spatial-tracking',
+]
+  .map((feature) => `${feature}=()`)
+  .join(', ');
+
 /** The site-wide Content-Security-Policy (frame-ancestors is added by the clickjacking stage). */
 export const CONTENT_SECURITY_POLICY = cspWithImageOrigins([]);
 
@@ -40,6 +63,7 @@ export const security: Stage = {
         : null;
     const fixed: [string, string][] = [
       ['x-content-type-options', 'nosniff'],
+      ['permissions-policy', PERMISSIONS_POLICY],
       ['referrer-policy', 'same-origin'],
       ['cross-origin-opener-policy', 'same-origin'],
       ['cross-origin-resource-policy', 'same-origin'],
