@@ -241,7 +241,7 @@ export class FileTypeError extends KeenError {
     super(
       'KEEN_E_FILE_TYPE',
       415,
-      `This type of file is not accepted: upload a ${accepted.join(', ')} file.`,
+      `This type of file is not accepted: upload a ${new Intl.ListFormat('en', { type: 'disjunction' }).format(accepted)} file.`,
       detail,
     );
     this.name = 'FileTypeError';

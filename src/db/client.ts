@@ -104,7 +104,14 @@ function openPostgres(settings: Extract<DatabaseSettings, { kind: 'postgres' }>,
 }
 
 /** Socket errors: the database's connection failed (inside a query's error) or the client's did. */
-const SOCKET_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+const SOCKET_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
 
 /** PostgreSQL's own codes for "cannot serve you now": class 08 (connection) and these. */
 const SERVER_UNAVAILABLE_CODES = new Set([

@@ -29,12 +29,12 @@ export function registerAccessLog(app: FastifyInstance, { settings }: WebContext
       status === CLIENT_CLOSED
         ? (['info', 'client closed the request'] as const)
         : status >= 500
-        ? (['error', 'request failed'] as const)
-        : status >= 400 && status !== 404
-          ? (['warn', 'request refused'] as const)
-          : ms > settings.slowRequestMs
-            ? (['warn', 'slow request'] as const)
-            : (['info', 'request'] as const);
+          ? (['error', 'request failed'] as const)
+          : status >= 400 && status !== 404
+            ? (['warn', 'request refused'] as const)
+            : ms > settings.slowRequestMs
+              ? (['warn', 'slow request'] as const)
+              : (['info', 'request'] as const);
     // Most requests are info lines; with LOG_LEVEL=warn they are dropped, so don't build them.
     if ((LEVEL_VALUES[level] ?? 0) < (LEVEL_VALUES[request.log.level] ?? 0)) return;
     const line = {

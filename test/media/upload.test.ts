@@ -141,7 +141,7 @@ describe.each(['local', 's3'] as const)(`uploads on %s storage (${ENGINE})`, (ba
       ]);
       expect(res.statusCode, filename).toBe(415);
       expect(res.json().error.code).toBe('KEEN_E_FILE_TYPE');
-      expect(res.json().error.message).toContain('JPEG, PNG, WebP, GIF, PDF');
+      expect(res.json().error.message).toContain('JPEG, PNG, WebP, GIF, or PDF');
     }
     await waitFor(() => tempFiles().length === 0, 'the temp files to go');
     expect(backend.list()).toEqual([]);

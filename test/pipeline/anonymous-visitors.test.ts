@@ -1,6 +1,7 @@
 // Issue 14: an anonymous visitor costs no session row. Their CSRF secret lives in a signed cookie, which
 // login replaces with a secret in the (new) session.
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { posts } from '../../src/apps/blog/schema.js';
 import { queryRows } from '../../src/db/client.js';
@@ -30,17 +31,45 @@ describe(`anonymous visitors write nothing (${ENGINE})`, () => {
     );
   /**
    * The next transaction id the server will hand out. Only a transaction that writes takes one, so an
-   * unchanged value means nothing at all was written in between, by any statement.
+   * unchanged value means nothing was written in between. It is the whole server's counter, so it is
+   * read only on the embedded database, where this app is the server's only client.
    */
   const nextTransactionId = async () =>
-    String(
-      (
-        await queryRows<{ xmax: string }>(
-          t.database.db,
-          sql`SELECT pg_snapshot_xmax(pg_current_snapshot()) AS xmax`,
+    ENGINE === 'pglite'
+      ? String(
+          (
+            await queryRows<{ xmax: string }>(
+              t.database.db,
+              sql`SELECT pg_snapshot_xmax(pg_current_snapshot()) AS xmax`,
+            )
+          )[0]?.xmax,
         )
-      )[0]?.xmax,
-    );
+      : 'not read on a shared server';
+
+  /** Every SQL statement this process sends while `work` runs (pg clients, or the PGlite instance). */
+  async function statementsDuring(work: () => Promise<void>): Promise<string[]> {
+    const sent: string[] = [];
+    const record = (text: unknown) =>
+      sent.push(typeof text === 'string' ? text : String((text as { text?: string })?.text ?? text));
+    const target = (ENGINE === 'pglite' ? t.database.pglite : pg.Client.prototype) as unknown as Record<
+      string,
+      (...args: unknown[]) => unknown
+    >;
+    const originals = ['query', 'exec'].filter((name) => typeof target[name] === 'function');
+    const saved = new Map(originals.map((name) => [name, target[name] as (...args: unknown[]) => unknown]));
+    for (const [name, original] of saved) {
+      target[name] = function (this: unknown, ...args: unknown[]) {
+        record(args[0]);
+        return original.apply(this, args);
+      };
+    }
+    try {
+      await work();
+    } finally {
+      for (const [name, original] of saved) target[name] = original;
+    }
+    return sent;
+  }
 
   it('cookieless GETs of every kind of page write no row and no transaction', async () => {
     const pages = [
@@ -55,16 +84,31 @@ describe(`anonymous visitors write nothing (${ENGINE})`, () => {
       '/no-such-page/',
     ];
     const before = await nextTransactionId();
-    for (let round = 0; round < 10; round++) {
-      for (const url of pages) {
-        const res = await t.app.inject({ url, headers: { host: 'localhost' } });
-        expect(res.statusCode, url).toBeLessThan(500);
-        const cookies = (res.cookies as { name: string }[]).map((cookie) => cookie.name);
-        expect(cookies, url).not.toContain('sessionid');
+    const statements = await statementsDuring(async () => {
+      for (let round = 0; round < 10; round++) {
+        for (const url of pages) {
+          const res = await t.app.inject({ url, headers: { host: 'localhost' } });
+          expect(res.statusCode, url).toBeLessThan(500);
+          const cookies = (res.cookies as { name: string }[]).map((cookie) => cookie.name);
+          expect(cookies, url).not.toContain('sessionid');
+        }
       }
-    }
+    });
+    // The content pages read (the counter proves the hook sees the app's statements)…
+    expect(statements.some((text) => /^\s*select/i.test(text))).toBe(true);
+    // …and nothing writes.
+    expect(statements.filter((text) => /\b(insert|update|delete)\b/i.test(text))).toEqual([]);
     expect(await nextTransactionId()).toBe(before);
     expect(await sessionRows()).toBe(0);
+  });
+
+  it('a form page for an anonymous visitor costs no database round trip at all', async () => {
+    for (const url of ['/accounts/login/', '/accounts/login/?next=/admin/']) {
+      const statements = await statementsDuring(async () => {
+        expect((await t.app.inject({ url, headers: { host: 'localhost' } })).statusCode).toBe(200);
+      });
+      expect(statements, url).toEqual([]);
+    }
   });
 
   it('the login form sets a signed CSRF cookie, is private to the browser, and posts with it', async () => {

@@ -75,7 +75,8 @@ describe(`messages and static files (${ENGINE})`, () => {
       '/static/escape-dir/secret.txt',
     ]) {
       const res = await t.app.inject({ url: path, headers: { host: 'localhost' } });
-      expect(res.statusCode, path).toBe(404);
+      // A NUL is refused by the common stage (400) before the static route; the others are not found.
+      expect(res.statusCode, path).toBe(path.includes('%00') ? 400 : 404);
       expect(res.body).not.toContain('outside the root');
       expect(res.body).not.toContain('"name": "keen"');
     }

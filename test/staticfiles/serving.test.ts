@@ -181,7 +181,8 @@ describe(`serving collected static files (${ENGINE})`, () => {
       '/static/',
     ]) {
       const res = await get(path);
-      expect(res.statusCode, path).toBe(404);
+      // A NUL is refused by the common stage (400) before the static route; the others are not found.
+      expect(res.statusCode, path).toBe(path.includes('%00') ? 400 : 404);
       expect(res.body).not.toContain('outside the root');
       expect(res.body).not.toContain('"name": "keen"');
     }

@@ -4,6 +4,7 @@
  */
 import type { FormErrors } from '../../web/forms.js';
 import type { FormFields } from '../media/multipart-form.js';
+import { DEFAULT_ACCEPT, type FileKindName, IMAGE_ACCEPT } from '../media/sniff.js';
 import { type AdminField, tableNameOf } from './fields.js';
 import { parseFieldValue } from './form/values.js';
 import type { Row } from './objects.js';
@@ -25,6 +26,27 @@ export function postedValues(fields: FormFields, name: string): string[] {
 /** The fields the form takes input for: in the fieldsets and not read-only (files are read by the upload step). */
 export function editableFields(model: ModelAdmin): AdminField[] {
   return model.fieldsets.flatMap((set) => set.fields).filter((field) => !model.readonly.has(field.key));
+}
+
+/**
+ * The file types the upload named `name` may have: an image field takes images only, a file field the
+ * default file types. Used while receiving the form, so a refusal names exactly what the field takes.
+ */
+export function uploadKindsFor(model: ModelAdmin): (name: string) => readonly FileKindName[] | undefined {
+  const kindsOf = (field: AdminField | undefined) =>
+    field?.kind === 'image' ? IMAGE_ACCEPT : field?.kind === 'file' ? DEFAULT_ACCEPT : undefined;
+  const topLevel = new Map(model.fields.map((field) => [field.key, field]));
+  return (name) => {
+    const own = topLevel.get(name);
+    if (own) return kindsOf(own);
+    for (const inline of model.inlines) {
+      const prefix = `${inlinePrefix(inline)}-`;
+      if (!name.startsWith(prefix)) continue;
+      const key = name.slice(prefix.length).replace(/^\d+-/, '');
+      return kindsOf(inline.formFields.find((field) => field.key === key));
+    }
+    return undefined;
+  };
 }
 
 /** Inline rows post as `<table>-<n>-<field>`, e.g. `blog_post_link-0-title`. */

@@ -16,8 +16,8 @@ import fastifyMultipart, {
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BadRequestError, ClientError, KeenError } from '../../errors.js';
 import { capForLog } from '../../log.js';
-import { decodedTextProblem } from '../../web/request-bytes.js';
 import type { Settings } from '../../settings.js';
+import { decodedTextProblem } from '../../web/request-bytes.js';
 
 /** Most files in one request (Django has no default; 100 is far above any real form). */
 export const MAX_FILES = 100;

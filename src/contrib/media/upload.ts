@@ -49,6 +49,8 @@ export interface ReceivedForm {
 export interface ReceiveOptions {
   /** Types any file of the form may have (each field can narrow it when saved). Default: all known. */
   accept?: readonly FileKindName[];
+  /** The types of one field, when it takes fewer (an image field): a refusal then names those. */
+  acceptFor?: (field: string) => readonly FileKindName[] | undefined;
   /** Default FILE_UPLOAD_MAX_SIZE. */
   maxSize?: number;
   /**
@@ -200,7 +202,12 @@ export async function receiveForm(
         throw new BadRequestError('Bad request.', 'the client closed the connection during the upload');
       }
       try {
-        const received = await receiveFile(part, path, accept, maxSize);
+        const received = await receiveFile(
+          part,
+          path,
+          options.acceptFor?.(part.fieldname) ?? accept,
+          maxSize,
+        );
         if (received) files[part.fieldname] = received;
       } catch (error) {
         // receiveFile read the whole part, so the parser can go on to the next one.

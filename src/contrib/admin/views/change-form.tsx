@@ -31,7 +31,14 @@ import { ADD_PASSWORD_NAMES, passwordFromForm } from '../passwords.js';
 import { type Choice, choicesOf, labelsOf, MULTI_SELECT_LIMIT, SELECT_LIMIT } from '../relations.js';
 import { StaleVersion, saveObject, versionOf } from '../save.js';
 import type { ModelAdmin, ResolvedInline } from '../site.js';
-import { editableFields, inlinePrefix, postedValue, readSubmission, type Submission } from '../submission.js';
+import {
+  editableFields,
+  inlinePrefix,
+  postedValue,
+  readSubmission,
+  type Submission,
+  uploadKindsFor,
+} from '../submission.js';
 import { type AdminEnvironment, capitalise, modelCrumbs, modelRequest, sendAdminPage } from './shared.js';
 
 type Mode = 'add' | 'change' | 'view';
@@ -643,7 +650,7 @@ async function handleSave(
   demand(permissions, mode, `${model.app}.${model.model}`);
   const idText = mode === 'change' ? (request.params as { id: string }).id : null;
   const existing = idText === null ? null : await loadObject(environment.db, model, idText);
-  const form = await receiveForm(request, { collectRefusals: true });
+  const form = await receiveForm(request, { collectRefusals: true, acceptFor: uploadKindsFor(model) });
   const submission = readSubmission(model, form.fields, environment.settings.timeZone);
   demandInlinePermissions(submission, await inlinePermissionsOf(user, model, permissions));
   if (mode === 'add' && model.passwordField) {
