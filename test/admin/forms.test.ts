@@ -270,6 +270,22 @@ describe(`admin forms (${ENGINE})`, () => {
         'blog_post_link-0-url',
         'This field is required.',
       ],
+      ...[
+        'javascript:alert(1)',
+        '  JaVaScRiPt:alert(1)',
+        'java\tscript:alert(1)',
+        'data:text/html,<script>alert(1)</script>',
+        'vbscript:msgbox(1)',
+        '//evil.example/path',
+        'not a url',
+      ].map(
+        (url): [string, Changes, string, string] => [
+          `a link row with the url ${JSON.stringify(url)}`,
+          { 'blog_post_link-0-title': 'Sneaky', 'blog_post_link-0-url': url },
+          'blog_post_link-0-url',
+          'Enter a valid URL starting with http:// or https://.',
+        ],
+      ),
     ])(
       'refuses %s with a field error (400), stores nothing and keeps what was typed',
       async (_what, changes, field, message) => {

@@ -19,6 +19,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { users } from '../../contrib/auth/schema.js';
 import { imageField } from '../../contrib/media/fields.js';
+import { urlField } from '../../db/url-field.js';
 
 export const postStatus = pgEnum('blog_post_status', ['draft', 'published']);
 
@@ -80,7 +81,7 @@ export const postLinks = pgTable(
       .notNull()
       .references(() => posts.id, { onDelete: 'cascade' }),
     title: varchar('title', { length: 200 }).notNull(),
-    url: varchar('url', { length: 500 }).notNull(),
+    url: urlField('url', 500).notNull(),
     position: integer('position').notNull().default(0),
   },
   (t) => [index('blog_post_link_post_idx').on(t.postId)],

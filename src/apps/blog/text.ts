@@ -1,4 +1,5 @@
 /** Turning stored post text into safe page content: paragraphs from plain text, and link targets. */
+import { httpUrl } from '../../db/url-field.js';
 
 /**
  * A plain-text body as paragraphs (split on blank lines), each a list of its lines (Django's
@@ -18,13 +19,8 @@ export function paragraphsOf(body: string): string[][] {
  * `data:` link typed into the admin must never become a clickable link on the public page.
  */
 export function safeLinkUrl(url: string): string | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : null;
+  // Rows saved before the admin checked URLs may hold anything: links are checked again here.
+  return httpUrl(url);
 }
 
 /** Lower-case letters, digits and single hyphens between them: what the public URLs are made of. */

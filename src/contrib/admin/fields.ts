@@ -4,6 +4,7 @@
  */
 import { Column, getTableName, is, type Table } from 'drizzle-orm';
 import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
+import { isUrlColumn } from '../../db/url-field.js';
 import { storedFileKindOf } from '../media/fields.js';
 
 export type FieldKind =
@@ -37,6 +38,8 @@ export interface AdminField {
   hasDefault: boolean;
   /** varchar(n) length. */
   maxLength?: number;
+  /** A text field that must hold an http(s) URL (a column made with `urlField`). */
+  url?: boolean;
   /** numeric(precision, scale). */
   precision?: number;
   scale?: number;
@@ -163,6 +166,7 @@ export function fieldsOf(table: PgTable): AdminField[] {
       notNull: column.notNull,
       hasDefault: column.hasDefault,
       maxLength: column.columnType === 'PgVarchar' ? meta.length : undefined,
+      url: isUrlColumn(column) || undefined,
       precision: meta.precision,
       scale: meta.scale,
       choices: column.enumValues?.map((value) => [value, labelOf(value)] as const),

@@ -5,6 +5,7 @@
  * rest come back from the database as form errors too (see database-errors.ts).
  */
 import type { PgColumn } from 'drizzle-orm/pg-core';
+import { httpUrl } from '../../../db/url-field.js';
 import type { StoredFile } from '../../media/fields.js';
 import type { AdminField } from '../fields.js';
 import { findJsonSyntaxError } from './json-syntax.js';
@@ -26,6 +27,7 @@ export type ParsedValue = { ok: true; value: unknown } | { ok: false; error: str
 export const fieldMessages = {
   required: 'This field is required.',
   nullCharacters: 'Null characters are not allowed.',
+  url: 'Enter a valid URL starting with http:// or https://.',
   wholeNumber: 'Enter a whole number.',
   number: 'Enter a number.',
   boolean: 'Select Yes or No.',
@@ -225,6 +227,10 @@ export function parseFieldValue(
       const length = characterCount(text);
       if (field.maxLength !== undefined && length > field.maxLength) {
         return fail(fieldMessages.maxLength(field.maxLength, length));
+      }
+      if (field.url) {
+        const url = httpUrl(text);
+        return url ? ok(url) : fail(fieldMessages.url);
       }
       return ok(text);
     }

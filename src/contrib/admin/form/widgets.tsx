@@ -164,7 +164,9 @@ function Control({ props, attributes }: { props: FieldWidgetProps; attributes: C
   const { field, value } = props;
   switch (field.kind) {
     case 'text':
-      return <input type="text" {...attributes} value={value} maxlength={field.maxLength} />;
+      return (
+        <input type={field.url ? 'url' : 'text'} {...attributes} value={value} maxlength={field.maxLength} />
+      );
     case 'longText':
       // The newline after <textarea> is dropped by HTML parsers; adding one keeps a value's own leading newline.
       return <textarea {...attributes} rows={10} cols={40}>{`\n${value}`}</textarea>;
