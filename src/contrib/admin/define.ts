@@ -127,6 +127,11 @@ export interface AdminOptions<T extends PgTable> {
   viewOnSite?: (row: RowOf<T>) => string | null;
   /** Extra validation after the schema's own: field errors, or `__all__` for the whole form. */
   validate?: (values: Partial<RowOf<T>>, existing: RowOf<T> | null) => FormErrors | Promise<FormErrors>;
+  /**
+   * Runs after the row is written, in the same transaction (Django's `save_model` tail): for work that
+   * must commit or roll back with the row, such as ending a deactivated user's sessions.
+   */
+  afterSave?: (tx: Tx, row: RowOf<T>, previous: RowOf<T> | null) => Promise<void>;
 }
 
 /** A registration, type-erased so one app can list tables of different shapes. */

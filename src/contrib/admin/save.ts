@@ -63,6 +63,7 @@ export async function saveObject(
     Object.entries({ ...submission.values, ...files }).filter(([, value]) => value !== undefined),
   );
   let row: Row;
+  let previous: Row | null = null;
   const changedFields: string[] = [];
   const replacedFiles: StoredFile[] = [];
   if (existingId === null) {
@@ -74,6 +75,7 @@ export async function saveObject(
   } else {
     const current = await loadObject(tx, model, existingId, { forUpdate: true });
     if (versionOf(model, current) !== submission.version) throw new StaleVersion(current);
+    previous = current;
     for (const [key, value] of Object.entries(values)) {
       if (!sameValue(current[key], value)) {
         changedFields.push(model.field(key)?.label ?? key);
@@ -94,6 +96,7 @@ export async function saveObject(
     }
   }
   const objectId = row[model.primaryKey.key];
+  await model.options.afterSave?.(tx, row as never, previous as never);
 
   const relationChanges = await saveManyToMany(tx, model, submission, objectId, existingId !== null);
   changedFields.push(...relationChanges);

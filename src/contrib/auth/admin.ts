@@ -7,6 +7,7 @@ import { inArray } from 'drizzle-orm';
 import type { FormErrors } from '../../web/forms.js';
 import { type BulkAction, defineAdmin } from '../admin/define.js';
 import { groupPermissions, groups, permissions, userGroups, userPermissions, users } from './schema.js';
+import { deleteUserSessions } from '../sessions/store.js';
 import { unlock } from './throttle.js';
 
 /** Clears the selected users' failed-login counters (`keen unlock` for several at once). */
@@ -64,6 +65,11 @@ export const userAdmin = defineAdmin(users, {
       targetColumn: userPermissions.permissionId,
     },
   ],
+  // A session left unused while its user was inactive must not work again after re-activation: end
+  // every session of a user the moment they are deactivated.
+  async afterSave(tx, row, previous) {
+    if (!row.isActive && previous?.isActive !== false) await deleteUserSessions(tx, row.id);
+  },
   validate(values): FormErrors {
     const username = typeof values.username === 'string' ? values.username : '';
     if (values.username !== undefined && !/^[\w.@+-]{1,150}$/u.test(username)) {

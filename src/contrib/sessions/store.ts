@@ -3,7 +3,7 @@
  * back in one query, so an authenticated request costs one round trip before the view runs.
  */
 import { and, eq, gt, inArray, lte, ne, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Db, Tx } from '../../db/client.js';
 import { type UserRow, users } from '../auth/schema.js';
 import { sessions } from './schema.js';
 import { newSessionKey, type Session } from './session.js';
@@ -106,7 +106,11 @@ export async function deleteSession(db: Db, keys: string[]): Promise<void> {
 }
 
 /** Ends every session of a user except `keepKey` (after a password change). */
-export async function deleteUserSessions(db: Db, userId: number, keepKey?: string | null): Promise<number> {
+export async function deleteUserSessions(
+  db: Db | Tx,
+  userId: number,
+  keepKey?: string | null,
+): Promise<number> {
   const condition = keepKey
     ? and(eq(sessions.userId, userId), ne(sessions.key, keepKey))
     : eq(sessions.userId, userId);

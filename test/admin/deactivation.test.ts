@@ -1,0 +1,43 @@
+// Issue 14: a session left unused while its user was inactive must not work again after re-activation.
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { users } from '../../src/contrib/auth/schema.js';
+import { sessions } from '../../src/contrib/sessions/schema.js';
+import { GOOD_PASSWORD } from '../support/app.js';
+import { TestClient } from '../support/client.js';
+import { ENGINE } from '../support/database.js';
+import { type AdminTestApp, createAdminTestApp, openAndSubmit } from './view-helpers.js';
+
+describe(`deactivating a user in the admin (${ENGINE})`, () => {
+  let t: AdminTestApp;
+  beforeAll(async () => {
+    t = await createAdminTestApp();
+    await t.createUser({ username: 'root', isStaff: true, isSuperuser: true });
+  });
+  afterAll(() => t.close());
+
+  it('ends their sessions, so re-activating them does not bring an old session back', async () => {
+    const alice = await t.createUser({ username: 'alice' });
+    const aliceBrowser = new TestClient(t.app);
+    expect((await aliceBrowser.login('alice', GOOD_PASSWORD)).statusCode).toBe(303);
+    expect((await aliceBrowser.get('/')).body).toContain('logged in as alice');
+    const root = new TestClient(t.app);
+    await root.login('root', GOOD_PASSWORD);
+    const url = `/admin/auth/user/${alice.id}/change/`;
+
+    // isActive unticked: the checkbox is simply not sent.
+    expect((await openAndSubmit(root, url, { isActive: null })).statusCode).toBe(303);
+    expect((await t.database.db.select().from(users).where(eq(users.id, alice.id)))[0]?.isActive).toBe(false);
+    expect(await t.database.db.select().from(sessions).where(eq(sessions.userId, alice.id))).toEqual([]);
+
+    // Re-activated before alice's browser came back: her old cookie is anonymous.
+    expect((await openAndSubmit(root, url, { isActive: 'on' })).statusCode).toBe(303);
+    const page = await aliceBrowser.get('/');
+    expect(page.body).not.toContain('logged in as alice');
+    // Saving an active user's other fields ends nothing.
+    const again = new TestClient(t.app);
+    await again.login('alice', GOOD_PASSWORD);
+    expect((await openAndSubmit(root, url, { firstName: 'Alice' })).statusCode).toBe(303);
+    expect((await again.get('/')).body).toContain('logged in as alice');
+  });
+});
