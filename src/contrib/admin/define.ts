@@ -103,6 +103,11 @@ export interface AdminOptions<T extends PgTable> {
   listPerPage?: number;
   /** Shown but never taken from the form. */
   readonlyFields?: readonly FieldName<T>[];
+  /**
+   * Fields only a superuser may change: shown read-only to other editors, and ignored if they post
+   * them (the user admin's `isSuperuser`, so `change_user` alone cannot make anyone a superuser).
+   */
+  superuserOnlyFields?: readonly FieldName<T>[];
   /** Form fields in order (default: every column but the generated primary key). */
   fields?: readonly FieldName<T>[];
   fieldsets?: readonly Fieldset<FieldName<T>>[];

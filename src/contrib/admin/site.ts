@@ -68,6 +68,8 @@ export interface ModelAdmin {
   ordering: SortKey[];
   perPage: number;
   readonly: Set<string>;
+  /** Read-only for editors who are not superusers. */
+  superuserOnly: Set<string>;
   /** The form's fields, grouped (one untitled group when no fieldsets are given). */
   fieldsets: { title?: string; description?: string; collapsed?: boolean; fields: AdminField[] }[];
   manyToMany: ResolvedManyToMany[];
@@ -278,6 +280,9 @@ function resolveModel(
     ordering,
     perPage,
     readonly,
+    superuserOnly: new Set(
+      (options.superuserOnlyFields ?? []).map((key) => need(key, 'superuserOnlyFields').key),
+    ),
     fieldsets,
     manyToMany,
     inlines,

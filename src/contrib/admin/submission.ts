@@ -23,9 +23,18 @@ export function postedValues(fields: FormFields, name: string): string[] {
   return Array.isArray(value) ? value : [value];
 }
 
+/** The fields `editor` may not change on this model: the read-only ones, and superuser-only ones for others. */
+export function readonlyFieldsFor(model: ModelAdmin, editor: { isSuperuser: boolean }): ReadonlySet<string> {
+  if (editor.isSuperuser || model.superuserOnly.size === 0) return model.readonly;
+  return new Set([...model.readonly, ...model.superuserOnly]);
+}
+
 /** The fields the form takes input for: in the fieldsets and not read-only (files are read by the upload step). */
-export function editableFields(model: ModelAdmin): AdminField[] {
-  return model.fieldsets.flatMap((set) => set.fields).filter((field) => !model.readonly.has(field.key));
+export function editableFields(
+  model: ModelAdmin,
+  readonly: ReadonlySet<string> = model.readonly,
+): AdminField[] {
+  return model.fieldsets.flatMap((set) => set.fields).filter((field) => !readonly.has(field.key));
 }
 
 /**
@@ -84,12 +93,17 @@ function addError(errors: FormErrors, name: string, message: string): void {
 }
 
 /** Parses a posted form; `errors` is empty when every field is valid. */
-export function readSubmission(model: ModelAdmin, fields: FormFields, timeZone: string): Submission {
+export function readSubmission(
+  model: ModelAdmin,
+  fields: FormFields,
+  timeZone: string,
+  readonly: ReadonlySet<string> = model.readonly,
+): Submission {
   const values: Row = {};
   const raw: Record<string, string> = {};
   const errors: FormErrors = {};
   const cleared = new Set<string>();
-  for (const field of editableFields(model)) {
+  for (const field of editableFields(model, readonly)) {
     if (field.kind === 'file' || field.kind === 'image') {
       if (postedValue(fields, `${field.key}-clear`)) cleared.add(field.key);
       continue;

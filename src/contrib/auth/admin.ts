@@ -6,8 +6,8 @@
 import { inArray } from 'drizzle-orm';
 import type { FormErrors } from '../../web/forms.js';
 import { type BulkAction, defineAdmin } from '../admin/define.js';
-import { groupPermissions, groups, permissions, userGroups, userPermissions, users } from './schema.js';
 import { deleteUserSessions } from '../sessions/store.js';
+import { groupPermissions, groups, permissions, userGroups, userPermissions, users } from './schema.js';
 import { unlock } from './throttle.js';
 
 /** Clears the selected users' failed-login counters (`keen unlock` for several at once). */
@@ -34,6 +34,7 @@ export const userAdmin = defineAdmin(users, {
   ordering: ['username'],
   passwordField: 'password',
   readonlyFields: ['lastLogin', 'dateJoined'],
+  superuserOnlyFields: ['isSuperuser'],
   actions: [unlockLoginAction],
   fieldsets: [
     { fields: ['username', 'password'] },

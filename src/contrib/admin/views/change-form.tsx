@@ -35,6 +35,7 @@ import {
   editableFields,
   inlinePrefix,
   postedValue,
+  readonlyFieldsFor,
   readSubmission,
   type Submission,
   uploadKindsFor,
@@ -420,6 +421,7 @@ function InlineSection({ data, inline }: { data: PageData; inline: ResolvedInlin
 function ChangeForm(data: PageData) {
   const { model, mode, row, state, permissions, csrfToken } = data;
   const readonly = mode === 'view';
+  const readonlyFields = readonlyFieldsFor(model, data.request.user);
   const objectUrl = row ? `${model.url}${encodeURIComponent(objectIdOf(model, row))}/` : null;
   const action = mode === 'add' ? `${model.url}add/` : `${objectUrl}change/`;
   const fieldErrors = Object.entries(state.errors).filter(([name]) => name !== '__all__');
@@ -435,7 +437,7 @@ function ChangeForm(data: PageData) {
                 field={field}
                 raw={state.raw}
                 errors={state.errors[field.key]}
-                readonly={readonly || model.readonly.has(field.key)}
+                readonly={readonly || readonlyFields.has(field.key)}
                 choices={data.fkChoices.get(field.key)}
               />
             ))}
@@ -610,10 +612,11 @@ async function storeUploads(
   { files: uploads, refused }: ReceivedForm,
   existing: Row | null,
   track: <V extends StoredFile | null | undefined>(value: V) => V,
+  readonlyFields: ReadonlySet<string>,
 ): Promise<Record<string, StoredFile | null>> {
   const media = request.server.media;
   const files: Record<string, StoredFile | null> = {};
-  for (const field of editableFields(model)) {
+  for (const field of editableFields(model, readonlyFields)) {
     if (field.kind !== 'file' && field.kind !== 'image') continue;
     const upload = uploads[field.key];
     const refusal = refused[field.key];
@@ -651,7 +654,8 @@ async function handleSave(
   const idText = mode === 'change' ? (request.params as { id: string }).id : null;
   const existing = idText === null ? null : await loadObject(environment.db, model, idText);
   const form = await receiveForm(request, { collectRefusals: true, acceptFor: uploadKindsFor(model) });
-  const submission = readSubmission(model, form.fields, environment.settings.timeZone);
+  const readonlyFields = readonlyFieldsFor(model, user);
+  const submission = readSubmission(model, form.fields, environment.settings.timeZone, readonlyFields);
   demandInlinePermissions(submission, await inlinePermissionsOf(user, model, permissions));
   if (mode === 'add' && model.passwordField) {
     const identity = {
@@ -680,7 +684,7 @@ async function handleSave(
   let saved: Awaited<ReturnType<typeof saveObject>>;
   try {
     saved = await withStoredFiles(request.server.media, async (track) => {
-      const files = await storeUploads(request, model, submission, form, existing, track);
+      const files = await storeUploads(request, model, submission, form, existing, track, readonlyFields);
       if (Object.keys(submission.errors).length > 0) throw new FormRejected();
       return atomic(environment.db, (tx) => saveObject(tx, model, submission, files, idText, user));
     });
