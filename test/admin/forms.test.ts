@@ -278,14 +278,12 @@ describe(`admin forms (${ENGINE})`, () => {
         'vbscript:msgbox(1)',
         '//evil.example/path',
         'not a url',
-      ].map(
-        (url): [string, Changes, string, string] => [
-          `a link row with the url ${JSON.stringify(url)}`,
-          { 'blog_post_link-0-title': 'Sneaky', 'blog_post_link-0-url': url },
-          'blog_post_link-0-url',
-          'Enter a valid URL starting with http:// or https://.',
-        ],
-      ),
+      ].map((url): [string, Changes, string, string] => [
+        `a link row with the url ${JSON.stringify(url)}`,
+        { 'blog_post_link-0-title': 'Sneaky', 'blog_post_link-0-url': url },
+        'blog_post_link-0-url',
+        'Enter a valid URL starting with http:// or https://.',
+      ]),
     ])(
       'refuses %s with a field error (400), stores nothing and keeps what was typed',
       async (_what, changes, field, message) => {
