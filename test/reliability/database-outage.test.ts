@@ -146,10 +146,12 @@ describe(`database outage (${ENGINE})`, () => {
     '503 once the embedded database is closed; the process keeps serving',
     async () => {
       const database = await createTestDatabase();
-      const t = await createTestApp({ database });
+      // Request ids are taken from the (trusted) proxy in front: here, the test's loopback peer.
+      const t = await createTestApp({ database, env: { TRUSTED_PROXIES: '127.0.0.1' } });
       cleanups.push(() => t.close());
+      await t.createUser({ username: 'alice' });
       const client = new TestClient(t.app);
-      expect((await client.get('/accounts/login/')).statusCode).toBe(200);
+      expect((await client.login('alice', GOOD_PASSWORD)).statusCode).toBe(303);
 
       await database.close();
       await expectOutageHandled(t, client, { pageSecrets: [], logSecrets: [] });

@@ -29,7 +29,7 @@ const NEVER_CACHE = 'max-age=0, no-cache, no-store, must-revalidate, private';
 
 /**
  * Reserves a password attempt; a refused one is a 429, an allowed one may first have to wait (the
- * account is under attack from many clients). `log` says what is being guessed.
+ * account is under attack from many clients). `attempt.action` says what is being guessed.
  */
 async function throttle(db: Db, request: FastifyRequest, attempt: Attempt): Promise<void> {
   const decision = await reserveAttempt(db, attempt);
