@@ -1,6 +1,7 @@
 // The locale stage (Django's LocaleMiddleware): which language a page is in, and the switcher.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/app.js';
+import { createTestApp, GOOD_PASSWORD, type TestApp } from '../support/app.js';
+import { TestClient } from '../support/client.js';
 import { ENGINE } from '../support/database.js';
 
 describe(`page language (${ENGINE})`, () => {
@@ -78,6 +79,45 @@ describe(`a Russian site (${ENGINE})`, () => {
       expect(page.body).toContain('Войти');
       const english = await t.app.inject({ url: '/', headers: { host: 'localhost', cookie: 'language=en' } });
       expect(english.body).toContain('<html lang="en">');
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe(`account pages in Russian (${ENGINE})`, () => {
+  it('the login page, its errors, the password change page and the logout notice read as Russian', async () => {
+    const t = await createTestApp({ env: { LANGUAGE_CODE: 'ru' } });
+    try {
+      await t.createUser({ username: 'anna' });
+      const client = new TestClient(t.app);
+      const page = await client.get('/accounts/login/');
+      for (const russian of ['<h1>Вход</h1>', 'Имя пользователя', 'Пароль', '>Войти</button>'])
+        expect(page.body, russian).toContain(russian);
+      const failed = await client.post('/accounts/login/', {
+        username: 'anna',
+        password: 'wrong-password-1',
+      });
+      expect(failed.body).toContain('Введите правильные имя пользователя и пароль.');
+      const empty = await client.post('/accounts/login/', { username: '', password: '' });
+      expect(empty.body).toContain('Обязательное поле.');
+      const long = await client.post('/accounts/login/', { username: 'я'.repeat(151), password: 'x' });
+      expect(long.body).toContain('Не больше 150 символов.');
+      expect((await client.login('anna', GOOD_PASSWORD)).statusCode).toBe(303);
+      const change = await client.get('/accounts/password_change/');
+      for (const russian of ['Смена пароля', 'Старый пароль', 'Новый пароль (ещё раз)', 'Сменить пароль'])
+        expect(change.body, russian).toContain(russian);
+      const mismatch = await client.post('/accounts/password_change/', {
+        old_password: GOOD_PASSWORD,
+        new_password1: 'a-Brand-new-password-99',
+        new_password2: 'a-Brand-new-password-98',
+      });
+      expect(mismatch.body).toContain('Пароли в двух полях не совпадают.');
+      await client.post('/accounts/logout/', {});
+      expect((await client.get('/')).body).toContain('Вы вышли из системы.');
+      for (const english of ['Log in', 'Username', 'Old password', 'You have been logged out']) {
+        expect(page.body + change.body, english).not.toContain(english);
+      }
     } finally {
       await t.close();
     }

@@ -1,6 +1,7 @@
 /** The auth app: users, groups, permissions; login, logout, password change and first-run setup. */
 import type { KeenApp } from '../../web/keen-app.js';
 import { groupAdmin, permissionAdmin, userAdmin } from './admin.js';
+import { authMessages } from './messages.js';
 import { registerAuthRoutes } from './views.js';
 
 export const authApp: KeenApp = {
@@ -12,5 +13,6 @@ export const authApp: KeenApp = {
     { name: 'permission', verboseName: 'permission' },
   ],
   admin: [userAdmin, groupAdmin, permissionAdmin],
+  messages: authMessages,
   routes: registerAuthRoutes,
 };

@@ -25,11 +25,10 @@ export function checkNewPassword(
   names: NewPasswordNames,
   context: { username?: string; email?: string },
   errors: FormErrors,
+  mismatch = 'The two password fields didn’t match.',
 ): string | null {
   const password = formField(body, names.password);
-  if (password !== formField(body, names.confirmation)) {
-    errors[names.confirmation] = ['The two password fields didn’t match.'];
-  }
+  if (password !== formField(body, names.confirmation)) errors[names.confirmation] = [mismatch];
   const problems = validatePassword(password, context);
   if (problems.length > 0) errors[names.password] = problems;
   return errors[names.password] || errors[names.confirmation] ? null : password;

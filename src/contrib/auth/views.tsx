@@ -12,6 +12,7 @@ import { Layout } from '../../web/layout.js';
 import { pageContext, sendPage } from '../../web/render.js';
 import type { WebContext } from '../../web/stage.js';
 import { authenticate, login, logout, setPassword } from './login.js';
+import { authTranslator } from './messages.js';
 import { CHANGE_PASSWORD_NAMES, checkNewPassword, NewPasswordFields } from './new-password.js';
 import { verifyPassword } from './passwords/hashers.js';
 import { PASSWORD_HELP } from './passwords/validators.js';
@@ -65,15 +66,16 @@ export function redirectToLogin(request: FastifyRequest, reply: FastifyReply): b
 
 function LoginPage(props: { request: FastifyRequest; username: string; next: string; errors?: FormErrors }) {
   const context = pageContext(props.request);
+  const t = authTranslator(context.language);
   return (
-    <Layout title="Log in" context={context}>
-      <h1>Log in</h1>
+    <Layout title={t('login.title')} context={context}>
+      <h1>{t('login.title')}</h1>
       <PostForm action={LOGIN_URL} csrfToken={props.request.csrfToken()} errors={props.errors}>
         <input type="hidden" name="next" value={props.next} />
         <Field
           errors={props.errors}
           name="username"
-          label="Username"
+          label={t('field.username')}
           value={props.username}
           autocomplete="username"
           autofocus
@@ -81,11 +83,11 @@ function LoginPage(props: { request: FastifyRequest; username: string; next: str
         <Field
           errors={props.errors}
           name="password"
-          label="Password"
+          label={t('field.password')}
           type="password"
           autocomplete="current-password"
         />
-        <button type="submit">Log in</button>
+        <button type="submit">{t('login.submit')}</button>
       </PostForm>
     </Layout>
   );
@@ -93,9 +95,10 @@ function LoginPage(props: { request: FastifyRequest; username: string; next: str
 
 function PasswordChangePage(props: { request: FastifyRequest; errors?: FormErrors }) {
   const context = pageContext(props.request);
+  const t = authTranslator(context.language);
   return (
-    <Layout title="Change password" context={context}>
-      <h1>Change password</h1>
+    <Layout title={t('passwordChange.title')} context={context}>
+      <h1>{t('passwordChange.title')}</h1>
       <PostForm
         action="/accounts/password_change/"
         csrfToken={props.request.csrfToken()}
@@ -104,13 +107,17 @@ function PasswordChangePage(props: { request: FastifyRequest; errors?: FormError
         <Field
           errors={props.errors}
           name="old_password"
-          label="Old password"
+          label={t('field.oldPassword')}
           type="password"
           autocomplete="current-password"
           autofocus
         />
-        <NewPasswordFields names={CHANGE_PASSWORD_NAMES} errors={props.errors} />
-        <button type="submit">Change my password</button>
+        <NewPasswordFields
+          names={CHANGE_PASSWORD_NAMES}
+          errors={props.errors}
+          labels={[t('field.newPassword'), t('field.newPasswordAgain')]}
+        />
+        <button type="submit">{t('passwordChange.submit')}</button>
       </PostForm>
     </Layout>
   );
@@ -123,16 +130,17 @@ function SetupPage(props: {
   errors?: FormErrors;
 }) {
   const context = pageContext(props.request);
+  const t = authTranslator(context.language);
   return (
-    <Layout title="Create the first admin account" context={context}>
-      <h1>Create the first admin account</h1>
-      <p>This page works once: it closes when the account exists, or when the server restarts.</p>
+    <Layout title={t('setup.title')} context={context}>
+      <h1>{t('setup.title')}</h1>
+      <p>{t('setup.intro')}</p>
       <PostForm action="/setup/" csrfToken={props.request.csrfToken()} errors={props.errors}>
         <input type="hidden" name="token" value={props.token} />
         <Field
           errors={props.errors}
           name="username"
-          label="Username"
+          label={t('field.username')}
           value={props.values.username}
           autocomplete="username"
           autofocus
@@ -140,7 +148,7 @@ function SetupPage(props: {
         <Field
           errors={props.errors}
           name="email"
-          label="Email"
+          label={t('field.email')}
           type="email"
           value={props.values.email}
           autocomplete="email"
@@ -149,7 +157,7 @@ function SetupPage(props: {
         <Field
           errors={props.errors}
           name="password"
-          label="Password"
+          label={t('field.password')}
           type="password"
           autocomplete="new-password"
           help={PASSWORD_HELP}
@@ -157,11 +165,11 @@ function SetupPage(props: {
         <Field
           errors={props.errors}
           name="password2"
-          label="Password (again)"
+          label={t('field.passwordAgain')}
           type="password"
           autocomplete="new-password"
         />
-        <button type="submit">Create account</button>
+        <button type="submit">{t('setup.submit')}</button>
       </PostForm>
     </Layout>
   );
@@ -187,6 +195,7 @@ export function registerAuthRoutes(app: FastifyInstance, { settings, database }:
     const username = formField(request.body, 'username').trim();
     const password = formField(request.body, 'password');
     const next = safeNextUrl(formField(request.body, 'next'), '');
+    const t = authTranslator(request.language);
     const refuse = (errors: FormErrors, shown = username) =>
       sendPage(reply, <LoginPage request={request} username={shown} next={next} errors={errors} />, 400);
     // No query for what cannot be an account: too long, or a field left empty.
@@ -195,12 +204,12 @@ export function registerAuthRoutes(app: FastifyInstance, { settings, database }:
         { username: capForLog(username, 150), ip: request.ip },
         'login refused: username too long',
       );
-      return refuse({ username: [`Ensure this value has at most ${MAX_USERNAME_LENGTH} characters.`] }, '');
+      return refuse({ username: [t('error.usernameTooLong', { max: MAX_USERNAME_LENGTH })] }, '');
     }
     if (!username || !password) {
       const errors: FormErrors = {};
-      if (!username) errors.username = ['This field is required.'];
-      if (!password) errors.password = ['This field is required.'];
+      if (!username) errors.username = [t('error.required')];
+      if (!password) errors.password = [t('error.required')];
       return refuse(errors);
     }
     const attempt: Attempt = { action: 'login', account: username, client: request.ip };
@@ -208,9 +217,7 @@ export function registerAuthRoutes(app: FastifyInstance, { settings, database }:
     const user = await authenticate(db, username, password);
     if (!user) {
       request.log.warn({ username: capForLog(username, 150), ip: request.ip }, 'login failed');
-      return refuse({
-        __all__: ['Please enter a correct username and password. Both fields may be case-sensitive.'],
-      });
+      return refuse({ __all__: [t('error.wrongCredentials')] });
     }
     await attemptSucceeded(db, attempt);
     await login(db, request, secret, user);
@@ -220,7 +227,7 @@ export function registerAuthRoutes(app: FastifyInstance, { settings, database }:
 
   app.post('/accounts/logout/', async (request, reply) => {
     logout(request);
-    request.messages.info('You have been logged out.');
+    request.messages.info(authTranslator(request.language)('logout.done'));
     return reply.redirect('/', 303);
   });
   // Logging out changes state, so it is POST only (like Django 5).
@@ -240,6 +247,7 @@ export function registerAuthRoutes(app: FastifyInstance, { settings, database }:
     const user = request.user;
     if (!user.isAuthenticated) return reply;
     const oldPassword = formField(request.body, 'old_password');
+    const t = authTranslator(request.language);
     const errors: FormErrors = {};
     // The old password is a password guess like a login: the same limits, its own counters.
     const attempt: Attempt = { action: 'password_change', account: user.username, client: request.ip };
@@ -247,15 +255,21 @@ export function registerAuthRoutes(app: FastifyInstance, { settings, database }:
     if ((await verifyPassword(oldPassword, user.row.password)).ok) {
       await attemptSucceeded(db, attempt);
     } else {
-      errors.old_password = ['Your old password was entered incorrectly. Please enter it again.'];
+      errors.old_password = [t('error.wrongOldPassword')];
     }
     const identity = { username: user.username, email: user.email };
-    const password = checkNewPassword(request.body, CHANGE_PASSWORD_NAMES, identity, errors);
+    const password = checkNewPassword(
+      request.body,
+      CHANGE_PASSWORD_NAMES,
+      identity,
+      errors,
+      t('error.mismatch'),
+    );
     if (password === null || Object.keys(errors).length > 0) {
       return sendPage(reply, <PasswordChangePage request={request} errors={errors} />, 400);
     }
     await setPassword(db, secret, user.id, password, request);
-    request.messages.success('Your password was changed. Your other sessions have been logged out.');
+    request.messages.success(t('passwordChange.done'));
     return reply.redirect('/', 303);
   });
 
@@ -279,7 +293,7 @@ export function registerAuthRoutes(app: FastifyInstance, { settings, database }:
     const password = formField(request.body, 'password');
     const errors = await validateNewUser(db, { ...values, password });
     if (password !== formField(request.body, 'password2'))
-      errors.password2 = ['The two password fields didn’t match.'];
+      errors.password2 = [authTranslator(request.language)('error.mismatch')];
     if (Object.keys(errors).length > 0) {
       return sendPage(
         reply,
@@ -291,7 +305,7 @@ export function registerAuthRoutes(app: FastifyInstance, { settings, database }:
     app.keen.setupToken = null;
     await login(db, request, secret, user);
     request.log.info({ userId: user.id }, 'first admin account created through the setup page');
-    request.messages.success(`Welcome, ${user.username}: your admin account is ready.`);
+    request.messages.success(authTranslator(request.language)('setup.done', { username: user.username }));
     return reply.redirect('/', 303);
   });
 }
