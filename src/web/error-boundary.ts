@@ -76,13 +76,16 @@ export function registerErrorBoundary(app: FastifyInstance, { settings }: WebCon
       if (debug) body.debug = debug;
       return reply.code(status).type('application/json').send({ error: body });
     }
+    // The language stage may be missing from a test pipeline; the page is English then.
+    const language = (request as { language?: string }).language ?? settings.languageCode;
     return sendPage(
       reply,
       h(ErrorPage, {
         status,
+        code: keenError.code,
         message: keenError.message,
         debug,
-        context: { staticUrl: staticUrlsOf(request.server).url, siteName: 'Keen' },
+        context: { staticUrl: staticUrlsOf(request.server).url, siteName: 'Keen', language },
       }),
       status,
     );

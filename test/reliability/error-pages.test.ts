@@ -67,6 +67,35 @@ describe(`500 error pages (${ENGINE})`, () => {
     expect(err.stack).toMatch(STACK_FRAME);
   });
 
+  it('the error pages speak the visitor’s language: 500, 404, 403 and 429 in Russian', async () => {
+    const russian = new TestClient(production.app, { headers: { 'accept-language': 'ru' } });
+    const crash = await russian.get('/boom/', { headers: { accept: 'text/html' } });
+    expect(crash.statusCode).toBe(500);
+    expect(crash.body).toContain('<html lang="ru">');
+    expect(crash.body).toContain('500 Ошибка сервера');
+    expect(crash.body).toContain('На нашей стороне что-то пошло не так.');
+    expect(crash.body).not.toContain(SECRET_DETAIL);
+    const missing = await russian.get('/no-such-page/');
+    expect(missing.body).toContain('404 Страница не найдена');
+    expect(missing.body).toContain('Такой страницы нет.');
+    expect(missing.body).toContain('На главную');
+    const forged = await russian.post(
+      '/accounts/login/',
+      { username: 'x', password: 'y' },
+      { withCsrf: false },
+    );
+    expect(forged.statusCode).toBe(403);
+    expect(forged.body).toContain('Проверка CSRF не пройдена.');
+    for (const english of [
+      'Server error',
+      'Not found',
+      'Back to the home page',
+      'CSRF verification failed',
+    ]) {
+      expect(crash.body + missing.body + forged.body, english).not.toContain(english);
+    }
+  });
+
   it('DEBUG off: JSON clients get the error envelope and nothing more', async () => {
     const response = await new TestClient(production.app).get('/boom/', {
       headers: { accept: 'application/json' },
