@@ -30,6 +30,15 @@ describe(`login throttling (${ENGINE})`, () => {
   afterAll(() => t.close());
 
   const from = (ip: string) => new TestClient(t.app, { remoteAddress: ip });
+  /** `count` browsers at one address, each holding the login form's token, ready to post at once. */
+  const browsersWithLoginForm = (count: number, ip: string) =>
+    Promise.all(
+      Array.from({ length: count }, async () => {
+        const client = from(ip);
+        await client.get('/accounts/login/');
+        return client;
+      }),
+    );
   const counters = () =>
     queryRows<{ scope: string; account: string; client: string; attempts: number }>(
       t.database.db,
@@ -58,13 +67,7 @@ describe(`login throttling (${ENGINE})`, () => {
   });
 
   it('100 concurrent wrong logins for one username check at most 5 passwords', async () => {
-    const clients = await Promise.all(
-      Array.from({ length: 100 }, async () => {
-        const client = from('192.0.2.20');
-        await client.get('/accounts/login/');
-        return client;
-      }),
-    );
+    const clients = await browsersWithLoginForm(100, '192.0.2.20');
     const before = passwordChecksMade();
     const responses = await Promise.all(
       clients.map((client) => client.post('/accounts/login/', { username: 'gina', password: WRONG })),
@@ -76,13 +79,7 @@ describe(`login throttling (${ENGINE})`, () => {
   });
 
   it('50 concurrent logins from one address across usernames check at most 20 passwords', async () => {
-    const clients = await Promise.all(
-      Array.from({ length: 50 }, async () => {
-        const client = from('192.0.2.30');
-        await client.get('/accounts/login/');
-        return client;
-      }),
-    );
+    const clients = await browsersWithLoginForm(50, '192.0.2.30');
     const before = passwordChecksMade();
     const responses = await Promise.all(
       clients.map((client, i) =>
