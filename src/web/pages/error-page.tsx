@@ -54,6 +54,12 @@ export function ErrorPage({ status, code, message, debug, context }: ErrorPagePr
         <link rel="stylesheet" href={context.staticUrl(siteCss)} />
       </head>
       <body>
+        {/* The site's name only: the full header needs the session and user, which may be what failed. */}
+        <header class="SiteHeader">
+          <a class="SiteHeader-brand" href="/">
+            {context.siteName}
+          </a>
+        </header>
         <main class="Page ErrorPage">
           <h1>
             {status} {title}
