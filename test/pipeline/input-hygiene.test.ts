@@ -65,6 +65,19 @@ describe(`input hygiene (${ENGINE})`, () => {
     expect(serverErrors()).toEqual([]);
   });
 
+  it('a NUL or a lone surrogate in a JSON body is a 400, like broken JSON', async () => {
+    for (const payload of ['{"username":"bo\\u0000ss"}', '{"note":"\\ud800"}', '{"a\\u0000":1}', '{broken']) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/accounts/login/',
+        headers: { host: 'localhost', 'content-type': 'application/json' },
+        payload,
+      });
+      expect(res.statusCode, payload).toBe(400);
+    }
+    expect(serverErrors()).toEqual([]);
+  });
+
   it('every malformed multipart body is a 400 with one warning, and the server goes on serving', async () => {
     const client = new TestClient(t.app);
     await client.get('/accounts/login/');

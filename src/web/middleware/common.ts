@@ -56,12 +56,16 @@ export const common: Stage = {
       if (problem) throw new BadRequestError('Bad request.', `the URL contains ${problem}`);
     });
 
-    // Parsed JSON bodies (forms are checked as they are parsed, below; multipart in its reader).
-    app.addHook('preValidation', async (request) => {
-      if (request.body === null || typeof request.body !== 'object' || request.isMultipart?.()) return;
-      if (!request.headers['content-type']?.includes('json')) return;
-      const problem = jsonTextProblem(request.body);
-      if (problem) throw new BadRequestError('Bad request.', `the body contains ${problem}`);
+    // JSON bodies: Fastify's own parser, then the same byte check as forms (multipart: in its reader).
+    // A parser, not a hook, so requests without a JSON body pay nothing.
+    const parseJson = app.getDefaultJsonParser('error', 'error');
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+      parseJson(request, body as string, (error, parsed) => {
+        if (error) return done(error);
+        const problem = jsonTextProblem(parsed);
+        if (problem) return done(new BadRequestError('Bad request.', `the body contains ${problem}`));
+        done(null, parsed);
+      });
     });
 
     // Forms: parsed here so the field-count limit applies (the body-size limit is Fastify's bodyLimit).

@@ -194,14 +194,15 @@ export const csrf: Stage = {
         throw new CsrfError('CSRF token incorrect.');
     });
 
-    app.addHook('onSend', async (request, reply, payload) => {
+    // A callback hook (no promise): it runs on every response and rarely has work.
+    app.addHook('onSend', (request, reply, payload, done) => {
       settleCookie(request, reply, signingKey);
       // A page with a token depends on this browser's cookies: no shared cache may keep it.
       if (cookieStates.has(request)) {
         addVary(reply, 'Cookie');
         if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'private');
       }
-      return payload;
+      done(null, payload);
     });
   },
 };

@@ -51,13 +51,14 @@ export const locale: Stage = {
       },
     });
 
-    app.addHook('onSend', async (request, reply, payload) => {
+    // A callback hook (no promise): it runs on every response and rarely has work.
+    app.addHook('onSend', (request, reply, payload, done) => {
       const language = chosen.get(request);
       if (language !== undefined) {
         if (!reply.hasHeader('content-language')) reply.header('content-language', language);
         addVary(reply, 'Accept-Language', 'Cookie');
       }
-      return payload;
+      done(null, payload);
     });
 
     app.get(SET_LANGUAGE_URL, { config: { session: false } }, async (request, reply) => {
