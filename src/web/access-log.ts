@@ -4,7 +4,6 @@
  * here they are errors too, 4xx warnings (404 info), and slow requests warnings.
  */
 import type { FastifyInstance } from 'fastify';
-import { requestPath } from './request-info.js';
 import type { WebContext } from './stage.js';
 
 // pino's numeric levels, to test a line's level against the logger's without building the line.
@@ -37,9 +36,12 @@ export function registerAccessLog(app: FastifyInstance, { settings }: WebContext
               : (['info', 'request'] as const);
     // Most requests are info lines; with LOG_LEVEL=warn they are dropped, so don't build them.
     if ((LEVEL_VALUES[level] ?? 0) < (LEVEL_VALUES[request.log.level] ?? 0)) return;
+    // The target as it arrived: a path the router could not decode was routed again under another.
+    const target = request.originalUrl;
+    const query = target.indexOf('?');
     const line = {
       method: request.method,
-      path: requestPath(request),
+      path: query === -1 ? target : target.slice(0, query),
       status,
       ms,
       userId: request.user?.id ?? null,

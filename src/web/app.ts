@@ -3,6 +3,7 @@
  * installed app's routes. Used by `keen serve`, `keen dev` and the tests (which call `inject`).
  */
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import proxyAddr from '@fastify/proxy-addr';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
@@ -14,6 +15,7 @@ import { registerAccessLog } from './access-log.js';
 import { registerErrorBoundary } from './error-boundary.js';
 import { type KeenApp, validateCatalogues, validateInstalledApps } from './keen-app.js';
 import { pipeline as defaultPipeline } from './pipeline.js';
+import { prepareReroute } from './request-bytes.js';
 import './route-policy.js';
 import { type Stage, validatePipeline, type WebContext } from './stage.js';
 
@@ -62,6 +64,23 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     // Slugs may be up to 200 characters (find-my-way's default limit is 100, answered with 414).
     routerOptions: { ignoreDuplicateSlashes: false, maxParamLength: 255 },
     return503OnClosing: true,
+    // A path the router cannot decode (a broken escape, bytes that are not UTF-8) is routed again under
+    // a decodable target, so the common stage refuses it with the site's own 400 page, headers and log
+    // line (see request-bytes.ts). Anything else (a parameter over maxParamLength: 414) is answered
+    // the way Fastify answers it by default.
+    frameworkErrors: (error, request, reply) => {
+      if (error.code === 'FST_ERR_BAD_URL' && prepareReroute(request.raw)) {
+        request.server.routing(request.raw, reply.raw);
+        return;
+      }
+      const status = error.statusCode ?? 400;
+      const body = JSON.stringify({ error: STATUS_CODES[status], code: error.code, statusCode: status });
+      reply.raw.writeHead(status, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+      });
+      reply.raw.end(body);
+    },
   }) as unknown as FastifyInstance;
 
   const context: WebContext = {

@@ -3,7 +3,12 @@
  * percent-escape or bytes that are not UTF-8 (overlong forms such as %C0%AE, surrogates such as
  * %ED%A0%80) in a path, query string or form are refused with a 400 before any handler runs, instead
  * of failing in the database as a 500.
+ *
+ * Headers need no check here: Node's HTTP parser answers a NUL, CR or LF in a header, or any byte over
+ * 0x7F in the request target, with its own 400 before Fastify sees the request, and reads the other
+ * header bytes as Latin-1, which is always text PostgreSQL can store.
  */
+import type { IncomingMessage } from 'node:http';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -81,4 +86,35 @@ export function jsonTextProblem(value: unknown): string | null {
     }
   }
   return null;
+}
+
+/** The request as Node holds it, with the target it arrived with when it had to be routed again. */
+type RoutedAgain = IncomingMessage & { originalUrl?: string };
+
+/**
+ * find-my-way decodes the path with decodeURI before routing, so a malformed escape or an escape that is
+ * not UTF-8 in the path (`/blog/%E0%A4%A/`, `/blog/%FF/`) cannot be routed: Fastify would answer with
+ * its own bare JSON 400, without the site's error page, security headers or log line. Instead the
+ * request is given a target the router can decode (every `%` of the path escaped), keeping the one it
+ * came with as `originalUrl`, and is routed again; the common stage then refuses it with the ordinary
+ * 400 ({@link requestTargetProblem}). Returns false when it was rerouted already (the router still
+ * cannot read it: not a URL at all), and the caller answers as Fastify would.
+ */
+export function prepareReroute(raw: IncomingMessage): boolean {
+  const request = raw as RoutedAgain;
+  const url = request.url;
+  if (request.originalUrl !== undefined || url === undefined) return false;
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  request.originalUrl = url;
+  request.url = path.replaceAll('%', '%25') + (query === -1 ? '' : url.slice(query));
+  return true;
+}
+
+/** Why the request's target (as it arrived) cannot be accepted, or null when it can. */
+export function requestTargetProblem(raw: IncomingMessage): string | null {
+  const original = (raw as RoutedAgain).originalUrl;
+  if (original === undefined) return encodedTextProblem(raw.url ?? '');
+  // Rerouted because the router could not decode it: refused whatever the scan says.
+  return encodedTextProblem(original) ?? 'a path the router cannot decode';
 }

@@ -9,7 +9,7 @@ import type { FastifyRequest } from 'fastify';
 import FindMyWay from 'find-my-way';
 import { registerMultipartForms } from '../../contrib/media/multipart-form.js';
 import { BadRequestError, DisallowedHostError, NotFoundError, TooManyHeadersError } from '../../errors.js';
-import { encodedTextProblem, jsonTextProblem } from '../request-bytes.js';
+import { encodedTextProblem, jsonTextProblem, requestTargetProblem } from '../request-bytes.js';
 import { requestHost, requestPath } from '../request-info.js';
 import type { Stage } from '../stage.js';
 
@@ -52,7 +52,8 @@ export const common: Stage = {
       const headerCount = request.raw.rawHeaders.length / 2;
       if (headerCount > MAX_HEADER_COUNT) throw new TooManyHeadersError(headerCount, MAX_HEADER_COUNT);
       assertAllowedHost(request, settings.allowedHosts);
-      const problem = encodedTextProblem(request.raw.url ?? '');
+      // Also catches the targets the router could not decode (app.ts routes them here again).
+      const problem = requestTargetProblem(request.raw);
       if (problem) throw new BadRequestError('Bad request.', `the URL contains ${problem}`);
     });
 
