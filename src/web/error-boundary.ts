@@ -6,6 +6,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
+import { multipartBodyError } from '../contrib/media/multipart-form.js';
 import { staticUrlsOf } from '../contrib/staticfiles/static-urls.js';
 import { isConnectionError } from '../db/client.js';
 import {
@@ -32,10 +33,15 @@ function clientWentAway(request: FastifyRequest | undefined): boolean {
  */
 export function toKeenError(error: unknown, request?: FastifyRequest): KeenError {
   if (error instanceof KeenError) return error;
+  // A multipart body that broke while a view read one of its files (the parser's own error).
+  const malformedBody = multipartBodyError(error);
+  if (malformedBody) return malformedBody;
+  // Only an error that came from the database is an outage, even if the client has gone meanwhile.
+  if (isConnectionError(error)) return new DatabaseUnavailableError(error);
+  // The same socket codes (ECONNRESET, EPIPE, 'aborted') on the request stream: the visitor hung up.
   if (clientWentAway(request)) {
     return new ClientAbortError(error instanceof Error ? `${error.name}: ${error.message}` : undefined);
   }
-  if (isConnectionError(error)) return new DatabaseUnavailableError(error);
   const fastifyError = error as Partial<FastifyError>;
   const status = fastifyError.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {

@@ -214,3 +214,134 @@ describe(`multipart forms in the pipeline (${ENGINE})`, () => {
     expect(received.toLowerCase()).toContain('connection: close');
   });
 });
+
+describe(`malformed multipart bodies (${ENGINE})`, () => {
+  let backend: Backend;
+  let t: TestApp;
+  let base: string;
+
+  beforeAll(async () => {
+    backend = localBackend();
+    t = await createTestApp({
+      env: { ...backend.env, FILE_UPLOAD_TEMP_DIR: makeTempDir('upload-tmp') },
+      apps: [...installedApps, uploadTestApp],
+    });
+    await createDocumentsTable(t.database);
+    base = await listenOnLoopback(t.app as FastifyInstance);
+  });
+  afterAll(async () => {
+    await t?.close();
+    removeTempDirs();
+  });
+
+  const LONG = 'b'.repeat(1000);
+  /** The four bodies from the attacker's report, each broken before any field is read. */
+  const broken: Record<string, [contentType: string, body: string]> = {
+    'no boundary': [
+      'multipart/form-data',
+      '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n',
+    ],
+    truncated: [
+      'multipart/form-data; boundary=x',
+      '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1',
+    ],
+    'a 1,000-character boundary': [
+      `multipart/form-data; boundary=${LONG}`,
+      `--${LONG}\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--${LONG}--\r\n`,
+    ],
+    'bare LF line ends': [
+      'multipart/form-data; boundary=x',
+      '--x\nContent-Disposition: form-data; name="a"\n\n1\n--x--\n',
+    ],
+  };
+
+  /** Posts on a real socket; returns the status and the log lines the request wrote (its access line included). */
+  async function postRaw(path: string, cookie: string, contentType: string, body: string) {
+    const before = t.logs.length;
+    const response = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': contentType, accept: 'text/html' },
+      body,
+    });
+    const text = await response.text();
+    await waitFor(() => t.logs.slice(before).some((line) => line.path === path), 'the access line');
+    return { status: response.status, text, lines: t.logs.slice(before) };
+  }
+
+  /** The error reports (lines with a code, not the access line) among `lines`. */
+  const reports = (lines: Record<string, unknown>[]) =>
+    lines.filter((line) => line.code !== undefined).map((line) => [line.level, line.code]);
+
+  it('each is a 400 with one warning in the CSRF stage, on the login page and an upload form', async () => {
+    const client = new TestClient(t.app);
+    await client.get('/form/');
+    for (const [name, [contentType, body]] of Object.entries(broken)) {
+      for (const path of ['/accounts/login/', '/upload/']) {
+        const { status, text, lines } = await postRaw(path, client.cookieHeader(), contentType, body);
+        expect(status, `${name} → ${path}`).toBe(400);
+        expect(text, name).toContain('Bad request.');
+        expect(text, name).not.toMatch(/\bat .+:\d+:\d+/);
+        expect(reports(lines), `${name} → ${path}`).toEqual([[40, 'KEEN_E_BAD_REQUEST']]);
+        // The server (and a new connection, if this one was closed) goes on serving.
+        expect((await fetch(`${base}/form/`, { headers: { cookie: client.cookieHeader() } })).status).toBe(
+          200,
+        );
+      }
+    }
+    expect(t.logs.filter((line) => Number(line.level) >= 50)).toEqual([]);
+  });
+
+  it('a body that breaks after the token is a 400 from the view that reads it', async () => {
+    const client = new TestClient(t.app);
+    const token = (await client.get('/form/')).json().token as string;
+    const start =
+      `--x\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n` +
+      '--x\r\nContent-Disposition: form-data; name="title"\r\n\r\nbroken later\r\n';
+    const bodies: Record<string, string> = {
+      'a file cut short': `${start}--x\r\nContent-Disposition: form-data; name="attachment"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n`,
+      'a part without headers': `${start}--x\r\n`,
+      'a NUL in a later field': `${start}--x\r\nContent-Disposition: form-data; name="note"\r\n\r\na\u0000b\r\n--x--\r\n`,
+    };
+    for (const [name, body] of Object.entries(bodies)) {
+      const { status, lines } = await postRaw(
+        '/upload/',
+        client.cookieHeader(),
+        'multipart/form-data; boundary=x',
+        body,
+      );
+      expect(status, name).toBe(400);
+      expect(reports(lines), name).toEqual([[40, 'KEEN_E_BAD_REQUEST']]);
+      expect((await fetch(`${base}/form/`)).status).toBe(200);
+    }
+    expect(backend.list()).toEqual([]);
+    expect(t.logs.filter((line) => Number(line.level) >= 50)).toEqual([]);
+  });
+
+  it('a body that breaks in the part nobody reads is one warning after the response, never an error', async () => {
+    const client = new TestClient(t.app);
+    await client.get('/accounts/login/');
+    // The login page reads no multipart fields: the rest of the body is skipped after its answer.
+    const body =
+      `--x\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${client.lastCsrfToken}\r\n` +
+      '--x\r\nContent-Disposition: form-data; name="attachment"; filename="a.pdf"\r\n\r\n%PDF-1.4\n';
+    const before = t.logs.length;
+    const { status } = await postRaw(
+      '/accounts/login/',
+      client.cookieHeader(),
+      'multipart/form-data; boundary=x',
+      body,
+    );
+    expect(status).toBeLessThan(500);
+    await waitFor(
+      () =>
+        t.logs.slice(before).some((line) => line.msg === 'the rest of a multipart body could not be read'),
+      'the warning about the unread rest',
+    );
+    const lines = t.logs.slice(before);
+    expect(
+      lines.filter((line) => line.msg === 'the rest of a multipart body could not be read'),
+    ).toHaveLength(1);
+    expect(lines.filter((line) => Number(line.level) >= 50)).toEqual([]);
+    expect((await fetch(`${base}/form/`)).status).toBe(200);
+  });
+});

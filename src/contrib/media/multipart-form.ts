@@ -52,6 +52,18 @@ function translate(error: unknown, settings: Readonly<Settings>, request: Fastif
   return new BadRequestError('Bad request.', `malformed multipart body: ${capForLog(message, 200)}`);
 }
 
+/**
+ * Errors the parser raised on a file stream a view was reading, with what they mean. The view sees the
+ * parser's own error (its `for await` over the file rejects with it); the error boundary asks
+ * {@link multipartBodyError} so a body that breaks there is a 400 like anywhere else.
+ */
+const fileStreamErrors = new WeakMap<object, KeenError>();
+
+/** The 400 (or 413) that an error thrown while a view read an uploaded file stands for, if it is one. */
+export function multipartBodyError(error: unknown): KeenError | undefined {
+  return error && typeof error === 'object' ? fileStreamErrors.get(error) : undefined;
+}
+
 class StreamedForm implements MultipartForm {
   readonly fields: FormFields = {};
   /** False once the body is fully read, or once parsing failed (the rest cannot be read then). */
@@ -93,11 +105,28 @@ class StreamedForm implements MultipartForm {
   async readFields(): Promise<void> {
     for (let part = await this.#next(); part; part = await this.#next()) {
       if (part.type === 'file') {
+        this.#watch(part);
         this.#pending = part;
         return;
       }
       this.#addField(part);
     }
+  }
+
+  /** From the moment a file part is seen (a small body's error can come before any view reads it). */
+  #watch(part: MultipartFile): void {
+    const record = (error: unknown) => {
+      // The parser cannot go on after this: the rest of the body is not skipped.
+      this.healthy = false;
+      const meaning = translate(error, this.settings, this.request);
+      if (meaning instanceof KeenError && error && typeof error === 'object') {
+        fileStreamErrors.set(error, meaning);
+      }
+    };
+    // The parser may have failed the stream already (the whole body came in one chunk), and may fail it
+    // twice (the part's error, then the whole body's, which is the one a reader gets).
+    if (part.file.errored) record(part.file.errored);
+    part.file.on('error', record);
   }
 
   #addField(part: MultipartValue): void {
@@ -127,6 +156,7 @@ class StreamedForm implements MultipartForm {
       }
       this.#fileFields.add(part.fieldname);
       this.#current = part;
+
       const problem = decodedTextProblem(part.fieldname) ?? decodedTextProblem(part.filename ?? '');
       if (problem) throw new BadRequestError('Bad request.', `a file name contains ${problem}`);
       yield part;
@@ -145,7 +175,10 @@ class StreamedForm implements MultipartForm {
     return this.healthy && !abandoned;
   }
 
-  /** Reads the rest of the body and throws it away; errors end it quietly (the response is sent). */
+  /**
+   * Reads the rest of the body and throws it away. The response is sent already, so a body that turns
+   * out to be malformed here is one warning (a client that hung up says nothing about the server).
+   */
   async discard(): Promise<void> {
     try {
       for (const part of [this.#current, this.#pending]) {
@@ -155,8 +188,10 @@ class StreamedForm implements MultipartForm {
       for (let part = await this.#next(); part; part = await this.#next()) {
         if (part.type === 'file') part.file.resume();
       }
-    } catch {
-      // Nothing more can be read; the onSend hook asked for the connection to close.
+    } catch (error) {
+      if (this.request.raw.aborted) return;
+      const reason = error instanceof KeenError ? (error.detail ?? error.message) : String(error);
+      this.request.log.warn({ reason }, 'the rest of a multipart body could not be read');
     }
   }
 }

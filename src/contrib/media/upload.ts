@@ -15,6 +15,7 @@ import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import {
   BadRequestError,
+  ClientAbortError,
   FileTooLargeError,
   FileTypeError,
   type KeenError,
@@ -199,7 +200,7 @@ export async function receiveForm(
     for await (const part of form.files()) {
       const path = join(settings.fileUploadTempDir, `${TEMP_PREFIX}${randomBytes(12).toString('hex')}`);
       if (!trackTempFile(request, path)) {
-        throw new BadRequestError('Bad request.', 'the client closed the connection during the upload');
+        throw new ClientAbortError('the connection closed during the upload');
       }
       try {
         const received = await receiveFile(
