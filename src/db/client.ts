@@ -81,7 +81,7 @@ export async function wrapPglite(
 }
 
 function openPostgres(settings: Extract<DatabaseSettings, { kind: 'postgres' }>, logger?: Logger): Database {
-  const pool = new pg.Pool({
+  const pool = new ConnectionMarkingPool({
     connectionString: settings.url.reveal(),
     max: settings.poolSize,
     ssl: settings.ssl === false ? undefined : { rejectUnauthorized: settings.ssl === true },
@@ -103,7 +103,31 @@ function openPostgres(settings: Extract<DatabaseSettings, { kind: 'postgres' }>,
   };
 }
 
-/** Socket errors: the database's connection failed (inside a query's error) or the client's did. */
+/**
+ * A pg pool whose failures to open a connection can be told apart from anything else. Drizzle wraps
+ * every query's error in DrizzleQueryError, but opens a transaction by calling `connect()` itself, so a
+ * database that is down surfaces there as a bare `connect ECONNREFUSED`. The promise form is what such
+ * callers use (the pool's own `query` uses the callback form, inside Drizzle's wrapper).
+ */
+class ConnectionMarkingPool extends pg.Pool {
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: Parameters<pg.Pool['connect']>[0]): void;
+  override connect(callback?: Parameters<pg.Pool['connect']>[0]): Promise<pg.PoolClient> | undefined {
+    if (callback) {
+      super.connect(callback);
+      return undefined;
+    }
+    return super.connect().catch((error: unknown) => {
+      if (error && typeof error === 'object') failedConnects.add(error);
+      throw error;
+    });
+  }
+}
+
+/** Errors the pool raised while opening a connection (see {@link ConnectionMarkingPool}). */
+const failedConnects = new WeakSet<object>();
+
+/** Socket errors: inside a database error, the database's connection failed. */
 const SOCKET_ERROR_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -121,30 +145,55 @@ const SERVER_UNAVAILABLE_CODES = new Set([
   '53300', // too_many_connections
 ]);
 
-/** True for an error raised by a database query (Drizzle wraps every query's error in this). */
-function isQueryError(error: unknown): boolean {
-  for (let current = error; current instanceof Error; current = (current as Error).cause) {
-    if (current instanceof DrizzleQueryError) return true;
+/** pg's messages for a connection lost, timed out or never made. */
+const CONNECTION_MESSAGE =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|not connected/i;
+
+/** The error and its causes, outermost first (at most 10 deep). */
+function* causeChain(error: unknown): Generator<Error> {
+  let current = error;
+  for (let depth = 0; current instanceof Error && depth < 10; depth++) {
+    yield current;
+    current = current.cause;
+  }
+}
+
+/**
+ * True for an error that came from the database: a query's (Drizzle wraps every one in
+ * DrizzleQueryError), the pool's failure to open a connection, or the server's own error.
+ */
+function fromDatabase(error: unknown): boolean {
+  for (const current of causeChain(error)) {
+    if (current instanceof DrizzleQueryError || current instanceof pg.DatabaseError) return true;
+    if (failedConnects.has(current)) return true;
+  }
+  return false;
+}
+
+/** True when an error (from the database) says the connection failed, rather than the statement. */
+function isConnectionProblem(error: unknown): boolean {
+  for (const current of causeChain(error)) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') {
+      if (SERVER_UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return true;
+      if (SOCKET_ERROR_CODES.has(code)) return true;
+    }
+    if (CONNECTION_MESSAGE.test(current.message)) return true;
+    if (current instanceof AggregateError && current.errors.some(isConnectionProblem)) return true;
   }
   return false;
 }
 
 /**
- * True for errors that mean "the database is unreachable", as opposed to a bad query. Socket codes
- * (ECONNRESET…) count only inside a database query's error: the same codes on the client's own socket
- * mean the visitor hung up, which is no outage.
+ * True for errors that mean "the database is unreachable", as opposed to a bad query. Only errors that
+ * came from the database count: the same socket codes (ECONNRESET, EPIPE) on the visitor's own
+ * connection mean the visitor hung up, which is no outage (the error boundary reports that as a client
+ * abort).
  */
 export function isConnectionError(error: unknown): boolean {
-  const fromQuery = isQueryError(error);
-  for (let current = error; current instanceof Error; current = (current as Error).cause) {
-    const code = (current as { code?: string }).code;
-    if (code && (SERVER_UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
-    if (fromQuery && code && SOCKET_ERROR_CODES.has(code)) return true;
-    if (/Connection terminated|connection timeout|PGlite is closed/i.test(current.message)) return true;
-    if (fromQuery && /not connected/i.test(current.message)) return true;
-    if (current instanceof AggregateError && current.errors.some(isConnectionError)) return true;
-  }
-  return false;
+  // PGlite's own error once it is closing or closed, thrown by its transactions outside Drizzle's wrapper.
+  for (const current of causeChain(error)) if (/^PGlite is clos(ed|ing)$/.test(current.message)) return true;
+  return fromDatabase(error) && isConnectionProblem(error);
 }
 
 /**
