@@ -104,10 +104,14 @@ function openPostgres(settings: Extract<DatabaseSettings, { kind: 'postgres' }>,
 }
 
 /**
- * A pg pool whose failures to open a connection can be told apart from anything else. Drizzle wraps
- * every query's error in DrizzleQueryError, but opens a transaction by calling `connect()` itself, so a
- * database that is down surfaces there as a bare `connect ECONNREFUSED`. The promise form is what such
- * callers use (the pool's own `query` uses the callback form, inside Drizzle's wrapper).
+ * The pg pool, with two repairs for the clients Drizzle checks out itself to run a transaction (the
+ * pool's own `query` uses the callback form of `connect`, and is left alone):
+ * - a failure to open a connection is marked, so {@link isConnectionError} knows it came from the
+ *   database (Drizzle wraps query errors in DrizzleQueryError, but not this one);
+ * - a checked-out client whose connection is lost is released (and so dropped) at once. pg emits
+ *   'error' on it, and a checked-out client has no listener, so that would be an uncaught exception;
+ *   and Drizzle sends BEGIN before its try/finally, so a client lost there would never be released
+ *   and the pool would wait for it forever when it closes. The running query still gets the error.
  */
 class ConnectionMarkingPool extends pg.Pool {
   override connect(): Promise<pg.PoolClient>;
@@ -117,11 +121,27 @@ class ConnectionMarkingPool extends pg.Pool {
       super.connect(callback);
       return undefined;
     }
-    return super.connect().catch((error: unknown) => {
+    return super.connect().then(releasedWhenLost, (error: unknown) => {
       if (error && typeof error === 'object') failedConnects.add(error);
       throw error;
     });
   }
+}
+
+/** The checked-out client, released with the error if its connection is lost; releasing twice is a no-op. */
+function releasedWhenLost(client: pg.PoolClient): pg.PoolClient {
+  const release = client.release.bind(client);
+  let released = false;
+  const releaseOnce = (error?: Error | boolean) => {
+    if (released) return;
+    released = true;
+    client.off('error', onLost);
+    release(error);
+  };
+  const onLost = (error: Error) => releaseOnce(error);
+  client.on('error', onLost);
+  client.release = releaseOnce;
+  return client;
 }
 
 /** Errors the pool raised while opening a connection (see {@link ConnectionMarkingPool}). */
