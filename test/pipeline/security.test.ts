@@ -1,6 +1,7 @@
 // Stage 1 (security) and stage 8 (clickjacking): parity items SEC-01…SEC-08.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installedApps } from '../../src/installed-apps.js';
+import { PERMISSIONS_POLICY } from '../../src/web/middleware/security.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { ENGINE } from '../support/database.js';
 
@@ -80,6 +81,24 @@ describe(`security headers (${ENGINE})`, () => {
     expect(String(framed.headers['content-security-policy'])).not.toContain('frame-ancestors');
   });
 
+  it('Permissions-Policy turns off the powerful features on every response: pages, errors, static files', async () => {
+    const features = String(PERMISSIONS_POLICY)
+      .split(', ')
+      .map((entry) => entry.replace(/=\(\)$/, ''));
+    for (const feature of ['camera', 'microphone', 'geolocation', 'payment', 'usb']) {
+      expect(features, feature).toContain(feature);
+    }
+    // Every entry allows nobody: `feature=()`.
+    expect(String(PERMISSIONS_POLICY)).toMatch(/^([a-z-]+=\(\))(, [a-z-]+=\(\))*$/);
+    for (const url of ['/', '/no-such-page/', '/static/css/site.css', '/accounts/login/']) {
+      const res = await t.app.inject({ url, headers: HTTPS_FROM_PROXY });
+      expect(res.headers['permissions-policy'], url).toBe(PERMISSIONS_POLICY);
+    }
+    // Also on the 400 for a Host we do not serve (answered before any route).
+    const badHost = await t.app.inject({ url: '/', headers: { ...HTTPS_FROM_PROXY, host: 'evil.example' } });
+    expect(badHost.headers['permissions-policy']).toBe(PERMISSIONS_POLICY);
+  });
+
   it('never overwrites a header the view set itself', async () => {
     const res = await t.app.inject({ url: '/own-header/', headers: HTTPS_FROM_PROXY });
     expect(res.headers['referrer-policy']).toBe('no-referrer');
@@ -109,5 +128,43 @@ describe('security settings', () => {
     } finally {
       await full.close();
     }
+  });
+});
+
+describe(`request ids (${ENGINE})`, () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { TRUSTED_PROXIES: '10.0.0.0/8' } });
+  });
+  afterAll(() => t.close());
+
+  /** The request id of the access line written for one request from `peer` with `X-Request-Id: id`. */
+  async function requestIdFor(peer: string, id: string): Promise<string> {
+    const before = t.logs.length;
+    await t.app.inject({
+      url: '/healthz',
+      headers: { host: 'localhost', 'x-request-id': id },
+      remoteAddress: peer,
+    });
+    const line = t.logs.slice(before).find((entry) => entry.msg === 'request');
+    return String(line?.reqId);
+  }
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+  it('keeps X-Request-Id from a peer in TRUSTED_PROXIES (the rule Fastify applies to X-Forwarded-For)', async () => {
+    expect(await requestIdFor('10.1.2.3', 'nginx-7f3a')).toBe('nginx-7f3a');
+    // The same proxy seen through an IPv6 socket (a server listening on `::`).
+    expect(await requestIdFor('::ffff:10.1.2.3', 'nginx-7f3b')).toBe('nginx-7f3b');
+  });
+
+  it('gives a fresh id to anyone else, and to a trusted proxy whose id does not look like one', async () => {
+    const chosen = await requestIdFor('192.0.2.7', 'chosen-by-a-client');
+    expect(chosen).toMatch(UUID);
+    expect(t.rawLogs()).not.toContain('chosen-by-a-client');
+    expect(await requestIdFor('127.0.0.1', 'loopback-is-not-listed')).toMatch(UUID);
+    expect(await requestIdFor('10.1.2.3', 'has spaces and "quotes"')).toMatch(UUID);
+    expect(await requestIdFor('10.1.2.3', 'x'.repeat(65))).toMatch(UUID);
+    // Two requests never share a fresh id.
+    expect(await requestIdFor('192.0.2.7', 'same')).not.toBe(await requestIdFor('192.0.2.7', 'same'));
   });
 });
