@@ -276,7 +276,14 @@ describe(`admin forms (${ENGINE})`, () => {
         'java\tscript:alert(1)',
         'data:text/html,<script>alert(1)</script>',
         'vbscript:msgbox(1)',
+        'VBScript:msgbox(1)',
+        '\u0001\u0002javascript:alert(1)',
+        '\u00a0javascript:alert(1)',
+        'file:///etc/passwd',
+        'ftp://example.com/file',
+        'https://',
         '//evil.example/path',
+        '/a/site-path/',
         'not a url',
       ].map((url): [string, Changes, string, string] => [
         `a link row with the url ${JSON.stringify(url)}`,
@@ -284,6 +291,15 @@ describe(`admin forms (${ENGINE})`, () => {
         'blog_post_link-0-url',
         'Enter a valid URL starting with http:// or https://.',
       ]),
+      [
+        'a link whose escaped form is longer than its column',
+        {
+          'blog_post_link-0-title': 'Long',
+          'blog_post_link-0-url': `https://example.com/${'ä'.repeat(200)}`,
+        },
+        'blog_post_link-0-url',
+        'Ensure this value has at most 500 characters (it has 1220).',
+      ],
     ])(
       'refuses %s with a field error (400), stores nothing and keeps what was typed',
       async (_what, changes, field, message) => {
@@ -584,6 +600,19 @@ describe(`admin forms (${ENGINE})`, () => {
       expect(links.some((link) => link.id === drop!.id)).toBe(false);
       const history = pageText((await root.get(`${POSTS}${post.id}/history/`)).body);
       expect(history).toContain('Added further reading. Changed further reading. Deleted further reading.');
+    });
+
+    it('stores a link as the normalised http(s) address the blog will link', async () => {
+      const saved = await openAndSubmit(root, `${POSTS}add/`, {
+        ...VALID_POST,
+        slug: 'normalised-link',
+        'blog_post_link-0-title': 'Spaced',
+        'blog_post_link-0-url': '  HTTPS://Example.COM/a page?q=1  ',
+      });
+      expect(saved.statusCode).toBe(303);
+      const [post] = await db().select().from(posts).where(eq(posts.slug, 'normalised-link'));
+      const links = await db().select().from(postLinks).where(eq(postLinks.postId, post!.id));
+      expect(links.map((link) => link.url)).toEqual(['https://example.com/a%20page?q=1']);
     });
 
     it('cannot edit or delete another post’s link by posting its id', async () => {

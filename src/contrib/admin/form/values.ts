@@ -230,7 +230,13 @@ export function parseFieldValue(
       }
       if (field.url) {
         const url = httpUrl(text);
-        return url ? ok(url) : fail(fieldMessages.url);
+        if (!url) return fail(fieldMessages.url);
+        // What is stored is the normalised address, whose escapes can make it longer than what was typed.
+        const stored = characterCount(url);
+        if (field.maxLength !== undefined && stored > field.maxLength) {
+          return fail(fieldMessages.maxLength(field.maxLength, stored));
+        }
+        return ok(url);
       }
       return ok(text);
     }
