@@ -85,3 +85,39 @@ export function translator<Id extends string>(
     return String(formatter.format(values));
   };
 }
+
+/**
+ * Text whose language is chosen when it is shown, not when it is written (Django's gettext_lazy): a
+ * fixed string, or a function of the page's language. Registrations made once at start-up (admin help
+ * texts, action labels) hold these.
+ */
+export type LocalText = string | ((language: string) => string);
+
+/** `text` in `language`. */
+export function localText(text: LocalText, language: string): string {
+  return typeof text === 'string' ? text : text(language);
+}
+
+/** Like {@link translator}, for text chosen later: `const text = lazyTranslator(blogMessages); text('admin.slugHelp')`. */
+export function lazyTranslator<Id extends string>(
+  messages: MessageCatalogues<Id>,
+): (id: Id, values?: MessageValues) => (language: string) => string {
+  return (id, values) => (language) => translator(messages, language)(id, values);
+}
+
+/**
+ * Message `id` of `messages` in `language` if that language's catalogue (or the source) has it, else
+ * undefined: for ids made by convention (`model.post.plural`), which the type system cannot know.
+ */
+export function findMessage(
+  messages: MessageCatalogues<string> | undefined,
+  language: string,
+  id: string,
+  values?: MessageValues,
+): string | undefined {
+  if (!messages) return undefined;
+  const catalogue = messages.catalogues[baseLanguage(language)] ?? messages.catalogues[SOURCE_LANGUAGE];
+  if (catalogue?.[id] === undefined && messages.catalogues[SOURCE_LANGUAGE]?.[id] === undefined)
+    return undefined;
+  return translator(messages, language)(id, values);
+}

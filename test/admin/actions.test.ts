@@ -111,7 +111,7 @@ describe(`admin bulk actions (${ENGINE})`, () => {
     ]);
     expect(confirm.statusCode).toBe(200);
     const text = pageText(confirm.body);
-    expect(text).toContain('Are you sure you want to delete the selected posts?');
+    expect(text).toContain('Are you sure you want to delete these 2 posts?');
     expect(text).toContain('Posts: 2');
     expect(text).toContain('Further reading: 3');
     expect(text).toContain('Post ↔ tags links: 3');
@@ -326,7 +326,7 @@ describe(`admin bulk actions (${ENGINE})`, () => {
       ['post', 'yes'],
     ]);
     expect(blocked.statusCode).toBe(409);
-    expect(pageText(blocked.body)).toContain('Cannot delete the selected categories');
+    expect(pageText(blocked.body)).toContain('Cannot delete these 2 categories');
     expect(pageText(blocked.body)).toContain('Posts: 4');
     expect((await db().select().from(categories)).length).toBe(2);
 

@@ -599,7 +599,7 @@ describe(`admin forms (${ENGINE})`, () => {
       expect(links[0]?.id).toBe(keep!.id);
       expect(links.some((link) => link.id === drop!.id)).toBe(false);
       const history = pageText((await root.get(`${POSTS}${post.id}/history/`)).body);
-      expect(history).toContain('Added further reading. Changed further reading. Deleted further reading.');
+      expect(history).toContain('Added link. Changed link. Deleted link.');
     });
 
     it('stores a link as the normalised http(s) address the blog will link', async () => {
@@ -719,7 +719,7 @@ describe(`admin forms (${ENGINE})`, () => {
       expect(rows.map((row) => [row[3], row[4]])).toEqual([
         ['root', 'Added.'],
         ['root', 'Changed title and body.'],
-        ['root', 'Changed published at and reading minutes.'],
+        ['root', 'Changed published at and reading time (minutes).'],
         ['root', 'No fields changed.'],
       ]);
       // Times are shown in TIME_ZONE (the machine-readable one stays UTC).
@@ -742,8 +742,9 @@ describe(`admin forms (${ENGINE})`, () => {
         .orderBy(adminLog.id);
       expect(log.map((entry) => entry.changes)).toEqual([
         {},
-        { fields: ['Title', 'Body'] },
-        { fields: ['Published at', 'Reading minutes'] },
+        // Keys, so the history page names them in each reader's language.
+        { fields: ['title', 'body'] },
+        { fields: ['publishedAt', 'readingMinutes'] },
         { fields: [] },
       ]);
     });

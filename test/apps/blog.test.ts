@@ -251,7 +251,9 @@ describe(`blog pages (${ENGINE})`, () => {
     const scheduledAt = (await db.select().from(posts).where(eq(posts.id, ids.scheduled!)))[0]!.publishedAt;
     const user = { id: 1, username: 'editor' };
     const selected = [String(draft!.id), String(undated!.id), String(ids.scheduled), 'not-an-id'];
-    const message = await db.transaction((tx) => publishNowAction.run({ tx, ids: selected, user }));
+    const message = await db.transaction((tx) =>
+      publishNowAction.run({ tx, ids: selected, user, language: 'en' }),
+    );
     expect(message).toBe('Published 3 posts.');
     const after = await db
       .select()
@@ -268,8 +270,10 @@ describe(`blog pages (${ENGINE})`, () => {
     expect((await get('/blog/action-draft/')).statusCode).toBe(200);
     expect((await get('/blog/scheduled/')).statusCode).toBe(404);
 
-    const unpublished = await db.transaction((tx) => unpublishAction.run({ tx, ids: [draft!.id], user }));
-    expect(unpublished).toBe('Unpublished 1 post.');
+    const unpublished = await db.transaction((tx) =>
+      unpublishAction.run({ tx, ids: [draft!.id], user, language: 'ru' }),
+    );
+    expect(unpublished).toBe('Снято с публикации: 1 запись.');
     expect((await get('/blog/action-draft/')).statusCode).toBe(404);
     await db.delete(posts).where(inArray(posts.id, [draft!.id, undated!.id]));
   });
@@ -320,7 +324,7 @@ describe('blog admin registrations', () => {
     expect(options.viewOnSite?.({ ...base, publishedAt: new Date(Date.now() + DAY) } as never)).toBeNull();
 
     const validate = (values: Record<string, unknown>, existing: Record<string, unknown> | null = null) =>
-      options.validate?.(values as never, existing as never);
+      options.validate?.(values as never, existing as never, { language: 'en' });
     expect(validate({ slug: 'fine-slug-2', status: 'draft' })).toEqual({});
     expect(validate({ slug: 'Not OK', status: 'draft' })).toHaveProperty('slug');
     expect(validate({ slug: 'trailing-', status: 'draft' })).toHaveProperty('slug');
@@ -331,7 +335,13 @@ describe('blog admin registrations', () => {
       'publishedAt',
     );
     expect(
-      site.find('blog', 'category')!.options.validate?.({ slug: 'Bad Slug' } as never, null),
-    ).toHaveProperty('slug');
+      site
+        .find('blog', 'category')!
+        .options.validate?.({ slug: 'Bad Slug' } as never, null, { language: 'ru' }),
+    ).toEqual({
+      slug: [
+        'Используйте только строчные латинские буквы, цифры и дефисы (без дефиса в начале, в конце и двух подряд).',
+      ],
+    });
   });
 });

@@ -120,7 +120,9 @@ describe('résumé admin registrations', () => {
   });
 
   it('refuses an end date before the start date, also when only one of them is edited', () => {
-    const validate = site.find('resume', 'position')!.options.validate!;
+    const check = site.find('resume', 'position')!.options.validate!;
+    const validate = (values: unknown, existing: unknown) =>
+      check(values as never, existing as never, { language: 'en' });
     const stored = { startDate: '2021-03-01', endDate: null };
     expect(validate({ startDate: '2021-03-01', endDate: '2021-02-28' } as never, null)).toHaveProperty(
       'endDate',

@@ -1,18 +1,21 @@
 /** The blog's admin registrations (listed in the blog KeenApp's `admin`). */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { type ActionContext, type BulkAction, defineAdmin } from '../../contrib/admin/define.js';
+import { lazyTranslator, translator } from '../../i18n/messages.js';
 import type { FormErrors } from '../../web/forms.js';
+import { blogMessages } from './messages.js';
 import { categories, type PostRow, postLinks, posts, postTags, tags } from './schema.js';
 import { SLUG_PATTERN } from './text.js';
 
-const SLUG_HELP = 'Lower-case letters, digits and hyphens; it is the address of the page.';
-const SLUG_ERROR =
-  'Use only lower-case letters, digits and hyphens (no hyphen at either end or twice in a row).';
+const text = lazyTranslator(blogMessages);
+const SLUG_HELP = text('admin.slugHelp');
 
 /** The slug as the saved row will have it: the submitted one, else the one already stored. */
-function slugErrors(submitted: unknown, existing: string | undefined): FormErrors {
+function slugErrors(submitted: unknown, existing: string | undefined, language: string): FormErrors {
   const slug = submitted ?? existing;
-  return typeof slug === 'string' && !SLUG_PATTERN.test(slug) ? { slug: [SLUG_ERROR] } : {};
+  return typeof slug === 'string' && !SLUG_PATTERN.test(slug)
+    ? { slug: [translator(blogMessages, language)('admin.slugInvalid')] }
+    : {};
 }
 
 /** The selected ids as post ids (the admin sends them as strings). */
@@ -20,14 +23,10 @@ function postIds(context: ActionContext): number[] {
   return context.ids.map(Number).filter((id) => Number.isSafeInteger(id) && id > 0);
 }
 
-function countPosts(count: number): string {
-  return count === 1 ? '1 post' : `${count} posts`;
-}
-
 /** Publishes the selected posts; one without a publication time gets "now" (a scheduled one keeps its time). */
 export const publishNowAction: BulkAction = {
   name: 'publish_now',
-  label: 'Publish now',
+  label: text('admin.publishNow'),
   permission: 'change',
   async run(context) {
     const updated = await context.tx
@@ -35,14 +34,14 @@ export const publishNowAction: BulkAction = {
       .set({ status: 'published', publishedAt: sql`coalesce(${posts.publishedAt}, now())` })
       .where(inArray(posts.id, postIds(context)))
       .returning({ id: posts.id });
-    return `Published ${countPosts(updated.length)}.`;
+    return translator(blogMessages, context.language)('admin.published', { count: updated.length });
   },
 };
 
 /** Turns the selected posts back into drafts; their publication time is kept for when they return. */
 export const unpublishAction: BulkAction = {
   name: 'unpublish',
-  label: 'Unpublish',
+  label: text('admin.unpublish'),
   permission: 'change',
   async run(context) {
     const updated = await context.tx
@@ -50,7 +49,7 @@ export const unpublishAction: BulkAction = {
       .set({ status: 'draft' })
       .where(and(inArray(posts.id, postIds(context)), eq(posts.status, 'published')))
       .returning({ id: posts.id });
-    return `Unpublished ${countPosts(updated.length)}.`;
+    return translator(blogMessages, context.language)('admin.unpublished', { count: updated.length });
   },
 };
 
@@ -64,7 +63,7 @@ export const categoryAdmin = defineAdmin(categories, {
   prepopulatedFields: { slug: ['name'] },
   ordering: ['name'],
   help: { slug: SLUG_HELP },
-  validate: (values, existing) => slugErrors(values.slug, existing?.slug),
+  validate: (values, existing, { language }) => slugErrors(values.slug, existing?.slug, language),
 });
 
 export const tagAdmin = defineAdmin(tags, {
@@ -91,17 +90,20 @@ export const postAdmin = defineAdmin(posts, {
     'status',
     'categoryId',
     'publishedAt',
-    { label: 'Cover', value: (row) => row.cover !== null && row.cover !== undefined },
+    { label: text('admin.coverColumn'), value: (row) => row.cover !== null && row.cover !== undefined },
   ],
   searchFields: ['title', 'summary', 'body'],
   listFilter: ['status', 'categoryId', 'publishedAt', 'authorId'],
   ordering: ['-publishedAt'],
   fieldsets: [
     { fields: ['title', 'slug', 'summary', 'body', 'cover'] },
-    { title: 'Publishing', fields: ['status', 'publishedAt', 'categoryId', 'authorId', 'readingMinutes'] },
     {
-      title: 'Advanced',
-      description: 'Free-form JSON for templates, e.g. {"canonical": "https://…"}.',
+      title: text('admin.publishing'),
+      fields: ['status', 'publishedAt', 'categoryId', 'authorId', 'readingMinutes'],
+    },
+    {
+      title: text('admin.advanced'),
+      description: text('admin.advancedHelp', { example: '{"canonical": "https://…"}' }),
       fields: ['extra'],
       collapsed: true,
     },
@@ -111,8 +113,8 @@ export const postAdmin = defineAdmin(posts, {
   autocompleteFields: ['authorId'],
   help: {
     slug: SLUG_HELP,
-    body: 'Plain text; a blank line starts a new paragraph.',
-    publishedAt: 'A published post appears on the site from this time on.',
+    body: text('admin.bodyHelp'),
+    publishedAt: text('admin.publishedAtHelp'),
   },
   manyToMany: [
     { name: 'tags', through: postTags, sourceColumn: postTags.postId, targetColumn: postTags.tagId },
@@ -122,7 +124,7 @@ export const postAdmin = defineAdmin(posts, {
       table: postLinks,
       foreignKey: postLinks.postId,
       model: 'postlink',
-      label: 'Further reading',
+      label: text('admin.links'),
       style: 'tabular',
       fields: ['title', 'url', 'position'],
       ordering: ['position'],
@@ -131,15 +133,13 @@ export const postAdmin = defineAdmin(posts, {
   ],
   actions: [publishNowAction, unpublishAction],
   viewOnSite: (row) => (isLive(row) ? `/blog/${encodeURIComponent(row.slug)}/` : null),
-  validate(values, existing) {
-    const errors = slugErrors(values.slug, existing?.slug);
+  validate(values, existing, { language }) {
+    const errors = slugErrors(values.slug, existing?.slug, language);
     const status = values.status ?? existing?.status;
     const publishedAt = 'publishedAt' in values ? values.publishedAt : existing?.publishedAt;
     // Without a time a "published" post would never appear; say so instead of saving it silently hidden.
     if (status === 'published' && !publishedAt) {
-      errors.publishedAt = [
-        'A published post needs a publication time (it appears on the site from then on).',
-      ];
+      errors.publishedAt = [translator(blogMessages, language)('admin.publishedAtMissing')];
     }
     return errors;
   },

@@ -1,7 +1,11 @@
 /** The résumé's admin registrations (listed in the résumé KeenApp's `admin`). */
 import { defineAdmin } from '../../contrib/admin/define.js';
+import { lazyTranslator, translator } from '../../i18n/messages.js';
 import type { FormErrors } from '../../web/forms.js';
+import { resumeMessages } from './messages.js';
 import { highlights, positions, skills } from './schema.js';
+
+const text = lazyTranslator(resumeMessages);
 
 export const positionAdmin = defineAdmin(positions, {
   model: 'position',
@@ -12,25 +16,24 @@ export const positionAdmin = defineAdmin(positions, {
   searchFields: ['company', 'role'],
   listFilter: ['startDate'],
   ordering: ['-startDate'],
-  help: { endDate: 'Leave empty while this is your current position.' },
+  help: { endDate: text('admin.endDateHelp') },
   inlines: [
     {
       table: highlights,
       foreignKey: highlights.positionId,
       model: 'highlight',
-      label: 'Highlights',
       style: 'stacked',
       fields: ['text', 'position'],
       ordering: ['position'],
     },
   ],
-  validate(values, existing) {
+  validate(values, existing, { language }) {
     const start = values.startDate ?? existing?.startDate;
     const end = 'endDate' in values ? values.endDate : existing?.endDate;
     const errors: FormErrors = {};
     // ISO dates compare as strings; the database's CHECK would refuse it too, with a less helpful message.
     if (typeof start === 'string' && typeof end === 'string' && end < start) {
-      errors.endDate = ['The end date cannot be before the start date.'];
+      errors.endDate = [translator(resumeMessages, language)('admin.endBeforeStart')];
     }
     return errors;
   },
@@ -44,5 +47,5 @@ export const skillAdmin = defineAdmin(skills, {
   listDisplay: ['name', 'level'],
   searchFields: ['name'],
   ordering: ['name'],
-  help: { level: 'From 0.0 to 10.0.' },
+  help: { level: text('admin.levelHelp') },
 });

@@ -13,6 +13,7 @@
  */
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Tx } from '../../db/client.js';
+import type { LocalText } from '../../i18n/messages.js';
 import type { FormErrors } from '../../web/forms.js';
 
 /** A row of the table as Drizzle selects it. */
@@ -22,15 +23,15 @@ export type FieldName<T extends PgTable> = Extract<keyof RowOf<T>, string>;
 
 /** A computed changelist column (Django's `@admin.display` callable). */
 export interface ComputedColumn<Row> {
-  label: string;
+  label: LocalText;
   value: (row: Row) => string | number | boolean | null;
   /** The field a click on the header sorts by. */
   orderBy?: string;
 }
 
 export interface Fieldset<Name extends string> {
-  title?: string;
-  description?: string;
+  title?: LocalText;
+  description?: LocalText;
   fields: readonly Name[];
   /** Shown closed (a <details> element); opens by itself when it holds an error. */
   collapsed?: boolean;
@@ -40,7 +41,8 @@ export interface Fieldset<Name extends string> {
 export interface ManyToMany {
   /** The form field name, e.g. `tags`. */
   name: string;
-  label?: string;
+  /** Default: the app catalogue's `field.<model>.<name>`. */
+  label?: LocalText;
   /** The link table, e.g. `blog_post_tags`. */
   through: PgTable;
   /** Its column pointing at this table's row. */
@@ -56,7 +58,8 @@ export interface Inline {
   foreignKey: PgColumn;
   /** The child's model name (for its permissions), e.g. `postlink`; defaults to the parent's permissions. */
   model?: string;
-  label?: string;
+  /** The heading over the children; default: the child model's plural from the app's catalogue. */
+  label?: LocalText;
   style?: 'tabular' | 'stacked';
   /** Fields to edit (default: every editable field but the foreign key). */
   fields?: readonly string[];
@@ -72,12 +75,14 @@ export interface ActionContext {
   tx: Tx;
   ids: readonly (string | number)[];
   user: { id: number; username: string };
+  /** The language of the page that asked: the returned message is shown in it. */
+  language: string;
 }
 
 /** A custom bulk action on the change list (Django's admin actions). */
 export interface BulkAction {
   name: string;
-  label: string;
+  label: LocalText;
   /** The model permission the action needs (default `change`). */
   permission?: 'view' | 'add' | 'change' | 'delete';
   /** Does the work; returns the message shown afterwards. Runs in one transaction. */
@@ -87,6 +92,7 @@ export interface BulkAction {
 export interface AdminOptions<T extends PgTable> {
   /** The model name as the app's `models` lists it (permissions are `<app>.<action>_<model>`). */
   model: string;
+  /** English fallbacks: the app catalogue's `model.<model>` and `model.<model>.plural` come first. */
   verboseName?: string;
   verboseNamePlural?: string;
   /** How an object is named in titles, messages and the log (Django's __str__); default: its first text field. */
@@ -124,14 +130,21 @@ export interface AdminOptions<T extends PgTable> {
    */
   passwordField?: FieldName<T>;
   /** Help text under fields. */
-  help?: Partial<Record<FieldName<T>, string>>;
+  help?: Partial<Record<FieldName<T>, LocalText>>;
   manyToMany?: readonly ManyToMany[];
   inlines?: readonly Inline[];
   actions?: readonly BulkAction[];
   /** The object's public URL, for a "View on site" link. */
   viewOnSite?: (row: RowOf<T>) => string | null;
-  /** Extra validation after the schema's own: field errors, or `__all__` for the whole form. */
-  validate?: (values: Partial<RowOf<T>>, existing: RowOf<T> | null) => FormErrors | Promise<FormErrors>;
+  /**
+   * Extra validation after the schema's own: field errors, or `__all__` for the whole form, written in
+   * `context.language`.
+   */
+  validate?: (
+    values: Partial<RowOf<T>>,
+    existing: RowOf<T> | null,
+    context: { language: string },
+  ) => FormErrors | Promise<FormErrors>;
   /**
    * Runs after the row is written, in the same transaction (Django's `save_model` tail): for work that
    * must commit or roll back with the row, such as ending a deactivated user's sessions.

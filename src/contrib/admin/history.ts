@@ -3,6 +3,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import type { AdminTranslate } from './messages.js';
 import { type AdminAction, type AdminChange, type AdminLogRow, adminLog } from './schema.js';
+import type { ModelAdmin } from './site.js';
 
 export interface LogEntry {
   user: { id: number; username: string };
@@ -60,16 +61,30 @@ export function objectHistory(
     .offset((page - 1) * HISTORY_PAGE_SIZE);
 }
 
+/**
+ * The name of a field, relation or inline model a log row records (by key), in the site's language.
+ * Rows written before keys were logged hold English labels; those are shown as they are.
+ */
+export function changeLabels(model: ModelAdmin | undefined): (key: string) => string {
+  if (!model) return (key) => key;
+  const names = new Map<string, string>();
+  for (const field of model.fields) names.set(field.key, field.label);
+  for (const relation of model.manyToMany) names.set(relation.options.name, relation.label);
+  for (const inline of model.inlines) names.set(inline.model, inline.verboseName);
+  return (key) => names.get(key) ?? key;
+}
+
 /** "Changed title and body.", "Added.", "Deleted." — the history page's description of a row. */
 export function describeChange(
   action: AdminAction,
   changes: AdminChange,
   t: AdminTranslate,
   language: string,
+  labelOf: (key: string) => string = (key) => key,
 ): string {
   if (action === 'add') return t('history.added');
   if (action === 'delete') return t('history.deleted');
-  const list = (items: readonly string[]) => listOf(items, language);
+  const list = (items: readonly string[]) => listOf(items.map(labelOf), language);
   const parts: string[] = [];
   if (changes.fields?.length) parts.push(t('history.changedFields', { fields: list(changes.fields) }));
   if (changes.added?.length) parts.push(t('history.addedItems', { items: list(changes.added) }));

@@ -5,7 +5,8 @@ import ru from './locale/ru.json' with { type: 'json' };
 
 export const adminMessages = defineMessages('admin', { en, ru });
 
-export type AdminTranslate = Translate<MessageId<typeof adminMessages>>;
+export type AdminMessageId = MessageId<typeof adminMessages>;
+export type AdminTranslate = Translate<AdminMessageId>;
 
 /** The admin's messages in `language`. */
 export function adminTranslator(language: string): AdminTranslate {

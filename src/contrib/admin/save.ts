@@ -78,7 +78,8 @@ export async function saveObject(
     previous = current;
     for (const [key, value] of Object.entries(values)) {
       if (!sameValue(current[key], value)) {
-        changedFields.push(model.field(key)?.label ?? key);
+        // Keys, not labels: the history page names them in the reader's language.
+        changedFields.push(key);
         const field = model.field(key);
         const old = current[key] as StoredFile | null;
         if ((field?.kind === 'file' || field?.kind === 'image') && old) replacedFiles.push(old);
@@ -116,7 +117,7 @@ export async function saveObject(
   return { row, changedFields, replacedFiles };
 }
 
-/** Replaces the link rows of each many-to-many field; returns the labels of the relations that changed. */
+/** Replaces the link rows of each many-to-many field; returns the names of the relations that changed. */
 async function saveManyToMany(
   tx: Tx,
   model: ModelAdmin,
@@ -145,7 +146,7 @@ async function saveManyToMany(
         .insert(through)
         .values(added.map((id) => ({ [sourceKey]: objectId, [targetKey]: id })) as never);
     }
-    if (removed.length > 0 || added.length > 0) changed.push(relation.label);
+    if (removed.length > 0 || added.length > 0) changed.push(relation.options.name);
   }
   return changed;
 }
@@ -162,7 +163,7 @@ async function saveInlines(
   for (const [inline, rows] of submission.inlines) {
     const table = inline.table as PgTable;
     const ofParent = eq(inline.foreignKey.column, objectId as never);
-    const kind = inline.label.replace(/s$/, '').toLowerCase();
+    const kind = inline.model;
     const byId = (id: string) =>
       and(
         ofParent,

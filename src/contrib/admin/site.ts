@@ -4,9 +4,12 @@
  */
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { AdminConfigError } from '../../errors.js';
+import { type LocalText, localText, SOURCE_LANGUAGE } from '../../i18n/messages.js';
 import type { KeenApp } from '../../web/keen-app.js';
 import type { AdminOptions, ComputedColumn, Fieldset, Inline, ManyToMany } from './define.js';
 import { type AdminField, fieldsOf, labelOf, primaryKeyOf, tableNameOf } from './fields.js';
+import { CatalogueLabels } from './labels.js';
+import { adminTranslator } from './messages.js';
 
 /** A change list column: a field, or a computed value. */
 export type ListColumn =
@@ -32,7 +35,10 @@ export interface ResolvedInline {
   formFields: AdminField[];
   primaryKey: AdminField;
   foreignKey: AdminField;
+  /** The heading over the children ("Further reading"). */
   label: string;
+  /** One child ("post link"). */
+  verboseName: string;
   /** The model whose permissions govern the children. */
   model: string;
   ordering: SortKey[];
@@ -59,6 +65,14 @@ export interface ModelAdmin {
   options: AdminOptions<PgTable>;
   verboseName: string;
   verboseNamePlural: string;
+  /** The name after "add"/"change" ("категорию" in Russian); the same as verboseName in English. */
+  verboseNameAccusative: string;
+  /** `count` objects, with the language's plural form ("1 запись", "5 записей"). */
+  countOf(count: number): string;
+  /** Help texts under fields, in this site's language. */
+  help: ReadonlyMap<string, string>;
+  /** Bulk actions' labels, by action name. */
+  actionLabels: ReadonlyMap<string, string>;
   fields: AdminField[];
   field(key: string): AdminField | undefined;
   primaryKey: AdminField;
@@ -83,8 +97,12 @@ export interface ModelAdmin {
 }
 
 /** `Résumé` for an app that says so, else `Blog` for `blog`. */
-function appTitleOf(app: KeenApp): string {
-  return app.verboseName ?? app.name.charAt(0).toUpperCase() + app.name.slice(1);
+function appTitleOf(app: KeenApp, labels: CatalogueLabels): string {
+  return labels.app(app.verboseName ?? app.name.charAt(0).toUpperCase() + app.name.slice(1));
+}
+
+function optionalText(text: LocalText | undefined, language: string): string | undefined {
+  return text === undefined ? undefined : localText(text, language);
 }
 
 /** The most rows a change list page may have. */
@@ -112,7 +130,9 @@ function resolveModel(
   table: PgTable,
   options: AdminOptions<PgTable>,
   basePath: string,
+  labels: CatalogueLabels,
 ): ModelAdmin {
+  const { language } = labels;
   const fail = (message: string): never => {
     throw configError(app.name, options.model, message);
   };
@@ -120,6 +140,7 @@ function resolveModel(
     fail(`the app's models list has no "${options.model}" (permissions come from it)`);
   }
   const fields = fieldsOf(table);
+  const model = options.model;
   const byKey = new Map(fields.map((field) => [field.key, field]));
   const need = (key: string, option: string): AdminField =>
     byKey.get(key) ?? fail(`${option} names "${key}", which is not a column of ${tableNameOf(table)}`);
@@ -131,10 +152,30 @@ function resolveModel(
     field.kind = 'choice';
     field.choices = choices as readonly (readonly [string, string])[];
   }
-  for (const [key, text] of Object.entries(options.help ?? {})) if (text) need(key, 'help');
+  const help = new Map<string, string>();
+  for (const [key, text] of Object.entries(options.help ?? {})) {
+    if (text) help.set(need(key, 'help').key, localText(text as LocalText, language));
+  }
+  for (const field of fields) {
+    field.label = labels.field(model, field.key, field.label);
+    if (field.choices) {
+      field.choices = field.choices.map(([value, label]) => [
+        value,
+        labels.choice(model, field.key, value, label),
+      ]);
+    }
+  }
 
-  const modelInfo = app.models?.find((model) => model.name === options.model);
-  const verboseName = options.verboseName ?? modelInfo?.verboseName ?? options.model;
+  const modelInfo = app.models?.find((entry) => entry.name === model);
+  const englishName = options.verboseName ?? modelInfo?.verboseName ?? model;
+  const verboseName = labels.model(model, englishName);
+  const verboseNamePlural = labels.plural(model, options.verboseNamePlural ?? `${englishName}s`);
+  const verboseNameAccusative = labels.accusative(model, verboseName);
+  // Probed once here, so a missing count message is reported by the check rather than found by a reader.
+  const hasCount = labels.count(model, 1) !== undefined;
+  const countOf = (count: number): string =>
+    (hasCount ? labels.count(model, count) : undefined) ??
+    `${count} ${count === 1 ? verboseName : verboseNamePlural}`;
   const firstText = fields.find((field) => field.kind === 'text');
   const describe =
     (options.toString as ((row: Record<string, unknown>) => string) | undefined) ??
@@ -152,7 +193,7 @@ function resolveModel(
     return {
       type: 'computed',
       computed,
-      label: computed.label,
+      label: localText(computed.label, language),
       orderBy: computed.orderBy ? need(computed.orderBy, 'listDisplay orderBy') : undefined,
     };
   });
@@ -168,8 +209,8 @@ function resolveModel(
     { fields: options.fields ?? editableByDefault.map((field) => field.key) },
   ];
   const fieldsets = fieldsetsGiven.map((set) => ({
-    title: set.title,
-    description: set.description,
+    title: optionalText(set.title, language),
+    description: optionalText(set.description, language),
     collapsed: set.collapsed,
     fields: set.fields.map((key) => need(key, 'fieldsets/fields')),
   }));
@@ -195,7 +236,8 @@ function resolveModel(
       fail(`manyToMany "${relation.name}": targetColumn must be a foreign key of the link table`);
     return {
       options: relation,
-      label: relation.label ?? labelOf(relation.name),
+      label:
+        optionalText(relation.label, language) ?? labels.field(model, relation.name, labelOf(relation.name)),
       target: (target?.references?.table ?? table) as PgTable,
       sourceKey: source?.key ?? '',
       targetKey: target?.key ?? '',
@@ -210,16 +252,18 @@ function resolveModel(
     const inlinePrimaryKey =
       primaryKeyOf(inlineFields) ??
       fail(`inline ${tableNameOf(inline.table)} has no single-column primary key`);
+    const inlineModel = inline.model ?? model;
+    for (const field of inlineFields) field.label = labels.field(inlineModel, field.key, field.label);
     const inlineByKey = new Map(inlineFields.map((field) => [field.key, field]));
     const formFields = inline.fields
       ? inline.fields.map(
           (key) => inlineByKey.get(key) ?? fail(`inline ${tableNameOf(inline.table)}: no column "${key}"`),
         )
       : inlineFields.filter((field) => field !== foreignKey && !(field.primaryKey && field.hasDefault));
-    const model = inline.model ?? options.model;
-    if (!(app.models ?? []).some((entry) => entry.name === model)) {
-      fail(`inline ${tableNameOf(inline.table)}: the app's models list has no "${model}"`);
-    }
+    const inlineInfo = (app.models ?? []).find((entry) => entry.name === inlineModel);
+    if (!inlineInfo)
+      fail(`inline ${tableNameOf(inline.table)}: the app's models list has no "${inlineModel}"`);
+    const inlineEnglish = inlineInfo?.verboseName ?? inlineModel;
     return {
       options: inline,
       table: inline.table,
@@ -227,8 +271,11 @@ function resolveModel(
       formFields,
       primaryKey: inlinePrimaryKey,
       foreignKey,
-      label: inline.label ?? labelOf(tableNameOf(inline.table).replace(`${app.name}_`, '')),
-      model,
+      label:
+        optionalText(inline.label, language) ??
+        labels.plural(inlineModel, labelOf(tableNameOf(inline.table).replace(`${app.name}_`, ''))),
+      verboseName: labels.model(inlineModel, inlineEnglish),
+      model: inlineModel,
       ordering: [
         ...parseOrdering(inline.ordering ?? [], (key) => inlineByKey.get(key), fail),
         { field: inlinePrimaryKey, descending: false },
@@ -250,13 +297,19 @@ function resolveModel(
 
   return {
     app: app.name,
-    appTitle: appTitleOf(app),
-    model: options.model,
+    appTitle: appTitleOf(app, labels),
+    model,
     table,
     tableName: tableNameOf(table),
     options,
     verboseName,
-    verboseNamePlural: options.verboseNamePlural ?? `${verboseName}s`,
+    verboseNamePlural,
+    verboseNameAccusative,
+    countOf,
+    help,
+    actionLabels: new Map(
+      (options.actions ?? []).map((action) => [action.name, localText(action.label, language)]),
+    ),
     fields,
     field: (key) => byKey.get(key),
     primaryKey,
@@ -292,21 +345,35 @@ function resolveModel(
   };
 }
 
+/**
+ * The admin site in one language. Registrations are resolved once per language, on first use, and
+ * kept: `site.in(request.language)` is a map lookup.
+ */
 export class AdminSite {
   readonly models: ModelAdmin[];
+  /** Catalogue ids the apps lack for this language (`app/model ids`), for `keen check`. */
+  readonly missingLabels: string[] = [];
   private readonly byName = new Map<string, ModelAdmin>();
   private readonly byTable = new Map<PgTable, ModelAdmin>();
+  private readonly siblings: Map<string, AdminSite>;
 
   /** @param basePath ADMIN_PATH, with a leading and trailing slash. */
   constructor(
-    apps: readonly KeenApp[],
+    private readonly apps: readonly KeenApp[],
     readonly basePath: string,
+    readonly language: string = SOURCE_LANGUAGE,
+    siblings?: Map<string, AdminSite>,
   ) {
-    this.models = apps.flatMap((app) =>
-      (app.admin ?? []).map((registration) =>
-        resolveModel(app, registration.table, registration.options, basePath),
-      ),
-    );
+    this.siblings = siblings ?? new Map();
+    this.siblings.set(language, this);
+    this.models = apps.flatMap((app) => {
+      const labels = new CatalogueLabels(app.messages, language);
+      const models = (app.admin ?? []).map((registration) =>
+        resolveModel(app, registration.table, registration.options, basePath, labels),
+      );
+      for (const id of new Set(labels.missing)) this.missingLabels.push(`${app.name}: ${id}`);
+      return models;
+    });
     for (const model of this.models) {
       const name = `${model.app}.${model.model}`;
       if (this.byName.has(name)) throw new AdminConfigError(`admin registration ${name}: registered twice`);
@@ -324,6 +391,11 @@ export class AdminSite {
         }
       }
     }
+  }
+
+  /** The same site in `language` (one of LANGUAGES). */
+  in(language: string): AdminSite {
+    return this.siblings.get(language) ?? new AdminSite(this.apps, this.basePath, language, this.siblings);
   }
 
   find(app: string, model: string): ModelAdmin | undefined {
@@ -357,7 +429,12 @@ export class AdminSite {
         };
       }
       const relation = owner.manyToMany.find((candidate) => candidate.options.through === table);
-      if (relation) return { name: `${owner.verboseName} ↔ ${relation.label.toLowerCase()} links` };
+      if (relation) {
+        const t = adminTranslator(this.language);
+        return {
+          name: t('delete.links', { model: owner.verboseName, relation: relation.label.toLowerCase() }),
+        };
+      }
     }
     return { name: tableNameOf(table) };
   }

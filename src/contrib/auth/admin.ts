@@ -4,24 +4,29 @@
  * "set password" page; groups with their permissions.
  */
 import { inArray } from 'drizzle-orm';
+import { lazyTranslator } from '../../i18n/messages.js';
 import type { FormErrors } from '../../web/forms.js';
 import { type BulkAction, defineAdmin } from '../admin/define.js';
 import { deleteUserSessions } from '../sessions/store.js';
+import { authMessages, authTranslator } from './messages.js';
 import { groupPermissions, groups, permissions, userGroups, userPermissions, users } from './schema.js';
 import { unlock } from './throttle.js';
+
+const text = lazyTranslator(authMessages);
 
 /** Clears the selected users' failed-login counters (`keen unlock` for several at once). */
 export const unlockLoginAction: BulkAction = {
   name: 'unlock_login',
-  label: 'Unlock login',
+  label: text('admin.unlock'),
   permission: 'change',
-  async run({ tx, ids }) {
+  async run({ tx, ids, language }) {
     const selected = ids.map(Number).filter((id) => Number.isSafeInteger(id) && id > 0);
     const rows = await tx.select({ username: users.username }).from(users).where(inArray(users.id, selected));
     for (const row of rows) await unlock(tx, { account: row.username });
+    const t = authTranslator(language);
     return rows.length === 1
-      ? `Unlocked the login of “${rows[0]?.username}”.`
-      : `Unlocked the login of ${rows.length} users.`;
+      ? t('admin.unlockedOne', { username: rows[0]?.username ?? '' })
+      : t('admin.unlockedMany', { count: rows.length });
   },
 };
 
@@ -38,18 +43,17 @@ export const userAdmin = defineAdmin(users, {
   actions: [unlockLoginAction],
   fieldsets: [
     { fields: ['username', 'password'] },
-    { title: 'Personal info', fields: ['firstName', 'lastName', 'email'] },
+    { title: text('admin.personalInfo'), fields: ['firstName', 'lastName', 'email'] },
     {
-      title: 'Permissions',
+      title: text('admin.permissions'),
       fields: ['isActive', 'isStaff', 'isSuperuser'],
-      description:
-        'Staff users may log in to the admin; superusers have every permission without it being given.',
+      description: text('admin.permissionsHelp'),
     },
-    { title: 'Important dates', fields: ['lastLogin', 'dateJoined'], collapsed: true },
+    { title: text('admin.importantDates'), fields: ['lastLogin', 'dateJoined'], collapsed: true },
   ],
   help: {
-    username: 'Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.',
-    isActive: 'Unselect this instead of deleting accounts: an inactive user cannot log in.',
+    username: text('admin.usernameHelp'),
+    isActive: text('admin.isActiveHelp'),
   },
   manyToMany: [
     {
@@ -60,7 +64,6 @@ export const userAdmin = defineAdmin(users, {
     },
     {
       name: 'userPermissions',
-      label: 'User permissions',
       through: userPermissions,
       sourceColumn: userPermissions.userId,
       targetColumn: userPermissions.permissionId,
@@ -71,10 +74,10 @@ export const userAdmin = defineAdmin(users, {
   async afterSave(tx, row, previous) {
     if (!row.isActive && previous?.isActive !== false) await deleteUserSessions(tx, row.id);
   },
-  validate(values): FormErrors {
+  validate(values, _existing, { language }): FormErrors {
     const username = typeof values.username === 'string' ? values.username : '';
     if (values.username !== undefined && !/^[\w.@+-]{1,150}$/u.test(username)) {
-      return { username: ['Enter a username of up to 150 letters, digits and @/./+/-/_ characters.'] };
+      return { username: [authTranslator(language)('admin.usernameInvalid')] };
     }
     return {};
   },

@@ -14,6 +14,7 @@ import { and, asc, eq, inArray, isNotNull, isNull, or, type SQL, sql } from 'dri
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '../../../db/client.js';
 import { type AdminField, fieldsOf } from '../fields.js';
+import type { AdminTranslate } from '../messages.js';
 import { addDays, type CalendarDate, dateIn, formatDate, parseDate, startOfDay } from './dates.js';
 import type { QueryChanges, QueryLinks } from './params.js';
 
@@ -218,26 +219,27 @@ interface Choice {
   selected: boolean;
 }
 
-/** The sidebar entry of a parsed filter. `now` and `timeZone` place the date presets. */
+/** The sidebar entry of a parsed filter. `now` and `timeZone` place the date presets; `t` words the choices. */
 export async function filterView(
   db: Db | Tx,
   parsed: ParsedFilter,
   links: QueryLinks,
-  timeZone: string,
-  now: Date,
+  { timeZone, now, t }: { timeZone: string; now: Date; t: AdminTranslate },
 ): Promise<FilterView> {
   const { field, kind } = parsed;
   const active = isActive(parsed);
   const ownNames = filterParamNames(field);
   const nullName = `${field.key}${IS_NULL}`;
   const valueSelected = (value: string) => parsed.values.includes(value) && parsed.isNull === undefined;
-  const choices: Choice[] = [{ label: kind === 'date' ? 'Any date' : 'All', params: {}, selected: !active }];
+  const choices: Choice[] = [
+    { label: t(kind === 'date' ? 'filter.anyDate' : 'filter.all'), params: {}, selected: !active },
+  ];
   let partial = false;
 
   if (kind === 'boolean') {
     choices.push(
-      { label: 'Yes', params: { [field.key]: 'true' }, selected: valueSelected('true') },
-      { label: 'No', params: { [field.key]: 'false' }, selected: valueSelected('false') },
+      { label: t('value.yes'), params: { [field.key]: 'true' }, selected: valueSelected('true') },
+      { label: t('value.no'), params: { [field.key]: 'false' }, selected: valueSelected('false') },
     );
   } else if (kind === 'choice') {
     for (const [value, label] of field.choices ?? []) {
@@ -261,10 +263,14 @@ export async function filterView(
         ? { year: today.year + 1, month: 1, day: 1 }
         : { ...firstOfMonth, month: today.month + 1 };
     const presets: [string, CalendarDate, CalendarDate][] = [
-      ['Today', today, addDays(today, 1)],
-      ['Past 7 days', addDays(today, -7), addDays(today, 1)],
-      ['This month', firstOfMonth, nextMonth],
-      ['This year', { year: today.year, month: 1, day: 1 }, { year: today.year + 1, month: 1, day: 1 }],
+      [t('filter.today'), today, addDays(today, 1)],
+      [t('filter.past7Days'), addDays(today, -7), addDays(today, 1)],
+      [t('filter.thisMonth'), firstOfMonth, nextMonth],
+      [
+        t('filter.thisYear'),
+        { year: today.year, month: 1, day: 1 },
+        { year: today.year + 1, month: 1, day: 1 },
+      ],
     ];
     for (const [label, from, until] of presets) {
       const gte = formatDate(from);
@@ -277,7 +283,9 @@ export async function filterView(
     }
   }
   if (!field.notNull) {
-    const empty = kind === 'date' ? 'No date' : kind === 'boolean' ? 'Unknown' : 'Empty';
+    const empty = t(
+      kind === 'date' ? 'filter.noDate' : kind === 'boolean' ? 'value.unknown' : 'filter.empty',
+    );
     const noRange = parsed.values.length === 0 && parsed.gte === undefined && parsed.lt === undefined;
     choices.push({
       label: empty,
@@ -286,7 +294,7 @@ export async function filterView(
     });
     if (kind === 'date') {
       choices.push({
-        label: 'Has date',
+        label: t('filter.hasDate'),
         params: { [nullName]: 'false' },
         selected: parsed.isNull === false && noRange,
       });

@@ -10,6 +10,7 @@
  */
 import { and, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../../db/client.js';
+import { type AdminTranslate, adminTranslator } from '../messages.js';
 import type { ModelAdmin } from '../site.js';
 import { countRows, type RowCount } from './count.js';
 import { type FilterView, filterParamNames, filterView, isActive, parseFilter } from './filters.js';
@@ -45,6 +46,8 @@ export type { SortView } from './sort.js';
 export interface ChangeListOptions {
   /** TIME_ZONE: date filters count days from local midnight there. */
   timeZone: string;
+  /** The admin's messages in the page's language, for the filters' choices (default English). */
+  t?: AdminTranslate;
   /** Count every row (also asked for by `?_count=exact`). */
   exactCount?: boolean;
   /** "Now" for the date presets (tests). */
@@ -232,7 +235,13 @@ export async function loadChangeList(
 
   const pageQuery = (number: number) => links.with({ [PAGE_PARAM]: number > 1 ? String(number) : null });
   const filters = await Promise.all(
-    parsedFilters.map((parsed) => filterView(db, parsed, links, options.timeZone, options.now ?? new Date())),
+    parsedFilters.map((parsed) =>
+      filterView(db, parsed, links, {
+        timeZone: options.timeZone,
+        now: options.now ?? new Date(),
+        t: options.t ?? adminTranslator('en'),
+      }),
+    ),
   );
   const activeFilterParams = parsedFilters
     .filter(isActive)

@@ -12,7 +12,7 @@ import { Column, getTableName, is } from 'drizzle-orm';
 import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import type { FormErrors } from '../../../web/forms.js';
 import type { AdminField } from '../fields.js';
-import { fieldMessages } from './values.js';
+import { type AdminTranslate, adminTranslator } from '../messages.js';
 
 /** The fields of a PostgreSQL error that say what was violated. */
 export interface PostgresErrorFields {
@@ -31,6 +31,8 @@ export type CheckMessage = string | { message?: string; field?: string };
 export interface DatabaseErrorOptions {
   /** The model's verbose name, for Django's "Post with this Slug already exists." */
   verboseName?: string;
+  /** The admin's messages in the page's language (default English). */
+  t?: AdminTranslate;
 }
 
 const SQLSTATE = /^[0-9A-Z]{5}$/;
@@ -103,6 +105,7 @@ function uniqueErrors(
   error: PostgresErrorFields,
   fields: AdminField[],
   options: DatabaseErrorOptions,
+  t: AdminTranslate,
 ): FormErrors {
   const named = error.constraint
     ? fields.find((field) => field.uniqueConstraints.includes(error.constraint!))
@@ -115,25 +118,23 @@ function uniqueErrors(
     return {
       [single.key]: [
         subject
-          ? `${subject} with this ${single.label} already exists.`
-          : `${single.label} with this value already exists.`,
+          ? t('db.uniqueModel', { model: subject, fields: single.label })
+          : t('db.uniqueField', { field: single.label }),
       ],
     };
   }
   const known = keyFields.filter((field): field is AdminField => field !== undefined);
   if (known.length > 1 && known.length === keyFields.length) {
-    const labels = known.map((field) => field.label).join(' and ');
+    const labels = known.map((field) => field.label).join(t('db.and'));
     return {
       __all__: [
         subject
-          ? `${subject} with this ${labels} already exists.`
-          : `${labels} with these values already exist.`,
+          ? t('db.uniqueModel', { model: subject, fields: labels })
+          : t('db.uniqueFields', { fields: labels }),
       ],
     };
   }
-  return {
-    __all__: [`Another object already has these values (unique constraint “${error.constraint ?? '?'}”).`],
-  };
+  return { __all__: [t('db.uniqueOther', { constraint: error.constraint ?? '?' })] };
 }
 
 /** The columns a Drizzle-declared CHECK constraint reads, or undefined when none of `tables` declares it. */
@@ -154,12 +155,13 @@ function checkErrors(
   error: PostgresErrorFields,
   fields: AdminField[],
   checks: Record<string, CheckMessage>,
+  t: AdminTranslate,
 ): FormErrors {
   const name = error.constraint;
-  if (!name) return { __all__: [`${capitalize(error.message)}.`] };
+  if (!name) return { __all__: [t('db.checkUnnamed')] };
   const mapped = checks[name];
   const config = typeof mapped === 'string' ? { message: mapped } : (mapped ?? {});
-  const message = config.message ?? `Constraint “${name}” is violated.`;
+  const message = config.message ?? t('db.check', { constraint: name });
   let field =
     config.field !== undefined ? fields.find((candidate) => candidate.key === config.field) : undefined;
   if (!field && config.field === undefined) {
@@ -188,30 +190,30 @@ function foreignKeyField(error: PostgresErrorFields, fields: AdminField[]): Admi
 }
 
 /** The object is still pointed at by rows elsewhere (a restricted delete or key change). */
-function referencedErrors(error: PostgresErrorFields): FormErrors {
+function referencedErrors(error: PostgresErrorFields, t: AdminTranslate): FormErrors {
   const table = referencingTableOf(error.detail) ?? error.table;
-  return {
-    __all__: [
-      table
-        ? `This object is referenced by rows of “${table}”, so it cannot be deleted or its key changed.`
-        : 'This object is referenced by other rows, so it cannot be deleted or its key changed.',
-    ],
-  };
+  return { __all__: [table ? t('db.referencedBy', { table }) : t('db.referenced')] };
 }
 
 /** Invalid data the parsers should have caught: the database's own words, on the field when it names one. */
-const DATA_EXCEPTIONS: Record<string, string> = {
-  '22001': 'A value is too long for its column',
-  '22003': 'A number is out of range',
-  '22P02': 'A value has the wrong format',
-  '22007': 'A date or time is not valid',
-  '22008': 'A date or time is out of range',
-};
+const DATA_EXCEPTIONS = {
+  '22001': 'db.tooLong',
+  '22003': 'db.outOfRange',
+  '22P02': 'db.wrongFormat',
+  '22007': 'db.invalidDate',
+  '22008': 'db.dateOutOfRange',
+} as const;
 
-function dataErrors(error: PostgresErrorFields, fields: AdminField[], summary: string): FormErrors {
+function dataErrors(
+  error: PostgresErrorFields,
+  fields: AdminField[],
+  summary: string,
+  t: AdminTranslate,
+): FormErrors {
+  // The server's own words are English whatever the page's language; a language may leave them out.
   const reason = error.detail ? `${error.message} (${error.detail.replace(/\.$/, '')})` : error.message;
   const field = bySqlName(fields, error.column);
-  return { [field?.key ?? '__all__']: [`${summary}: ${reason}.`] };
+  return { [field?.key ?? '__all__']: [t('db.data', { summary, reason })] };
 }
 
 /**
@@ -232,27 +234,28 @@ export function formErrorsFromDatabaseError(
   if (!found) return null;
   // An error about another table (an inline's, say) must not land on a same-named field of this one.
   const candidates = fieldsOfTable(fields, found.table);
+  const t = options.t ?? adminTranslator('en');
   switch (found.code) {
     case '23505':
-      return uniqueErrors(found, candidates, options);
+      return uniqueErrors(found, candidates, options, t);
     case '23514':
-      return checkErrors(found, candidates, checks);
+      return checkErrors(found, candidates, checks, t);
     case '23502': {
       const field = bySqlName(candidates, found.column);
-      if (field) return { [field.key]: [fieldMessages.required] };
-      return { __all__: [`A value is required for the column “${found.column ?? '?'}”.`] };
+      if (field) return { [field.key]: [t('field.required')] };
+      return { __all__: [t('db.requiredColumn', { column: found.column ?? '?' })] };
     }
     case '23503': {
       // The same code covers both directions: a missing target, and (before PostgreSQL 17) a row still referenced.
-      if (referencingTableOf(found.detail)) return referencedErrors(found);
+      if (referencingTableOf(found.detail)) return referencedErrors(found, t);
       const field = foreignKeyField(found, candidates);
-      return { [field?.key ?? '__all__']: [fieldMessages.invalidForeignKey] };
+      return { [field?.key ?? '__all__']: [t('field.invalidForeignKey')] };
     }
     case '23001':
-      return referencedErrors(found);
+      return referencedErrors(found, t);
     default: {
-      const summary = DATA_EXCEPTIONS[found.code];
-      return summary ? dataErrors(found, candidates, summary) : null;
+      const summary = DATA_EXCEPTIONS[found.code as keyof typeof DATA_EXCEPTIONS];
+      return summary ? dataErrors(found, candidates, t(summary), t) : null;
     }
   }
 }

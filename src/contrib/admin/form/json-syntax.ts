@@ -11,14 +11,25 @@ export interface JsonSyntaxError {
   /** 1-based line and column (in UTF-16 code units, as browsers count in a textarea). */
   line: number;
   column: number;
-  /** What was found, e.g. `unexpected "}"` or `unexpected end of input`. */
-  problem: string;
+  /** What was found (and what was expected there), as data: the admin words it in the page's language. */
+  problem: JsonProblem;
 }
+
+/** What the grammar wanted where it stopped, when that says more than "unexpected". */
+export type JsonExpected = 'propertyName' | 'commaOrBrace' | 'commaOrBracket';
+
+export type JsonProblem =
+  | { found: 'end' | 'lineBreak' | 'space'; expected?: JsonExpected }
+  /** `text` is the character in quotes (`"}"`) or a control character's code point (`U+0009`). */
+  | { found: 'character' | 'control'; text: string; expected?: JsonExpected }
+  | { found: 'unterminatedString' | 'unicodeEscape' }
+  /** `text` is the escape as written (`\x`). */
+  | { found: 'escape'; text: string };
 
 class SyntaxStop {
   constructor(
     readonly offset: number,
-    readonly problem: string,
+    readonly problem: JsonProblem,
   ) {}
 }
 
@@ -27,14 +38,15 @@ const ESCAPES = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't']);
 const HEX = /^[0-9a-fA-F]{4}$/;
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 
-function describe(text: string, offset: number): string {
-  if (offset >= text.length) return 'unexpected end of input';
+function describe(text: string, offset: number, expected?: JsonExpected): JsonProblem {
+  const extra = expected ? { expected } : {};
+  if (offset >= text.length) return { found: 'end', ...extra };
   const code = text.charCodeAt(offset);
-  if (code === 0x0a || code === 0x0d) return 'unexpected line break';
-  if (code === 0x20) return 'unexpected space';
+  if (code === 0x0a || code === 0x0d) return { found: 'lineBreak', ...extra };
+  if (code === 0x20) return { found: 'space', ...extra };
   if (code < 0x20)
-    return `unexpected control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-  return `unexpected ${JSON.stringify(text.charAt(offset))}`;
+    return { found: 'control', text: `U+${code.toString(16).toUpperCase().padStart(4, '0')}`, ...extra };
+  return { found: 'character', text: JSON.stringify(text.charAt(offset)), ...extra };
 }
 
 /** A recursive-descent walk of one JSON text; throws {@link SyntaxStop} at the first error. */
@@ -43,7 +55,7 @@ class Scanner {
 
   constructor(readonly text: string) {}
 
-  fail(offset = this.offset, problem = describe(this.text, offset)): never {
+  fail(offset = this.offset, problem: JsonProblem = describe(this.text, offset)): never {
     throw new SyntaxStop(offset, problem);
   }
 
@@ -86,7 +98,7 @@ class Scanner {
     }
     for (;;) {
       if (this.text.charAt(this.offset) !== '"')
-        this.fail(this.offset, `${describe(this.text, this.offset)}, expected a "quoted" property name`);
+        this.fail(this.offset, describe(this.text, this.offset, 'propertyName'));
       this.string();
       this.skipWhitespace();
       this.expect(':');
@@ -96,8 +108,7 @@ class Scanner {
       const next = this.text.charAt(this.offset);
       this.offset += 1;
       if (next === '}') return;
-      if (next !== ',')
-        this.fail(this.offset - 1, `${describe(this.text, this.offset - 1)}, expected "," or "}"`);
+      if (next !== ',') this.fail(this.offset - 1, describe(this.text, this.offset - 1, 'commaOrBrace'));
       this.skipWhitespace();
     }
   }
@@ -115,8 +126,7 @@ class Scanner {
       const next = this.text.charAt(this.offset);
       this.offset += 1;
       if (next === ']') return;
-      if (next !== ',')
-        this.fail(this.offset - 1, `${describe(this.text, this.offset - 1)}, expected "," or "]"`);
+      if (next !== ',') this.fail(this.offset - 1, describe(this.text, this.offset - 1, 'commaOrBracket'));
       this.skipWhitespace();
     }
   }
@@ -124,7 +134,7 @@ class Scanner {
   string(): void {
     this.offset += 1;
     for (;;) {
-      if (this.offset >= this.text.length) this.fail(this.offset, 'unterminated string');
+      if (this.offset >= this.text.length) this.fail(this.offset, { found: 'unterminatedString' });
       const character = this.text.charAt(this.offset);
       if (character === '"') {
         this.offset += 1;
@@ -135,11 +145,11 @@ class Scanner {
         const escaped = this.text.charAt(this.offset + 1);
         if (escaped === 'u') {
           if (!HEX.test(this.text.slice(this.offset + 2, this.offset + 6)))
-            this.fail(this.offset, 'invalid \\u escape');
+            this.fail(this.offset, { found: 'unicodeEscape' });
           this.offset += 6;
           continue;
         }
-        if (!ESCAPES.has(escaped)) this.fail(this.offset, `invalid escape "\\${escaped}"`);
+        if (!ESCAPES.has(escaped)) this.fail(this.offset, { found: 'escape', text: `\\${escaped}` });
         this.offset += 2;
         continue;
       }

@@ -6,14 +6,18 @@
  */
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { httpUrl } from '../../../db/url-field.js';
+import type { MessageValues } from '../../../i18n/messages.js';
 import type { StoredFile } from '../../media/fields.js';
 import type { AdminField } from '../fields.js';
-import { findJsonSyntaxError } from './json-syntax.js';
+import { type AdminMessageId, type AdminTranslate, adminTranslator } from '../messages.js';
+import { findJsonSyntaxError, type JsonProblem } from './json-syntax.js';
 import { daysInMonth, displayDateTime, formatInZone, parseInZone } from './time-zone.js';
 
 export interface ValueOptions {
   /** The IANA zone date-times are shown and entered in (settings.timeZone). */
   timeZone: string;
+  /** The admin's messages in the page's language (errors, "Yes"/"No"); default English. */
+  t?: AdminTranslate;
 }
 
 /**
@@ -23,34 +27,29 @@ export interface ValueOptions {
  */
 export type ParsedValue = { ok: true; value: unknown } | { ok: false; error: string };
 
-/** Django's messages, for callers that check for the same conditions. */
-export const fieldMessages = {
-  required: 'This field is required.',
-  nullCharacters: 'Null characters are not allowed.',
-  url: 'Enter a valid URL starting with http:// or https://.',
-  wholeNumber: 'Enter a whole number.',
-  number: 'Enter a number.',
-  boolean: 'Select Yes or No.',
-  date: 'Enter a valid date.',
-  dateTime: 'Enter a valid date/time.',
-  invalidForeignKey: 'Select a valid choice. That choice is not one of the available choices.',
-  maxLength: (max: number, length: number) =>
-    `Ensure this value has at most ${max} character${max === 1 ? '' : 's'} (it has ${length}).`,
-  maxValue: (max: number | string) => `Ensure this value is less than or equal to ${max}.`,
-  minValue: (min: number | string) => `Ensure this value is greater than or equal to ${min}.`,
-  maxDigits: (max: number) =>
-    `Ensure that there are no more than ${max} digit${max === 1 ? '' : 's'} in total.`,
-  maxDecimalPlaces: (max: number) =>
-    `Ensure that there are no more than ${max} decimal place${max === 1 ? '' : 's'}.`,
-  maxWholeDigits: (max: number) =>
-    `Ensure that there are no more than ${max} digit${max === 1 ? '' : 's'} before the decimal point.`,
-  invalidChoice: (value: string) => `Select a valid choice. ${value} is not one of the available choices.`,
-  json: (problem: string, line: number, column: number) =>
-    `Enter valid JSON: ${problem} at line ${line}, column ${column}.`,
-} as const;
+/** A problem with a posted value: a message of the admin's catalogue and its values. */
+export interface FieldProblem {
+  id: AdminMessageId;
+  values?: MessageValues;
+  /** For `field.json`: what the JSON scanner found, worded into the `problem` placeholder. */
+  json?: JsonProblem;
+}
 
-const ok = (value: unknown): ParsedValue => ({ ok: true, value });
-const fail = (error: string): ParsedValue => ({ ok: false, error });
+/** The outcome of reading one value, before its problem is put into words. */
+type Parsed = { ok: true; value: unknown } | { ok: false; problem: FieldProblem };
+
+const ok = (value: unknown): Parsed => ({ ok: true, value });
+const fail = (id: AdminMessageId, values?: MessageValues): Parsed => ({ ok: false, problem: { id, values } });
+
+/** The JSON scanner's finding in words ("unexpected "}", expected "," or "]""). */
+function jsonProblemText(problem: JsonProblem, t: AdminTranslate): string {
+  const found =
+    problem.found === 'character' || problem.found === 'control' || problem.found === 'escape'
+      ? t(`json.${problem.found}`, { text: problem.text })
+      : t(`json.${problem.found}`);
+  const expected = 'expected' in problem ? problem.expected : undefined;
+  return expected ? t(`json.expected.${expected}`, { found }) : found;
+}
 
 /** The range of an integer column type, or undefined for columns that are not integers. */
 export function integerRangeOf(column: PgColumn): { min: number; max: number } | undefined {
@@ -78,12 +77,12 @@ function characterCount(text: string): number {
 
 const INTEGER = /^[+-]?\d+$/;
 
-function parseInteger(text: string, range: { min: number; max: number }): ParsedValue {
-  if (!INTEGER.test(text)) return fail(fieldMessages.wholeNumber);
+function parseInteger(text: string, range: { min: number; max: number }): Parsed {
+  if (!INTEGER.test(text)) return fail('field.wholeNumber');
   // Beyond 2^53 Number() rounds, but such values are out of every range checked here anyway.
   const value = Number(text);
-  if (value > range.max) return fail(fieldMessages.maxValue(range.max));
-  if (value < range.min) return fail(fieldMessages.minValue(range.min));
+  if (value > range.max) return fail('field.maxValue', { max: range.max });
+  if (value < range.min) return fail('field.minValue', { min: range.min });
   return ok(value === 0 ? 0 : value);
 }
 
@@ -94,18 +93,19 @@ const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?$/;
  * point), but trailing zeros after the point do not count: `1.50` is `1.5`, which numeric(3,1) holds.
  * Returned as a normalized string, the type Drizzle uses for numeric.
  */
-function parseDecimal(text: string, precision: number | undefined, scale: number | undefined): ParsedValue {
+function parseDecimal(text: string, precision: number | undefined, scale: number | undefined): Parsed {
   const match = DECIMAL.exec(text);
-  if (!match || (!match[2] && !match[3])) return fail(fieldMessages.number);
+  if (!match || (!match[2] && !match[3])) return fail('field.number');
   const whole = (match[2] ?? '').replace(/^0+/, '');
   const fraction = (match[3] ?? '').replace(/0+$/, '');
   const places = precision !== undefined ? (scale ?? 0) : scale;
   if (precision !== undefined && whole.length + fraction.length > precision) {
-    return fail(fieldMessages.maxDigits(precision));
+    return fail('field.maxDigits', { max: precision });
   }
-  if (places !== undefined && fraction.length > places) return fail(fieldMessages.maxDecimalPlaces(places));
+  if (places !== undefined && fraction.length > places)
+    return fail('field.maxDecimalPlaces', { max: places });
   if (precision !== undefined && places !== undefined && whole.length > precision - places) {
-    return fail(fieldMessages.maxWholeDigits(precision - places));
+    return fail('field.maxWholeDigits', { max: precision - places });
   }
   const digits = `${whole || '0'}${fraction ? `.${fraction}` : ''}`;
   return ok(match[1] === '-' && digits !== '0' ? `-${digits}` : digits);
@@ -115,12 +115,12 @@ const FLOAT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** The largest finite PostgreSQL real (float4). */
 const REAL_MAX = 3.4028234663852886e38;
 
-function parseFloatValue(text: string, column: PgColumn): ParsedValue {
-  if (!FLOAT.test(text)) return fail(fieldMessages.number);
+function parseFloatValue(text: string, column: PgColumn): Parsed {
+  if (!FLOAT.test(text)) return fail('field.number');
   const value = Number(text);
   const max = column.columnType === 'PgReal' ? REAL_MAX : Number.MAX_VALUE;
-  if (!Number.isFinite(value) || value > max) return fail(fieldMessages.maxValue(max));
-  if (value < -max) return fail(fieldMessages.minValue(-max));
+  if (!Number.isFinite(value) || value > max) return fail('field.maxValue', { max: max });
+  if (value < -max) return fail('field.minValue', { min: -max });
   return ok(value);
 }
 
@@ -128,12 +128,12 @@ const TRUE_VALUES = new Set(['on', 'true', '1', 'yes']);
 const FALSE_VALUES = new Set(['off', 'false', '0', 'no']);
 
 /** A NOT NULL boolean is a checkbox (absent means false); a nullable one a Yes/No/Unknown select. */
-function parseBoolean(field: AdminField, raw: string | undefined): ParsedValue {
+function parseBoolean(field: AdminField, raw: string | undefined): Parsed {
   const text = raw?.trim().toLowerCase() ?? '';
   if (TRUE_VALUES.has(text)) return ok(true);
   if (FALSE_VALUES.has(text)) return ok(false);
   if (text === '' || (!field.notNull && text === 'unknown')) return ok(field.notNull ? false : null);
-  return fail(fieldMessages.boolean);
+  return fail('field.boolean');
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -147,62 +147,72 @@ function isCalendarDate(text: string): boolean {
 }
 
 /** A date column: `date(..., { mode: 'date' })` takes a Date (UTC midnight, as Drizzle reads it back), the default mode a string. */
-function parseDate(field: AdminField, text: string): ParsedValue {
-  if (!isCalendarDate(text)) return fail(fieldMessages.date);
+function parseDate(field: AdminField, text: string): Parsed {
+  if (!isCalendarDate(text)) return fail('field.date');
   if (field.column.columnType !== 'PgDate') return ok(text);
   const date = new Date(`2000${text.slice(4)}T00:00:00Z`);
   date.setUTCFullYear(Number(text.slice(0, 4)));
   return ok(date);
 }
 
-function parseDateTime(field: AdminField, text: string, timeZone: string): ParsedValue {
+function parseDateTime(field: AdminField, text: string, timeZone: string): Parsed {
   const instant = parseInZone(text, timeZone);
-  if (!instant) return fail(fieldMessages.dateTime);
+  if (!instant) return fail('field.dateTime');
   return ok(field.column.columnType === 'PgTimestampString' ? instant.toISOString() : instant);
 }
 
-function parseChoice(field: AdminField, text: string): ParsedValue {
-  if (!field.choices?.some(([value]) => value === text)) return fail(fieldMessages.invalidChoice(text));
+function parseChoice(field: AdminField, text: string): Parsed {
+  if (!field.choices?.some(([value]) => value === text)) return fail('field.invalidChoice', { value: text });
   const range = integerRangeOf(field.column);
   return ok(range ? Number(text) : text);
 }
 
 const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
-function parseForeignKey(field: AdminField, text: string): ParsedValue {
+function parseForeignKey(field: AdminField, text: string): Parsed {
   const target = field.references?.column;
-  if (target?.columnType === 'PgUUID' && !UUID.test(text)) return fail(fieldMessages.invalidForeignKey);
+  if (target?.columnType === 'PgUUID' && !UUID.test(text)) return fail('field.invalidForeignKey');
   const range = target ? integerRangeOf(target) : undefined;
   if (!range) return ok(text);
   // No row can have an id that is not an integer in the target's range: the same message as a missing one.
   const parsed = parseInteger(text, range);
-  return parsed.ok ? parsed : fail(fieldMessages.invalidForeignKey);
+  return parsed.ok ? parsed : fail('field.invalidForeignKey');
 }
 
-function parseJson(field: AdminField, text: string): ParsedValue {
+function parseJson(field: AdminField, text: string): Parsed {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (error) {
+  } catch {
     let located: ReturnType<typeof findJsonSyntaxError> = null;
     try {
       located = findJsonSyntaxError(text);
     } catch {
       // Nesting too deep for the scanner's recursion: fall back to the engine's message.
     }
-    if (located) return fail(fieldMessages.json(located.problem, located.line, located.column));
-    return fail(`Enter valid JSON: ${(error as Error).message}.`);
+    if (located) {
+      return {
+        ok: false,
+        problem: {
+          id: 'field.json',
+          values: { line: located.line, column: located.column },
+          json: located.problem,
+        },
+      };
+    }
+    // The engine's own message is English and may quote the text: say only that it is not JSON.
+    return fail('field.jsonInvalid');
   }
-  if (value === null && field.notNull) return fail(fieldMessages.required);
+  if (value === null && field.notNull) return fail('field.required');
   // PostgreSQL's jsonb cannot hold \u0000 in strings.
-  if (JSON.stringify(value).includes('\\u0000')) return fail(fieldMessages.nullCharacters);
+  if (JSON.stringify(value).includes('\\u0000')) return fail('field.nullCharacters');
   return ok(value);
 }
 
 /** What an empty input means for a column (the browser sends '' or nothing). */
-function emptyValue(field: AdminField): ParsedValue {
+function emptyValue(field: AdminField): Parsed {
   if (!field.notNull) return ok(null);
-  if (!field.hasDefault) return fail(fieldMessages.required);
+  if (!field.hasDefault) return fail('field.required');
   // Django's blank=True CharField: the empty string is a value. Other kinds take the column default.
   return field.kind === 'text' || field.kind === 'longText' ? ok('') : ok(undefined);
 }
@@ -216,6 +226,19 @@ export function parseFieldValue(
   raw: string | undefined,
   options: ValueOptions,
 ): ParsedValue {
+  const parsed = parseValue(field, raw, options);
+  return parsed.ok ? parsed : { ok: false, error: problemText(parsed.problem, options.t) };
+}
+
+/** A problem in words, in the language of `t` (English without one). */
+export function problemText(problem: FieldProblem, t: AdminTranslate = adminTranslator('en')): string {
+  const values = problem.json
+    ? { ...problem.values, problem: jsonProblemText(problem.json, t) }
+    : problem.values;
+  return t(problem.id, values);
+}
+
+function parseValue(field: AdminField, raw: string | undefined, options: ValueOptions): Parsed {
   if (field.kind === 'file' || field.kind === 'image') return ok(undefined);
   if (field.kind === 'boolean') return parseBoolean(field, raw);
   const text = raw?.trim() ?? '';
@@ -223,18 +246,18 @@ export function parseFieldValue(
   switch (field.kind) {
     case 'text':
     case 'longText': {
-      if (text.includes('\u0000')) return fail(fieldMessages.nullCharacters);
+      if (text.includes('\u0000')) return fail('field.nullCharacters');
       const length = characterCount(text);
       if (field.maxLength !== undefined && length > field.maxLength) {
-        return fail(fieldMessages.maxLength(field.maxLength, length));
+        return fail('field.maxLength', { max: field.maxLength, length: length });
       }
       if (field.url) {
         const url = httpUrl(text);
-        if (!url) return fail(fieldMessages.url);
+        if (!url) return fail('field.url');
         // What is stored is the normalised address, whose escapes can make it longer than what was typed.
         const stored = characterCount(url);
         if (field.maxLength !== undefined && stored > field.maxLength) {
-          return fail(fieldMessages.maxLength(field.maxLength, stored));
+          return fail('field.maxLength', { max: field.maxLength, length: stored });
         }
         return ok(url);
       }
@@ -325,7 +348,7 @@ export function displayValue(field: AdminField, value: unknown, options: ValueOp
   if (value === null || value === undefined || value === '') return EMPTY_VALUE_DISPLAY;
   switch (field.kind) {
     case 'boolean':
-      return value ? 'Yes' : 'No';
+      return (options.t ?? adminTranslator('en'))(value ? 'value.yes' : 'value.no');
     case 'choice': {
       const text = String(value);
       return field.choices?.find(([choice]) => choice === text)?.[1] ?? text;

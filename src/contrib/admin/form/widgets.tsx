@@ -7,6 +7,7 @@
 import type { ComponentChildren } from 'preact';
 import { DEFAULT_ACCEPT, FILE_KINDS } from '../../media/sniff.js';
 import type { AdminField } from '../fields.js';
+import { type AdminTranslate, adminTranslator } from '../messages.js';
 import { integerRangeOf } from './values.js';
 
 export interface ForeignKeyOption {
@@ -45,7 +46,11 @@ export interface FieldWidgetProps {
   timeZone?: string;
   /** The read-only text, when the caller has a better one than the formatted value (e.g. displayValue). */
   display?: string;
+  /** The admin's messages in the page's language (default English). */
+  t?: AdminTranslate;
 }
+
+const english = adminTranslator('en');
 
 /** Django's label for "no choice". */
 export const EMPTY_CHOICE_LABEL = '---------';
@@ -57,11 +62,13 @@ const FILE_ACCEPT = DEFAULT_ACCEPT.map((kind) => FILE_KINDS[kind].contentType).j
 const DECIMAL_PATTERN = String.raw`[\-+]?[0-9]*\.?[0-9]*`;
 const FLOAT_PATTERN = String.raw`[\-+]?[0-9]*\.?[0-9]*([eE][\-+]?[0-9]+)?`;
 
-const BOOLEAN_CHOICES: readonly (readonly [string, string])[] = [
-  ['', 'Unknown'],
-  ['true', 'Yes'],
-  ['false', 'No'],
-];
+function booleanChoices(t: AdminTranslate): readonly (readonly [string, string])[] {
+  return [
+    ['', t('value.unknown')],
+    ['true', t('value.yes')],
+    ['false', t('value.no')],
+  ];
+}
 
 /** Attributes every control of the field carries. */
 interface ControlAttributes {
@@ -120,7 +127,9 @@ function readonlyContent(props: FieldWidgetProps): ComponentChildren {
   if (value === '') return '-';
   switch (field.kind) {
     case 'boolean':
-      return value === 'true' ? 'Yes' : value === 'false' ? 'No' : value;
+      if (value === 'true' || value === 'false')
+        return (props.t ?? english)(value === 'true' ? 'value.yes' : 'value.no');
+      return value;
     case 'choice':
       return field.choices?.find(([choice]) => choice === value)?.[1] ?? value;
     case 'foreignKey':
@@ -136,12 +145,13 @@ function readonlyContent(props: FieldWidgetProps): ComponentChildren {
 
 function FileControl({ props, attributes }: { props: FieldWidgetProps; attributes: ControlAttributes }) {
   const { field, fileValue } = props;
+  const t = props.t ?? english;
   const isImage = field.kind === 'image';
   return (
     <div class="AdminField-file">
       {fileValue && (
         <p class="AdminField-current">
-          Currently:{' '}
+          {t('file.current')}{' '}
           <a href={fileValue.url}>
             {fileValue.isImage && <img src={fileValue.url} width={120} alt="" />}
             {fileValue.name}
@@ -151,7 +161,7 @@ function FileControl({ props, attributes }: { props: FieldWidgetProps; attribute
       {fileValue && !field.notNull && (
         <label class="AdminField-clear" for={`${attributes.id}-clear`}>
           <input type="checkbox" id={`${attributes.id}-clear`} name={`${attributes.name}-clear`} value="on" />{' '}
-          Clear
+          {t('file.clear')}
         </label>
       )}
       <input type="file" {...attributes} accept={isImage ? 'image/*' : FILE_ACCEPT} />
@@ -183,7 +193,7 @@ function Control({ props, attributes }: { props: FieldWidgetProps; attributes: C
         return <input type="checkbox" {...attributes} value="true" checked={value === 'true'} />;
       return (
         <select {...attributes}>
-          <Options choices={BOOLEAN_CHOICES} value={value} blank={false} />
+          <Options choices={booleanChoices(props.t ?? english)} value={value} blank={false} />
         </select>
       );
     case 'date':
@@ -268,7 +278,9 @@ export function FieldWidget(props: FieldWidgetProps) {
     field.kind !== 'boolean' &&
     !(isFile && props.fileValue);
   const note =
-    field.kind === 'dateTime' && props.timeZone && !readonly ? `Time zone: ${props.timeZone}` : undefined;
+    field.kind === 'dateTime' && props.timeZone && !readonly
+      ? (props.t ?? english)('field.timeZone', { zone: props.timeZone })
+      : undefined;
   const selectedId =
     field.kind === 'foreignKey' && props.foreignKeyChoices?.mode === 'autocomplete'
       ? `${id}_selected`

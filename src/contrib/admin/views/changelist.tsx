@@ -9,9 +9,10 @@ import { demand } from '../access.js';
 import { type ChangeList, loadChangeList } from '../changelist/load.js';
 import type { AdminField } from '../fields.js';
 import { displayValue } from '../form/values.js';
+import type { AdminTranslate } from '../messages.js';
 import { parseObjectId, type Row } from '../objects.js';
 import { labelsOf } from '../relations.js';
-import type { ModelAdmin } from '../site.js';
+import type { AdminSite, ModelAdmin } from '../site.js';
 import { bulkDelete, MAX_BULK_DELETE } from './delete.js';
 import {
   type AdminEnvironment,
@@ -22,20 +23,20 @@ import {
   sendAdminPage,
 } from './shared.js';
 
-const numberFormat = new Intl.NumberFormat('en-US');
-
 /** Labels of the foreign keys shown on the page, one query per foreign-key column. */
-async function foreignKeyLabels(environment: AdminEnvironment, model: ModelAdmin, rows: Row[]) {
+async function foreignKeyLabels(
+  environment: AdminEnvironment,
+  site: AdminSite,
+  model: ModelAdmin,
+  rows: Row[],
+) {
   const labels = new Map<string, Map<string, string>>();
   for (const column of model.listColumns) {
     if (column.type !== 'field' || !column.field.references) continue;
     const ids = [
       ...new Set(rows.map((row) => row[column.field.key]).filter((id) => id !== null && id !== undefined)),
     ];
-    labels.set(
-      column.field.key,
-      await labelsOf(environment.db, environment.site, column.field.references.table, ids),
-    );
+    labels.set(column.field.key, await labelsOf(environment.db, site, column.field.references.table, ids));
   }
   return labels;
 }
@@ -45,62 +46,66 @@ function cellText(
   field: AdminField,
   row: Row,
   labels: Map<string, Map<string, string>>,
+  t: AdminTranslate,
 ): string {
   const value = row[field.key];
   if (field.references && value !== null && value !== undefined) {
     return labels.get(field.key)?.get(String(value)) ?? String(value);
   }
-  return displayValue(field, value, { timeZone: environment.settings.timeZone });
+  return displayValue(field, value, { timeZone: environment.settings.timeZone, t });
 }
 
-function computedText(value: string | number | boolean | null): string {
+function computedText(value: string | number | boolean | null, t: AdminTranslate): string {
   if (value === null || value === '') return '-';
-  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+  if (typeof value === 'boolean') return value ? t('value.yes') : t('value.no');
   return String(value);
 }
 
-function CountLine({ list, model }: { list: ChangeList; model: ModelAdmin }) {
-  const plural = (count: number) => (count === 1 ? model.verboseName : model.verboseNamePlural);
+function CountLine({ list, model, t }: { list: ChangeList; model: ModelAdmin; t: AdminTranslate }) {
   const { total, unfilteredTotal } = list;
-  const amount = (count: { value: number; exact: boolean }) =>
-    count.exact ? numberFormat.format(count.value) : `about ${numberFormat.format(count.value)}`;
   return (
     <p class="AdminResultCount">
       {list.filtered ? (
         <>
-          {total.exact ? numberFormat.format(total.value) : `More than ${numberFormat.format(total.value)}`}{' '}
-          result
-          {total.value === 1 && total.exact ? '' : 's'} (
-          <a href={list.unfilteredQuery ?? '?'}>{amount(unfilteredTotal)} total</a>)
+          {total.exact
+            ? t('changelist.results', { count: total.value })
+            : t('changelist.moreResults', { count: total.value })}{' '}
+          (
+          <a href={list.unfilteredQuery ?? '?'}>
+            {unfilteredTotal.exact
+              ? t('changelist.total', { count: unfilteredTotal.value })
+              : t('changelist.aboutTotal', { count: unfilteredTotal.value })}
+          </a>
+          )
         </>
+      ) : total.exact ? (
+        model.countOf(total.value)
       ) : (
-        <>
-          {capitalise(amount(total))} {plural(total.value)}
-        </>
+        t('changelist.about', { objects: model.countOf(total.value) })
       )}
       {list.exactCountQuery && (
         <>
           {' · '}
-          <a href={list.exactCountQuery}>Count exactly</a>
+          <a href={list.exactCountQuery}>{t('changelist.countExactly')}</a>
         </>
       )}
     </p>
   );
 }
 
-function Filters({ list }: { list: ChangeList }) {
+function Filters({ list, t }: { list: ChangeList; t: AdminTranslate }) {
   if (list.filters.length === 0) return null;
   return (
     <aside class="AdminFilters" aria-labelledby="filters-heading">
-      <h2 id="filters-heading">Filter</h2>
+      <h2 id="filters-heading">{t('filter.heading')}</h2>
       {list.clearFiltersQuery && (
         <p>
-          <a href={list.clearFiltersQuery}>✖ Clear all filters</a>
+          <a href={list.clearFiltersQuery}>{t('filter.clear')}</a>
         </p>
       )}
       {list.filters.map((filter) => (
         <details class="AdminFilter" open>
-          <summary>By {filter.title.toLowerCase()}</summary>
+          <summary>{t('filter.by', { field: filter.title.toLowerCase() })}</summary>
           <ul>
             {filter.options.map((option) => (
               <li class={option.selected ? 'AdminFilter-selected' : undefined}>
@@ -118,10 +123,10 @@ function Filters({ list }: { list: ChangeList }) {
                   <input type="hidden" name={name} value={value} />
                 ))}
               <label>
-                Id <input type="text" inputmode="numeric" name={filter.key} size={8} />
+                {t('filter.id')} <input type="text" inputmode="numeric" name={filter.key} size={8} />
               </label>
               <button type="submit" class="AdminButton">
-                Filter
+                {t('filter.submit')}
               </button>
             </form>
           )}
@@ -136,13 +141,15 @@ function Filters({ list }: { list: ChangeList }) {
                   <input type="hidden" name={name} value={value} />
                 ))}
               <label>
-                From <input type="date" name={filter.range.gteParam} value={filter.range.gte ?? ''} />
+                {t('filter.from')}{' '}
+                <input type="date" name={filter.range.gteParam} value={filter.range.gte ?? ''} />
               </label>
               <label>
-                Before <input type="date" name={filter.range.ltParam} value={filter.range.lt ?? ''} />
+                {t('filter.before')}{' '}
+                <input type="date" name={filter.range.ltParam} value={filter.range.lt ?? ''} />
               </label>
               <button type="submit" class="AdminButton">
-                Apply
+                {t('filter.apply')}
               </button>
             </form>
           )}
@@ -152,13 +159,13 @@ function Filters({ list }: { list: ChangeList }) {
   );
 }
 
-function Pager({ list }: { list: ChangeList }) {
+function Pager({ list, t }: { list: ChangeList; t: AdminTranslate }) {
   if (!list.hasNext && !list.hasPrevious) return null;
   return (
-    <nav class="AdminPager" aria-label="Pages">
+    <nav class="AdminPager" aria-label={t('pager.label')}>
       {list.previousQuery && (
         <a href={list.previousQuery} rel="prev">
-          ‹ Previous
+          {t('pager.previous')}
         </a>
       )}
       {list.pageLinks.map((link) =>
@@ -174,7 +181,7 @@ function Pager({ list }: { list: ChangeList }) {
       )}
       {list.nextQuery && (
         <a href={list.nextQuery} rel="next">
-          Next ›
+          {t('pager.next')}
         </a>
       )}
     </nav>
@@ -187,16 +194,19 @@ async function renderChangeList(
   reply: FastifyReply,
   context: ModelRequest,
 ) {
-  const { model, permissions } = context;
+  const { site, model, permissions, t } = context;
   // `?_count=exact` is read by loadChangeList with the other parameters.
   const list = await loadChangeList(environment.db, model, request.query as Record<string, string>, {
     timeZone: environment.settings.timeZone,
+    t,
   });
-  const labels = await foreignKeyLabels(environment, model, list.rows);
+  const labels = await foreignKeyLabels(environment, site, model, list.rows);
   const canAct =
     permissions.delete ||
     (model.options.actions ?? []).some((action) => permissions[action.permission ?? 'change']);
-  const title = `Select ${model.verboseName} to ${permissions.change ? 'change' : 'view'}`;
+  const title = t(permissions.change ? 'changelist.titleChange' : 'changelist.titleView', {
+    model: model.verboseNameAccusative,
+  });
   const sortByColumn = new Map(list.sort.map((view) => [view.column, view]));
   const columns = model.listColumns.length > 0 ? model.listColumns : null;
   const objectLink = (row: Row) =>
@@ -209,7 +219,7 @@ async function renderChangeList(
     {
       title,
       kind: 'AdminPage--changelist',
-      breadcrumbs: modelCrumbs(model, environment.site.basePath)
+      breadcrumbs: modelCrumbs(model, site.basePath)
         .slice(0, 1)
         .concat({ label: capitalise(model.verboseNamePlural) }),
     },
@@ -218,29 +228,28 @@ async function renderChangeList(
         <h1>{title}</h1>
         {permissions.add && (
           <a class="AdminButton AdminButton--primary" href={`${model.url}add/`}>
-            Add {model.verboseName}
+            {t('changelist.add', { model: model.verboseNameAccusative })}
           </a>
         )}
       </div>,
       model.searchFields.length > 0 ? (
         <search class="AdminSearch">
           <form method="get">
-            <label for="searchbar">Search {model.verboseNamePlural}</label>
+            <label for="searchbar">{t('changelist.searchLabel', { plural: model.verboseNamePlural })}</label>
             <input type="search" id="searchbar" name="q" value={list.search} autofocus />
             {list.searchFormParams.map(([name, value]) => (
               <input type="hidden" name={name} value={value} />
             ))}
             <button type="submit" class="AdminButton">
-              Search
+              {t('changelist.search')}
             </button>
           </form>
         </search>
       ) : null,
-      <CountLine list={list} model={model} />,
+      <CountLine list={list} model={model} t={t} />,
       list.invalidParams.length > 0 ? (
         <p class="AdminNotice" role="status">
-          Some parameters in the address were not understood and were ignored: {list.invalidParams.join(', ')}
-          .
+          {t('changelist.invalidParams', { params: list.invalidParams.join(', ') })}
         </p>
       ) : null,
       <div class={list.filters.length > 0 ? 'AdminChangeList AdminChangeList--filtered' : 'AdminChangeList'}>
@@ -248,31 +257,32 @@ async function renderChangeList(
           <input type="hidden" name="_csrf" value={request.csrfToken()} />
           {canAct && (
             <div class="AdminActions">
-              <label for="action">Action</label>
+              <label for="action">{t('actions.label')}</label>
               <select id="action" name="action" required>
                 <option value="">---------</option>
                 {permissions.delete && (
-                  <option value="delete_selected">Delete selected {model.verboseNamePlural}</option>
+                  <option value="delete_selected">
+                    {t('actions.deleteSelected', { plural: model.verboseNamePlural })}
+                  </option>
                 )}
                 {(model.options.actions ?? [])
                   .filter((action) => permissions[action.permission ?? 'change'])
                   .map((action) => (
-                    <option value={action.name}>{action.label}</option>
+                    <option value={action.name}>{model.actionLabels.get(action.name)}</option>
                   ))}
               </select>
               <button type="submit" class="AdminButton">
-                Go
+                {t('actions.go')}
               </button>
               <span class="AdminActions-count" data-selection-count hidden />
             </div>
           )}
           {list.pageOutOfRange && list.rows.length === 0 ? (
             <p>
-              This page is past the end of the list.{' '}
-              <a href={list.queryWith({ p: null })}>Go to the first page</a>.
+              {t('changelist.pastEnd')} <a href={list.queryWith({ p: null })}>{t('changelist.firstPage')}</a>
             </p>
           ) : list.rows.length === 0 ? (
-            <p class="AdminEmpty">No {model.verboseNamePlural} found.</p>
+            <p class="AdminEmpty">{t('changelist.empty', { plural: model.verboseNamePlural })}</p>
           ) : (
             <div class="AdminTable-scroll">
               <table class="AdminTable" id="result_list">
@@ -280,7 +290,12 @@ async function renderChangeList(
                   <tr>
                     {canAct && (
                       <th scope="col" class="AdminTable-check">
-                        <input type="checkbox" data-select-all aria-label="Select all on this page" hidden />
+                        <input
+                          type="checkbox"
+                          data-select-all
+                          aria-label={t('changelist.selectAll')}
+                          hidden
+                        />
                       </th>
                     )}
                     {(columns ?? [{ label: capitalise(model.verboseName) }]).map((column, index) => {
@@ -317,7 +332,7 @@ async function renderChangeList(
                             <a
                               class="AdminTable-unsort"
                               href={sort.removeQuery}
-                              aria-label={`Stop sorting by ${column.label}`}
+                              aria-label={t('changelist.unsort', { column: column.label })}
                             >
                               ×
                             </a>
@@ -333,8 +348,8 @@ async function renderChangeList(
                     const cells = columns
                       ? columns.map((column) =>
                           column.type === 'field'
-                            ? cellText(environment, column.field, row, labels)
-                            : computedText(column.computed.value(row)),
+                            ? cellText(environment, column.field, row, labels, t)
+                            : computedText(column.computed.value(row), t),
                         )
                       : [model.describe(row)];
                     return (
@@ -345,7 +360,7 @@ async function renderChangeList(
                               type="checkbox"
                               name="_selected_action"
                               value={id}
-                              aria-label={`Select ${model.describe(row)}`}
+                              aria-label={t('changelist.select', { name: model.describe(row) })}
                             />
                           </td>
                         )}
@@ -366,9 +381,9 @@ async function renderChangeList(
             </div>
           )}
         </form>
-        <Filters list={list} />
+        <Filters list={list} t={t} />
       </div>,
-      <Pager list={list} />,
+      <Pager list={list} t={t} />,
     ],
   );
 }
@@ -399,26 +414,24 @@ export function registerChangeListViews(app: FastifyInstance, environment: Admin
   app.post(path, async (request, reply) => {
     const context = await modelRequest(environment, request, reply);
     if (!context) return reply;
-    const { model, permissions, user } = context;
+    const { model, permissions, user, t } = context;
     demand(permissions, 'view', `${model.app}.${model.model}`);
     const body = request.body as Record<string, unknown> | undefined;
     const actionName = typeof body?.action === 'string' ? body.action : '';
     const ids = selectedIds(model, body);
     if (ids.length === 0) {
-      request.messages.info(
-        'Items must be selected in order to perform actions on them. No items have been changed.',
-      );
+      request.messages.info(t('actions.noneSelected'));
       return reply.redirect(request.url, 303);
     }
     if (actionName === 'delete_selected') return bulkDelete(environment, request, reply, context, ids);
     const action = (model.options.actions ?? []).find((candidate) => candidate.name === actionName);
     if (!action) {
-      request.messages.info('No action selected.');
+      request.messages.info(t('actions.noAction'));
       return reply.redirect(request.url, 303);
     }
     demand(permissions, action.permission ?? 'change', `${model.app}.${model.model}`);
     const message = await atomic(environment.db, (tx) =>
-      action.run({ tx, ids, user: { id: user.id, username: user.username } }),
+      action.run({ tx, ids, user: { id: user.id, username: user.username }, language: request.language }),
     );
     request.log.info(
       { action: action.name, model: `${model.app}.${model.model}`, count: ids.length },

@@ -17,7 +17,7 @@ import { demand, permissionsFor } from '../access.js';
 import { type DeletionPlan, deleteRows, planDeletion, type TableEffect } from '../delete-plan.js';
 import { logActions } from '../history.js';
 import { loadObject, objectIdOf, parseObjectId, type Row } from '../objects.js';
-import type { ModelAdmin } from '../site.js';
+import type { AdminSite, ModelAdmin } from '../site.js';
 import {
   type AdminEnvironment,
   capitalise,
@@ -30,9 +30,9 @@ import {
 /** A selection larger than this is refused (a change list page has at most 500 rows). */
 export const MAX_BULK_DELETE = 1000;
 
-function describeFor(environment: AdminEnvironment) {
+function describeFor(site: AdminSite) {
   return (table: PgTable, row: Record<string, unknown>) => {
-    const describe = environment.site.describeTable(table).describe;
+    const describe = site.describeTable(table).describe;
     return describe ? capitalise(describe(row)) : undefined;
   };
 }
@@ -43,28 +43,29 @@ function describeFor(environment: AdminEnvironment) {
  */
 async function checkDeletion(
   environment: AdminEnvironment,
-  model: ModelAdmin,
-  user: AuthenticatedUser,
+  context: ModelRequest,
   ids: readonly (string | number)[],
 ) {
+  const { site, model, user } = context;
   const plan = await planDeletion(environment.db, model.table, ids, {
     tables: environment.tables,
-    describe: describeFor(environment),
+    describe: describeFor(site),
   });
   const missing: string[] = [];
   for (const effect of plan.cascades) {
-    const cascaded = environment.site.forTable(effect.table);
+    const cascaded = site.forTable(effect.table);
     if (cascaded && !(await permissionsFor(user, cascaded.app, cascaded.model)).delete)
       missing.push(cascaded.verboseNamePlural);
   }
   return { plan, missing, allowed: !plan.blocked && missing.length === 0 };
 }
 
-function EffectList({ effects, environment }: { effects: TableEffect[]; environment: AdminEnvironment }) {
+function EffectList({ effects, context }: { effects: TableEffect[]; context: ModelRequest }) {
+  const { site, t } = context;
   return (
     <ul class="AdminDeleteList">
       {effects.map((effect) => {
-        const described = environment.site.describeTable(effect.table);
+        const described = site.describeTable(effect.table);
         // Rows of tables the admin cannot name are only counted: their keys may be secrets (session keys).
         const listed = described.describe ? effect.rows : [];
         return (
@@ -75,7 +76,9 @@ function EffectList({ effects, environment }: { effects: TableEffect[]; environm
                 {listed.map((row) => (
                   <li>{row.label}</li>
                 ))}
-                {effect.count > listed.length && <li>… and {effect.count - listed.length} more</li>}
+                {effect.count > listed.length && (
+                  <li>{t('delete.andMore', { count: effect.count - listed.length })}</li>
+                )}
               </ul>
             )}
           </li>
@@ -86,7 +89,7 @@ function EffectList({ effects, environment }: { effects: TableEffect[]; environm
 }
 
 interface ConfirmInput {
-  model: ModelAdmin;
+  context: ModelRequest;
   plan: DeletionPlan;
   missing: string[];
   action: string;
@@ -103,9 +106,11 @@ function renderConfirmation(
   input: ConfirmInput,
   crumbs: { label: string; url?: string }[],
 ): FastifyReply {
-  const { model, plan, missing } = input;
+  const { context, plan, missing } = input;
+  const { model, site, t } = context;
+  const object = input.objectName;
   const blocked = plan.blocked || missing.length > 0;
-  const title = blocked ? `Cannot delete ${input.objectName}` : 'Are you sure?';
+  const title = blocked ? t('delete.cannot', { object }) : t('delete.sure');
   return sendAdminPage(
     environment,
     request,
@@ -113,7 +118,7 @@ function renderConfirmation(
     {
       title,
       kind: 'AdminPage--delete',
-      breadcrumbs: [...modelCrumbs(model, environment.site.basePath), ...crumbs],
+      breadcrumbs: [...modelCrumbs(model, site.basePath), ...crumbs],
       status: blocked ? 409 : 200,
     },
     [
@@ -122,10 +127,7 @@ function renderConfirmation(
         <div class="AdminDeleteBlocked" role="alert">
           {missing.length > 0 && (
             <>
-              <p>
-                Deleting {input.objectName} would delete related objects, but your account doesn’t have
-                permission to delete these types of objects:
-              </p>
+              <p>{t('delete.missingPermission', { object })}</p>
               <ul>
                 {missing.map((name) => (
                   <li>{name}</li>
@@ -135,31 +137,26 @@ function renderConfirmation(
           )}
           {plan.blocked && (
             <>
-              <p>
-                Deleting {input.objectName} would require deleting the following protected related objects:
-              </p>
-              <EffectList effects={plan.blockers} environment={environment} />
+              <p>{t('delete.protected', { object })}</p>
+              <EffectList effects={plan.blockers} context={context} />
             </>
           )}
         </div>
       ) : (
         <>
-          <p>
-            Are you sure you want to delete {input.objectName}? All of the following objects and their related
-            items will be deleted:
-          </p>
-          <h2>Summary</h2>
+          <p>{t('delete.question', { object })}</p>
+          <h2>{t('delete.summary')}</h2>
           <ul class="AdminDeleteSummary">
             <li>
               {capitalise(model.verboseNamePlural)}: {plan.targets.length}
             </li>
             {plan.cascades.map((effect) => (
               <li>
-                {capitalise(environment.site.describeTable(effect.table).name)}: {effect.count}
+                {capitalise(site.describeTable(effect.table).name)}: {effect.count}
               </li>
             ))}
           </ul>
-          <h2>Objects</h2>
+          <h2>{t('delete.objects')}</h2>
           <ul class="AdminDeleteList">
             {plan.targets.map((target) => (
               <li>{target.label}</li>
@@ -167,19 +164,15 @@ function renderConfirmation(
           </ul>
           {plan.cascades.length > 0 && (
             <>
-              <h3>Deleted with them</h3>
-              <EffectList effects={plan.cascades} environment={environment} />
+              <h3>{t('delete.cascades')}</h3>
+              <EffectList effects={plan.cascades} context={context} />
             </>
           )}
-          {!plan.complete && (
-            <p class="AdminNotice">
-              The related objects nest deeper than could be listed; the deepest levels are not counted.
-            </p>
-          )}
+          {!plan.complete && <p class="AdminNotice">{t('delete.tooDeep')}</p>}
           {plan.setNull.length > 0 && (
             <>
-              <h3>Kept, but no longer linked to them</h3>
-              <EffectList effects={plan.setNull} environment={environment} />
+              <h3>{t('delete.setNull')}</h3>
+              <EffectList effects={plan.setNull} context={context} />
             </>
           )}
           <form method="post" action={input.action} class="AdminDeleteConfirm">
@@ -189,10 +182,10 @@ function renderConfirmation(
             ))}
             <input type="hidden" name="post" value="yes" />
             <button type="submit" class="AdminButton AdminButton--danger">
-              Yes, I’m sure
+              {t('delete.confirm')}
             </button>
             <a class="AdminButton" href={input.cancelUrl}>
-              No, take me back
+              {t('delete.cancel')}
             </a>
           </form>
         </>
@@ -247,26 +240,27 @@ export async function bulkDelete(
   context: ModelRequest,
   ids: readonly (string | number)[],
 ): Promise<FastifyReply> {
-  const { model, user } = context;
+  const { model, user, t } = context;
   demand(context.permissions, 'delete', `${model.app}.${model.model}`);
   if (ids.length > MAX_BULK_DELETE)
     throw new BadRequestError('Bad request.', `at most ${MAX_BULK_DELETE} objects at once`);
-  const { plan, missing, allowed } = await checkDeletion(environment, model, user, ids);
+  const { plan, missing, allowed } = await checkDeletion(environment, context, ids);
   if (formField(request.body, 'post') === 'yes' && allowed) {
     const count = await deleteObjects(environment, request, model, user, ids);
-    request.messages.success(
-      `Successfully deleted ${count} ${count === 1 ? model.verboseName : model.verboseNamePlural}.`,
-    );
+    request.messages.success(t('delete.doneMany', { objects: model.countOf(count) }));
     return reply.redirect(model.url, 303);
   }
-  const name =
-    ids.length === 1 ? `the selected ${model.verboseName}` : `the selected ${model.verboseNamePlural}`;
+  const name = t('delete.selected', {
+    count: ids.length,
+    model: model.verboseNameAccusative,
+    objects: model.countOf(ids.length),
+  });
   return renderConfirmation(
     environment,
     request,
     reply,
     {
-      model,
+      context,
       plan,
       missing,
       action: model.url,
@@ -277,7 +271,7 @@ export async function bulkDelete(
       cancelUrl: model.url,
       objectName: name,
     },
-    [{ label: 'Delete multiple objects' }],
+    [{ label: t('delete.multipleCrumb') }],
   );
 }
 
@@ -287,18 +281,18 @@ export function registerDeleteViews(app: FastifyInstance, environment: AdminEnvi
   async function single(request: FastifyRequest, reply: FastifyReply, confirmed: boolean) {
     const context = await modelRequest(environment, request, reply);
     if (!context) return reply;
-    const { model, user } = context;
+    const { model, user, t } = context;
     demand(context.permissions, 'delete', `${model.app}.${model.model}`);
     const idText = (request.params as { id: string }).id;
     const row = await loadObject(environment.db, model, idText);
     const id = parseObjectId(model.primaryKey, idText);
-    const { plan, missing, allowed } = await checkDeletion(environment, model, user, [id]);
+    const { plan, missing, allowed } = await checkDeletion(environment, context, [id]);
     const name = model.describe(row);
     if (confirmed && allowed) {
       await deleteObjects(environment, request, model, user, [id]);
-      request.messages.success(`The ${model.verboseName} “${name}” was deleted successfully.`);
+      request.messages.success(t('delete.doneOne', { model: model.verboseName, name }));
       // Django sends a user who may not see the change list to the index instead.
-      return reply.redirect(context.permissions.view ? model.url : environment.site.basePath, 303);
+      return reply.redirect(context.permissions.view ? model.url : context.site.basePath, 303);
     }
     const objectUrl = `${model.url}${encodeURIComponent(objectIdOf(model, row))}/`;
     return renderConfirmation(
@@ -306,15 +300,15 @@ export function registerDeleteViews(app: FastifyInstance, environment: AdminEnvi
       request,
       reply,
       {
-        model,
+        context,
         plan,
         missing,
         action: `${objectUrl}delete/`,
         hidden: [],
         cancelUrl: `${objectUrl}change/`,
-        objectName: `the ${model.verboseName} “${name}”`,
+        objectName: t('delete.object', { model: model.verboseNameAccusative, name }),
       },
-      [{ label: name, url: `${objectUrl}change/` }, { label: 'Delete' }],
+      [{ label: name, url: `${objectUrl}change/` }, { label: t('delete.crumb') }],
     );
   }
 

@@ -4,8 +4,7 @@ import { NotFoundError } from '../../../errors.js';
 import { formField } from '../../../web/forms.js';
 import { demand } from '../access.js';
 import { displayDateTime } from '../form/time-zone.js';
-import { describeChange, HISTORY_PAGE_SIZE, objectHistory } from '../history.js';
-import { adminTranslator } from '../messages.js';
+import { changeLabels, describeChange, HISTORY_PAGE_SIZE, objectHistory } from '../history.js';
 import { loadObject, objectIdOf } from '../objects.js';
 import { type AdminEnvironment, capitalise, modelCrumbs, modelRequest, sendAdminPage } from './shared.js';
 
@@ -26,7 +25,8 @@ export function registerHistoryView(app: FastifyInstance, environment: AdminEnvi
     const hasMore = entries.length > HISTORY_PAGE_SIZE;
     const shown = entries.slice(0, HISTORY_PAGE_SIZE);
     const name = model.describe(row);
-    const t = adminTranslator(request.language);
+    const { t } = context;
+    const labelOf = changeLabels(model);
     const title = t('history.title', { name });
     return sendAdminPage(
       environment,
@@ -63,7 +63,9 @@ export function registerHistoryView(app: FastifyInstance, environment: AdminEnvi
                     </time>
                   </th>
                   <td>{entry.username}</td>
-                  <td>{capitalise(describeChange(entry.action, entry.changes, t, request.language))}</td>
+                  <td>
+                    {capitalise(describeChange(entry.action, entry.changes, t, request.language, labelOf))}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { ForbiddenError, NotFoundError } from '../../../errors.js';
 import type { AuthenticatedUser } from '../../auth/current-user.js';
 import { type ModelPermissions, permissionsFor, requireStaff } from '../access.js';
-import { describeChange, recentActions } from '../history.js';
+import { changeLabels, describeChange, recentActions } from '../history.js';
 import { type AdminTranslate, adminTranslator } from '../messages.js';
 import type { AdminLogRow } from '../schema.js';
 import type { ModelAdmin } from '../site.js';
@@ -15,9 +15,9 @@ interface VisibleModel {
 }
 
 /** The registered models grouped by app, keeping only those the user has any permission on. */
-async function visibleApps(environment: AdminEnvironment, user: AuthenticatedUser) {
+async function visibleApps(environment: AdminEnvironment, user: AuthenticatedUser, language: string) {
   const groups: { app: string; title: string; models: VisibleModel[] }[] = [];
-  for (const group of environment.site.byApp()) {
+  for (const group of environment.site.in(language).byApp()) {
     const models: VisibleModel[] = [];
     for (const model of group.models) {
       const permissions = await permissionsFor(user, model.app, model.model);
@@ -98,7 +98,7 @@ function RecentActions({
       ) : (
         <ul class="AdminRecent-list">
           {actions.map((entry) => {
-            const model = environment.site.find(entry.appLabel, entry.model);
+            const model = environment.site.in(language).find(entry.appLabel, entry.model);
             const link =
               model && entry.action !== 'delete'
                 ? `${model.url}${encodeURIComponent(entry.objectId)}/change/`
@@ -108,7 +108,7 @@ function RecentActions({
                 {link ? <a href={link}>{entry.objectRepr}</a> : <span>{entry.objectRepr}</span>}
                 <span class="AdminRecent-meta">
                   {capitalise(model?.verboseName ?? entry.model)} ·{' '}
-                  {describeChange(entry.action, entry.changes, t, language)}
+                  {describeChange(entry.action, entry.changes, t, language, changeLabels(model))}
                 </span>
               </li>
             );
@@ -126,7 +126,7 @@ export function registerIndexViews(app: FastifyInstance, environment: AdminEnvir
     const user = requireStaff(request, reply);
     if (!user) return reply;
     const [apps, actions] = await Promise.all([
-      visibleApps(environment, user),
+      visibleApps(environment, user, request.language),
       recentActions(environment.db, user.id, 10),
     ]);
     const { language } = request;
@@ -152,7 +152,9 @@ export function registerIndexViews(app: FastifyInstance, environment: AdminEnvir
     const user = requireStaff(request, reply);
     if (!user) return reply;
     const { app: appName } = request.params as { app: string };
-    const group = (await visibleApps(environment, user)).find((entry) => entry.app === appName);
+    const group = (await visibleApps(environment, user, request.language)).find(
+      (entry) => entry.app === appName,
+    );
     if (!group) {
       // Django: an app the user may not see is 404 if unknown, 403 if it exists.
       if (environment.site.byApp().some((entry) => entry.app === appName)) {

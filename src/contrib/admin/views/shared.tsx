@@ -10,6 +10,7 @@ import { pageContext, sendPage } from '../../../web/render.js';
 import type { AuthenticatedUser } from '../../auth/current-user.js';
 import { type ModelPermissions, permissionsFor, requireStaff } from '../access.js';
 import { AdminLayout, type Crumb } from '../layout.js';
+import { type AdminTranslate, adminTranslator } from '../messages.js';
 import type { AdminSite, ModelAdmin } from '../site.js';
 
 /** Built once when the admin's routes are added. */
@@ -23,8 +24,12 @@ export interface AdminEnvironment {
 
 export interface ModelRequest {
   user: AuthenticatedUser;
+  /** The site in the page's language. */
+  site: AdminSite;
   model: ModelAdmin;
   permissions: ModelPermissions;
+  /** The admin's messages in the page's language. */
+  t: AdminTranslate;
 }
 
 type Params = { app?: string; model?: string };
@@ -42,9 +47,16 @@ export async function modelRequest(
   const user = requireStaff(request, reply);
   if (!user) return null;
   const params = request.params as Params;
-  const model = environment.site.find(params.app ?? '', params.model ?? '');
+  const site = environment.site.in(request.language);
+  const model = site.find(params.app ?? '', params.model ?? '');
   if (!model) throw new NotFoundError(`no admin for ${params.app}.${params.model}`);
-  return { user, model, permissions: await permissionsFor(user, model.app, model.model) };
+  return {
+    user,
+    site,
+    model,
+    permissions: await permissionsFor(user, model.app, model.model),
+    t: adminTranslator(request.language),
+  };
 }
 
 export interface PageOptions {
