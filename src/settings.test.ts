@@ -48,6 +48,7 @@ describe('settings', () => {
       [{ LANGUAGE_CODE: 'de' }, 'LANGUAGE_CODE'],
       [{ LANGUAGE_CODE: 'ru_RU' }, 'LANGUAGE_CODE'],
       [{ LANGUAGES: 'ru,english please' }, 'LANGUAGES'],
+      [{ LANGUAGE_URL_PREFIXES: 'sometimes' }, 'LANGUAGE_URL_PREFIXES'],
       [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
       [{ SECURE_HSTS_SECONDS: '-1' }, 'SECURE_HSTS_SECONDS'],
     ];
@@ -141,5 +142,11 @@ describe('settings', () => {
     });
     expect(russian.languages).toEqual(['ru', 'en']);
     expect(russian.languageCode).toBe('ru');
+  });
+
+  it('LANGUAGE_URL_PREFIXES is off unless turned on', () => {
+    expect(loadSettings({ SECRET_KEY: KEY, DATABASE_URL: PG }).languageUrlPrefixes).toBe(false);
+    const on = loadSettings({ SECRET_KEY: KEY, DATABASE_URL: PG, LANGUAGE_URL_PREFIXES: 'true' });
+    expect(on.languageUrlPrefixes).toBe(true);
   });
 });

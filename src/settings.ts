@@ -98,6 +98,8 @@ export interface Settings {
   languageCode: string;
   /** The languages pages may be shown in (LANGUAGES); each needs a catalogue in every app. */
   languages: readonly string[];
+  /** LANGUAGE_URL_PREFIXES: public pages live under `/<language>/` (Django's i18n_patterns). */
+  languageUrlPrefixes: boolean;
   staticRoot: string;
   staticUrl: string;
   /** Where the admin lives, e.g. `/admin/`. */
@@ -497,6 +499,7 @@ export function loadSettings(env: Env): Readonly<Settings> {
     slowRequestMs: int(env, 'SLOW_REQUEST_MS', 1000, 1),
     timeZone: timeZoneFromEnv(env),
     ...languagesFromEnv(env),
+    languageUrlPrefixes: bool(env, 'LANGUAGE_URL_PREFIXES', false),
     staticRoot: resolve(root, text(env, 'STATIC_ROOT', 'staticfiles')),
     staticUrl: urlPrefix(env, 'STATIC_URL', '/static/'),
     adminPath: urlPrefix(env, 'ADMIN_PATH', '/admin/'),

@@ -1,6 +1,7 @@
 /** The page frame every HTML page uses: head, header with the user menu, messages, footer. */
 import type { ComponentChildren } from 'preact';
 import { type StaticAsset, staticAsset } from '../contrib/staticfiles/asset.js';
+import { localizedPath, prefixedPath } from './language-urls.js';
 import { setLanguageUrl } from './middleware/locale.js';
 import type { PageContext } from './render.js';
 
@@ -16,9 +17,13 @@ export interface LayoutProps {
   children: ComponentChildren;
 }
 
-/** Links to the same page in each enabled language (a link, so it works without JavaScript). */
+/**
+ * Links to the same page in each enabled language (a link, so it works without JavaScript). They go
+ * through the switcher, which stores the choice, so pages without a prefix (account pages) follow it
+ * too; on a prefixed page it then returns to the page under the chosen language's prefix.
+ */
 function LanguageSwitcher({ context }: { context: PageContext }) {
-  const { languages, language, path, t } = context;
+  const { languages, language, path, urlLanguage, t } = context;
   if (languages.length < 2) return null;
   return (
     <nav class="LanguageSwitcher" aria-label={t('nav.language')}>
@@ -28,7 +33,12 @@ function LanguageSwitcher({ context }: { context: PageContext }) {
             {t('nav.languageName', { language: code })}
           </span>
         ) : (
-          <a href={setLanguageUrl(code, path)} lang={code} hreflang={code} rel="nofollow">
+          <a
+            href={setLanguageUrl(code, urlLanguage === null ? path : prefixedPath(code, path))}
+            lang={code}
+            hreflang={code}
+            rel="nofollow"
+          >
             {t('nav.languageName', { language: code })}
           </a>
         ),
@@ -50,10 +60,13 @@ export function Layout({ title, context, styles = [], children }: LayoutProps) {
         {styles.map((style) => (
           <link rel="stylesheet" href={staticUrl(style)} />
         ))}
+        {context.alternates.map(({ hreflang, href }) => (
+          <link rel="alternate" hreflang={hreflang} href={href} />
+        ))}
       </head>
       <body>
         <header class="SiteHeader">
-          <a class="SiteHeader-brand" href="/">
+          <a class="SiteHeader-brand" href={localizedPath(context, '/')}>
             {siteName}
           </a>
           <nav class="SiteHeader-nav" aria-label={t('nav.main')}>
@@ -61,7 +74,10 @@ export function Layout({ title, context, styles = [], children }: LayoutProps) {
               ['/blog/', t('nav.blog')],
               ['/resume/', t('nav.resume')],
             ].map(([href, label]) => (
-              <a href={href} aria-current={context.path.startsWith(href as string) ? 'page' : undefined}>
+              <a
+                href={localizedPath(context, href as string)}
+                aria-current={context.path.startsWith(href as string) ? 'page' : undefined}
+              >
                 {label}
               </a>
             ))}

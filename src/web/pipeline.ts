@@ -3,12 +3,13 @@
  * Same order as the seed's Django MIDDLEWARE, plus Django's LocaleMiddleware in its documented place
  * (after sessions, before common); see docs/architecture.md for what each stage may answer.
  *
- *   security → static → sessions → locale → common → csrf → auth → messages → clickjacking → your view
+ *   security → static → sessions → locale → languagePrefix → common → csrf → auth → messages → clickjacking → your view
  */
 import { auth } from './middleware/auth.js';
 import { clickjacking } from './middleware/clickjacking.js';
 import { common } from './middleware/common.js';
 import { csrf } from './middleware/csrf.js';
+import { languagePrefix } from './middleware/language-prefix.js';
 import { locale } from './middleware/locale.js';
 import { messages } from './middleware/messages.js';
 import { security } from './middleware/security.js';
@@ -20,7 +21,8 @@ export const pipeline: readonly Stage[] = Object.freeze([
   security, // HSTS, nosniff, referrer/COOP/CORP, CSP; HTTPS redirect
   staticFiles, // /static/ files, before any session work
   sessions, // request.session from the keen_session table (+ its user, same query)
-  locale, // request.language: the visitor's choice, Accept-Language or LANGUAGE_CODE
+  locale, // request.language: the URL prefix, the visitor's choice, Accept-Language or LANGUAGE_CODE
+  languagePrefix, // LANGUAGE_URL_PREFIXES: public pages under /<language>/, the bare address redirects
   common, // Host allow-list, trailing-slash redirect, request limits
   csrf, // token + Origin/Referer checks on unsafe methods
   auth, // request.user, checked against the password hash and is_active

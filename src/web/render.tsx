@@ -7,10 +7,16 @@ import type { Message } from '../contrib/messages/messages.js';
 import type { StaticAsset } from '../contrib/staticfiles/asset.js';
 import { staticUrlsOf } from '../contrib/staticfiles/static-urls.js';
 import { type MessageId, type Translate, translator } from '../i18n/messages.js';
+import {
+  type LanguageAlternate,
+  languageAlternates,
+  type UrlLanguage,
+  withoutLanguagePrefix,
+} from './language-urls.js';
 import { webMessages } from './messages.js';
 
 /** What the layout needs from the request, gathered once per page. */
-export interface PageContext {
+export interface PageContext extends UrlLanguage {
   user: CurrentUser;
   messages: Message[];
   /** A masked CSRF token, present when the user is logged in (for the logout button). */
@@ -24,17 +30,26 @@ export interface PageContext {
   timeZone: string;
   /** The languages a visitor may switch to (LANGUAGES). */
   languages: readonly string[];
-  /** The page's own path and query, for the language switcher to come back to. */
+  /**
+   * The page's own path and query, without its language prefix (`/blog/?page=2` on `/ru/blog/?page=2`):
+   * for the switcher to come back to and the header to mark the current section.
+   */
   path: string;
+  /** The page in each language (`<link rel="alternate" hreflang>`); empty unless its URL has a prefix. */
+  alternates: readonly LanguageAlternate[];
   /** The frame's messages (header, footer, switcher) in the page's language. */
   t: Translate<MessageId<typeof webMessages>>;
 }
 
 /** Builds the layout's context from a request that went through the pipeline. */
 export function pageContext(request: FastifyRequest): PageContext {
-  const { languages, timeZone } = request.server.keen.settings;
+  const { settings } = request.server.keen;
+  const { languages, timeZone } = settings;
   const hasSession = request.session !== null;
   const language = request.language;
+  // Set only on the language-prefix stage's copies of a localized route (LANGUAGE_URL_PREFIXES on).
+  const urlLanguage = request.routeOptions.config.urlLanguage ?? null;
+  const path = urlLanguage === null ? request.url : withoutLanguagePrefix(request.url);
   return {
     user: request.user,
     messages: hasSession ? request.messages.consume() : [],
@@ -44,7 +59,9 @@ export function pageContext(request: FastifyRequest): PageContext {
     language,
     timeZone,
     languages,
-    path: request.url,
+    path,
+    urlLanguage,
+    alternates: urlLanguage === null ? [] : languageAlternates(path, settings),
     t: translator(webMessages, language),
   };
 }

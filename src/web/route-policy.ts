@@ -18,6 +18,13 @@ export interface RoutePolicy {
   sslRedirect?: boolean;
   /** X-Frame-Options for this route; false sends none and leaves frame-ancestors out of the CSP. */
   frameOptions?: 'DENY' | 'SAMEORIGIN' | false;
+  /**
+   * true: a public page, which moves under `/<language>/` when LANGUAGE_URL_PREFIXES is on (see
+   * middleware/language-prefix.ts). Links to it from other pages go through `localizedPath`.
+   */
+  localized?: boolean;
+  /** Set by the language-prefix stage on its copies of a localized route, never by an app: the prefix. */
+  urlLanguage?: string;
 }
 
 /** Health probes: no session, any host, plain HTTP allowed. */

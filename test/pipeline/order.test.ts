@@ -8,12 +8,13 @@ import { validatePipeline } from '../../src/web/stage.js';
 import { createTestApp } from '../support/app.js';
 
 describe('pipeline order', () => {
-  it("is the seed's middleware order, with Django's LocaleMiddleware after sessions", () => {
+  it("is the seed's middleware order, with Django's LocaleMiddleware (and i18n_patterns) after sessions", () => {
     expect(pipeline.map((stage) => stage.name)).toEqual([
       'security',
       'static',
       'sessions',
       'locale',
+      'languagePrefix',
       'common',
       'csrf',
       'auth',

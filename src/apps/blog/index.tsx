@@ -53,7 +53,8 @@ export const blogApp: KeenApp = {
   routes(app, { database }) {
     const { db } = database;
 
-    app.get('/blog/', async (request, reply) => {
+    // Public pages: under /<language>/ when LANGUAGE_URL_PREFIXES is on.
+    app.get('/blog/', { config: { localized: true } }, async (request, reply) => {
       const requested = parsePageRequest(queryValue(request.query, 'page'));
       if (requested === null) throw new NotFoundError('the page number is not a positive integer');
       const filters: PostFilters = {};
@@ -81,12 +82,16 @@ export const blogApp: KeenApp = {
       );
     });
 
-    app.get<{ Params: { slug: string } }>('/blog/:slug/', async (request, reply) => {
-      const { slug } = request.params;
-      const post = slug.length <= MAX_LOOKUP_LENGTH ? await findPublicPost(db, slug) : null;
-      if (!post) throw new NotFoundError(`no public post "${slug.slice(0, 50)}"`);
-      const coverUrl = post.cover ? request.server.media.url(post.cover.name) : null;
-      return sendPage(reply, <PostPage context={pageContext(request)} post={post} coverUrl={coverUrl} />);
-    });
+    app.get<{ Params: { slug: string } }>(
+      '/blog/:slug/',
+      { config: { localized: true } },
+      async (request, reply) => {
+        const { slug } = request.params;
+        const post = slug.length <= MAX_LOOKUP_LENGTH ? await findPublicPost(db, slug) : null;
+        if (!post) throw new NotFoundError(`no public post "${slug.slice(0, 50)}"`);
+        const coverUrl = post.cover ? request.server.media.url(post.cover.name) : null;
+        return sendPage(reply, <PostPage context={pageContext(request)} post={post} coverUrl={coverUrl} />);
+      },
+    );
   },
 };

@@ -2,6 +2,7 @@
 import { staticAsset } from '../../contrib/staticfiles/asset.js';
 import { formatDate } from '../../i18n/dates.js';
 import { type MessageId, type Translate, translator } from '../../i18n/messages.js';
+import { localizedPath } from '../../web/language-urls.js';
 import { Layout } from '../../web/layout.js';
 import type { PageContext } from '../../web/render.js';
 import { blogMessages } from './messages.js';
@@ -35,7 +36,7 @@ function PostMeta({ post, context, t }: { post: PostSummary; context: PageContex
       {post.category && (
         <>
           {' · '}
-          <a href={listUrl({ category: post.category.slug })}>{post.category.name}</a>
+          <a href={localizedPath(context, listUrl({ category: post.category.slug }))}>{post.category.name}</a>
         </>
       )}
       {` · ${t('post.readingTime', { minutes: post.readingMinutes })}`}
@@ -60,7 +61,7 @@ export function PostListPage({ context, posts, page, filter }: PostListProps) {
       : t('list.title');
   const filterParams = { category: filter.category?.slug, tag: filter.tag };
   const pageUrl = (number: number) =>
-    listUrl({ ...filterParams, page: number > 1 ? String(number) : undefined });
+    localizedPath(context, listUrl({ ...filterParams, page: number > 1 ? String(number) : undefined }));
   return (
     <Layout
       title={page.number > 1 ? t('list.pageTitle', { heading, number: page.number }) : heading}
@@ -70,7 +71,7 @@ export function PostListPage({ context, posts, page, filter }: PostListProps) {
       <h1>{heading}</h1>
       {(filter.category || filter.tag) && (
         <p>
-          <a href="/blog/">{t('list.all')}</a>
+          <a href={localizedPath(context, '/blog/')}>{t('list.all')}</a>
         </p>
       )}
       {posts.length === 0 ? (
@@ -81,7 +82,7 @@ export function PostListPage({ context, posts, page, filter }: PostListProps) {
             <li class="PostList-item">
               <article>
                 <h2 class="PostList-title">
-                  <a href={postUrl(post.slug)}>{post.title}</a>
+                  <a href={localizedPath(context, postUrl(post.slug))}>{post.title}</a>
                 </h2>
                 <PostMeta post={post} context={context} t={t} />
                 {post.summary && <p class="PostList-summary">{post.summary}</p>}
@@ -149,7 +150,7 @@ export function PostPage({ context, post, coverUrl }: PostPageProps) {
             <ul class="TagList">
               {post.tags.map((tag) => (
                 <li>
-                  <a href={listUrl({ tag })}>{tag}</a>
+                  <a href={localizedPath(context, listUrl({ tag }))}>{tag}</a>
                 </li>
               ))}
             </ul>
@@ -178,7 +179,7 @@ export function PostPage({ context, post, coverUrl }: PostPageProps) {
         )}
       </article>
       <p>
-        <a href="/blog/">{t('post.back')}</a>
+        <a href={localizedPath(context, '/blog/')}>{t('post.back')}</a>
       </p>
     </Layout>
   );

@@ -12,7 +12,8 @@ export const homeApp: KeenApp = {
   staticDir: join(projectRoot(), 'src', 'apps', 'home', 'static'),
   messages: homeMessages,
   routes(app) {
-    app.get('/', async (request, reply) => {
+    // A public page: under /<language>/ when LANGUAGE_URL_PREFIXES is on.
+    app.get('/', { config: { localized: true } }, async (request, reply) => {
       const context = pageContext(request);
       const t = translator(homeMessages, context.language);
       return sendPage(

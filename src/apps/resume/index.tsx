@@ -20,7 +20,8 @@ export const resumeApp: KeenApp = {
   admin: [positionAdmin, skillAdmin],
   messages: resumeMessages,
   routes(app, { database }) {
-    app.get('/resume/', async (request, reply) => {
+    // A public page: under /<language>/ when LANGUAGE_URL_PREFIXES is on.
+    app.get('/resume/', { config: { localized: true } }, async (request, reply) => {
       const resume = await loadResume(database.db);
       return sendPage(reply, <ResumePage context={pageContext(request)} resume={resume} />);
     });

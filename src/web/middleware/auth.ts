@@ -1,5 +1,5 @@
 /**
- * Stage 7, auth (Django's AuthenticationMiddleware): `request.user` from the user row that came with the
+ * Stage 8, auth (Django's AuthenticationMiddleware): `request.user` from the user row that came with the
  * session. A session whose user is gone, inactive, or has changed password since is flushed, so
  * disabling an account or changing its password ends its sessions on their next request.
  */

@@ -1,5 +1,5 @@
 /**
- * Stage 9, clickjacking (Django's XFrameOptionsMiddleware): `X-Frame-Options: DENY` and CSP
+ * Stage 10, clickjacking (Django's XFrameOptionsMiddleware): `X-Frame-Options: DENY` and CSP
  * `frame-ancestors 'none'` on every response; a route opts out or relaxes it with `config.frameOptions`.
  */
 import type { Stage } from '../stage.js';

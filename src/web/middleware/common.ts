@@ -1,5 +1,5 @@
 /**
- * Stage 5, common (Django's CommonMiddleware and ALLOWED_HOSTS check): refuses Host headers outside
+ * Stage 6, common (Django's CommonMiddleware and ALLOWED_HOSTS check): refuses Host headers outside
  * ALLOWED_HOSTS (400, against Host-header poisoning and DNS rebinding), enforces request limits (header
  * count 431, body size 413, form field count 400), refuses text the database cannot store (NUL, broken
  * escapes, invalid UTF-8 in the path, query or form: 400, see ../request-bytes.ts), and redirects

@@ -1,5 +1,5 @@
 /**
- * Stage 6, csrf (Django's CsrfViewMiddleware): every POST/PUT/PATCH/DELETE must carry a token made from
+ * Stage 7, csrf (Django's CsrfViewMiddleware): every POST/PUT/PATCH/DELETE must carry a token made from
  * this browser's secret (form field `_csrf` or header `X-CSRF-Token`) and, when the browser sends Origin,
  * come from this site or CSRF_TRUSTED_ORIGINS; over HTTPS without Origin, a same-origin Referer is
  * required. Failures are 403 with the reason shown only in DEBUG.

@@ -1,9 +1,11 @@
 /**
  * Stage 4, locale (Django's LocaleMiddleware): `request.language`, the language the response is in:
- * the visitor's choice (the `language` cookie, set by the switcher in the header), else the browser's
- * `Accept-Language`, else LANGUAGE_CODE; always one of LANGUAGES. It is worked out the first time a
- * view asks, and only responses that asked carry `Content-Language` and `Vary: Accept-Language,
- * Cookie`, so static files, probes and redirects stay as cacheable as before.
+ * the language in the URL's prefix (a route the language-prefix stage copied under `/<language>/`),
+ * else the visitor's choice (the `language` cookie, set by the switcher in the header), else the
+ * browser's `Accept-Language`, else LANGUAGE_CODE; always one of LANGUAGES. It is worked out the
+ * first time a view asks, and only responses that asked carry `Content-Language` and `Vary:
+ * Accept-Language, Cookie`, so static files, probes and redirects stay as cacheable as before (the
+ * language-prefix stage's redirect asks: it depends on the cookie and Accept-Language).
  *
  * `GET /i18n/setlang/?language=ru&next=/blog/` is the switcher: it stores the choice for a year and
  * sends the visitor back to the page they were on. It is a link, not a form, so pages need no CSRF
@@ -39,6 +41,7 @@ export const locale: Stage = {
         if (language === undefined) {
           language = negotiateLanguage(
             {
+              prefix: this.routeOptions.config.urlLanguage,
               cookie: requestCookie(this, LANGUAGE_COOKIE),
               acceptLanguage: this.headers['accept-language'],
             },

@@ -1,4 +1,4 @@
-/** Stage 8, messages (Django's MessageMiddleware): `request.messages`, stored in the session. */
+/** Stage 9, messages (Django's MessageMiddleware): `request.messages`, stored in the session. */
 import { Messages } from '../../contrib/messages/messages.js';
 import type { Stage } from '../stage.js';
 
