@@ -237,7 +237,11 @@ export class FileTooLargeError extends KeenError {
 
 /** KEEN_E_FILE_TYPE: an uploaded file's content is not one of the accepted types (415). */
 export class FileTypeError extends KeenError {
-  constructor(accepted: readonly string[], detail?: string) {
+  constructor(
+    /** The accepted kinds, as people name them (`PNG image`, `PDF document`). */
+    readonly accepted: readonly string[],
+    detail?: string,
+  ) {
     super(
       'KEEN_E_FILE_TYPE',
       415,

@@ -322,7 +322,7 @@ describe.runIf(BROWSER_AVAILABLE)(`the admin end to end in a real browser (${ENG
     await andLoad(page, () => page.getByRole('button', { name: 'Go' }).click());
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Are you sure?');
     expect(await page.getByRole('main').textContent()).toContain(
-      'Are you sure you want to delete the selected posts?',
+      'Are you sure you want to delete these 2 posts?',
     );
     expect(await listAfter(page, 'Summary').getByRole('listitem').first().textContent()).toBe('Posts: 2');
     expect((await listAfter(page, 'Objects').getByRole('listitem').allTextContents()).sort()).toEqual([

@@ -90,6 +90,7 @@ export function describeChange(
   if (changes.added?.length) parts.push(t('history.addedItems', { items: list(changes.added) }));
   if (changes.changed?.length) parts.push(t('history.changedItems', { items: list(changes.changed) }));
   if (changes.deleted?.length) parts.push(t('history.deletedItems', { items: list(changes.deleted) }));
+  if (changes.passwordChanged) parts.push(t('history.passwordChanged'));
   if (changes.note) parts.push(changes.note);
   return parts.join(' ') || t('history.nothing');
 }

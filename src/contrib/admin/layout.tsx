@@ -7,7 +7,7 @@ import type { ComponentChildren } from 'preact';
 import { favicon } from '../../web/layout.js';
 import type { PageContext } from '../../web/render.js';
 import { staticAsset } from '../staticfiles/asset.js';
-import { adminTranslator } from './messages.js';
+import { type AdminTranslate, adminTranslator } from './messages.js';
 
 const adminCss = staticAsset('admin/css/admin.css');
 const adminJs = staticAsset('admin/js/admin.js');
@@ -25,6 +25,26 @@ export interface AdminLayoutProps {
   /** Page body class, e.g. `AdminPage--changelist`. */
   kind?: string;
   children: ComponentChildren;
+}
+
+/**
+ * The words admin.js shows, in the page's language, as JSON in a data attribute (the CSP allows no
+ * inline script). `{selected}`-style placeholders are left for the script to fill.
+ */
+function scriptText(t: AdminTranslate): string {
+  return JSON.stringify({
+    auto: t('chrome.themeAuto'),
+    light: t('js.themeLight'),
+    dark: t('js.themeDark'),
+    selected: t('js.selected', { selected: '{selected}', total: '{total}' }),
+    typeToSearch: t('js.typeToSearch'),
+    noResults: t('js.noResults'),
+    moreResults: t('js.moreResults'),
+    searchFailed: t('js.searchFailed'),
+    choices: t('js.choices'),
+    filter: t('js.filter'),
+    filterNamed: t('js.filterNamed', { name: '{name}' }),
+  });
 }
 
 export function AdminLayout({
@@ -48,7 +68,7 @@ export function AdminLayout({
         <link rel="stylesheet" href={staticUrl(adminCss)} />
         <script src={staticUrl(adminJs)} defer />
       </head>
-      <body class={kind ? `AdminPage ${kind}` : 'AdminPage'}>
+      <body class={kind ? `AdminPage ${kind}` : 'AdminPage'} data-admin-text={scriptText(t)}>
         <a class="AdminSkip" href="#content">
           {t('chrome.skip')}
         </a>

@@ -15,7 +15,8 @@ export async function passwordFromForm(
   fields: FormFields,
   context: { username?: string; email?: string },
   errors: FormErrors,
+  language: string,
 ): Promise<string | null> {
-  const password = checkNewPassword(fields, ADD_PASSWORD_NAMES, context, errors);
+  const password = checkNewPassword(fields, ADD_PASSWORD_NAMES, context, errors, language);
   return password === null ? null : hashPassword(password);
 }

@@ -8,13 +8,19 @@ import { users } from '../auth/schema.js';
 
 export type AdminAction = 'add' | 'change' | 'delete';
 
-/** What changed: the labels of the changed fields, and inline rows added/changed/deleted. */
+/**
+ * What changed: the keys of the changed fields and many-to-many relations, and the models of inline
+ * rows added/changed/deleted (older rows hold English labels instead). The history page names them in
+ * the reader's language.
+ */
 export interface AdminChange {
   fields?: string[];
   added?: string[];
   changed?: string[];
   deleted?: string[];
-  /** Free text for actions that are not a form save (e.g. "password changed"). */
+  /** The password was set on the user's password page. */
+  passwordChanged?: boolean;
+  /** Free text for actions that are not a form save. */
   note?: string;
 }
 

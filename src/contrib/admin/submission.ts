@@ -6,7 +6,8 @@ import type { FormErrors } from '../../web/forms.js';
 import type { FormFields } from '../media/multipart-form.js';
 import { DEFAULT_ACCEPT, type FileKindName, IMAGE_ACCEPT } from '../media/sniff.js';
 import { type AdminField, tableNameOf } from './fields.js';
-import { parseFieldValue } from './form/values.js';
+import { parseFieldValue, type ValueOptions } from './form/values.js';
+import type { AdminTranslate } from './messages.js';
 import type { Row } from './objects.js';
 import type { ModelAdmin, ResolvedInline } from './site.js';
 
@@ -96,9 +97,10 @@ function addError(errors: FormErrors, name: string, message: string): void {
 export function readSubmission(
   model: ModelAdmin,
   fields: FormFields,
-  timeZone: string,
+  options: ValueOptions & { t: AdminTranslate },
   readonly: ReadonlySet<string> = model.readonly,
 ): Submission {
+  const { t } = options;
   const values: Row = {};
   const raw: Record<string, string> = {};
   const errors: FormErrors = {};
@@ -110,7 +112,7 @@ export function readSubmission(
     }
     const posted = postedValue(fields, field.key);
     raw[field.key] = posted ?? '';
-    const parsed = parseFieldValue(field, posted, { timeZone });
+    const parsed = parseFieldValue(field, posted, options);
     if (parsed.ok) values[field.key] = parsed.value;
     else addError(errors, field.key, parsed.error);
   }
@@ -119,7 +121,7 @@ export function readSubmission(
   for (const relation of model.manyToMany) {
     const ids = postedValues(fields, relation.options.name).filter((id) => id !== '');
     if (ids.some((id) => !/^\d{1,15}$/.test(id))) {
-      addError(errors, relation.options.name, 'Select valid choices.');
+      addError(errors, relation.options.name, t('field.invalidChoices'));
     }
     manyToMany.set(relation.options.name, [...new Set(ids)]);
   }
@@ -145,7 +147,7 @@ export function readSubmission(
       const rowValues: Row = {};
       if (!remove) {
         for (const field of inline.formFields) {
-          const parsed = parseFieldValue(field, rowRaw[field.key], { timeZone });
+          const parsed = parseFieldValue(field, rowRaw[field.key], options);
           if (parsed.ok) rowValues[field.key] = parsed.value;
           else addError(errors, name(field.key), parsed.error);
         }
@@ -157,7 +159,7 @@ export function readSubmission(
       addError(
         errors,
         '__all__',
-        `Please submit at most ${inline.options.maxNum} ${inline.label.toLowerCase()}.`,
+        t('inline.tooMany', { max: inline.options.maxNum, name: inline.label.toLowerCase() }),
       );
     }
     inlines.set(inline, rows);

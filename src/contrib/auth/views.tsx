@@ -15,7 +15,7 @@ import { authenticate, login, logout, setPassword } from './login.js';
 import { authTranslator } from './messages.js';
 import { CHANGE_PASSWORD_NAMES, checkNewPassword, NewPasswordFields } from './new-password.js';
 import { verifyPassword } from './passwords/hashers.js';
-import { PASSWORD_HELP } from './passwords/validators.js';
+import { passwordHelp } from './passwords/validators.js';
 import { safeNextUrl } from './safe-next.js';
 import { type Attempt, attemptSucceeded, reserveAttempt } from './throttle.js';
 import { hasSuperuser, insertUser, validateNewUser } from './users.js';
@@ -112,11 +112,7 @@ function PasswordChangePage(props: { request: FastifyRequest; errors?: FormError
           autocomplete="current-password"
           autofocus
         />
-        <NewPasswordFields
-          names={CHANGE_PASSWORD_NAMES}
-          errors={props.errors}
-          labels={[t('field.newPassword'), t('field.newPasswordAgain')]}
-        />
+        <NewPasswordFields names={CHANGE_PASSWORD_NAMES} errors={props.errors} language={context.language} />
         <button type="submit">{t('passwordChange.submit')}</button>
       </PostForm>
     </Layout>
@@ -160,7 +156,7 @@ function SetupPage(props: {
           label={t('field.password')}
           type="password"
           autocomplete="new-password"
-          help={PASSWORD_HELP}
+          help={passwordHelp(context.language)}
         />
         <Field
           errors={props.errors}
@@ -263,7 +259,7 @@ export function registerAuthRoutes(app: FastifyInstance, { settings, database }:
       CHANGE_PASSWORD_NAMES,
       identity,
       errors,
-      t('error.mismatch'),
+      request.language,
     );
     if (password === null || Object.keys(errors).length > 0) {
       return sendPage(reply, <PasswordChangePage request={request} errors={errors} />, 400);

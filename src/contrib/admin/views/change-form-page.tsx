@@ -135,6 +135,7 @@ function PasswordWidget({ data }: { data: PageData }) {
       <NewPasswordFields
         names={ADD_PASSWORD_NAMES}
         errors={state.errors}
+        language={data.request.language}
         labels={[t('password.label'), t('password.confirmation')]}
       />
     );

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { atomic } from '../../../db/transaction.js';
-import { FileTypeError, InvalidImageError } from '../../../errors.js';
+import { FileTooLargeError, FileTypeError, InvalidImageError, type KeenError } from '../../../errors.js';
 import type { FormErrors } from '../../../web/forms.js';
 import type { AuthenticatedUser } from '../../auth/current-user.js';
 import {
@@ -152,6 +152,19 @@ function mergeErrors(target: FormErrors, more: FormErrors): void {
   for (const [name, messages] of Object.entries(more)) target[name] = [...(target[name] ?? []), ...messages];
 }
 
+/** Why an upload was refused, in the page's language (the error's own message is English). */
+function uploadErrorText(error: KeenError, t: AdminTranslate, language: string): string {
+  if (error instanceof FileTooLargeError) {
+    return t('upload.tooLarge', { megabytes: Math.round((error.limit / (1024 * 1024)) * 10) / 10 });
+  }
+  if (error instanceof FileTypeError) {
+    const kinds = new Intl.ListFormat(language, { type: 'disjunction' }).format(error.accepted);
+    return t('upload.type', { kinds });
+  }
+  if (error instanceof InvalidImageError) return t('upload.invalidImage');
+  return t('upload.empty');
+}
+
 /** Stores the uploads of the form's file fields (or notes them cleared); errors go to the submission. */
 async function storeUploads(
   request: FastifyRequest,
@@ -170,7 +183,7 @@ async function storeUploads(
     const upload = uploads[field.key];
     const refusal = refused[field.key];
     if (refusal) {
-      submission.errors[field.key] = [refusal.message];
+      submission.errors[field.key] = [uploadErrorText(refusal, t, request.language)];
     } else if (upload) {
       try {
         files[field.key] = track(
@@ -178,7 +191,7 @@ async function storeUploads(
         );
       } catch (error) {
         if (!(error instanceof FileTypeError || error instanceof InvalidImageError)) throw error;
-        submission.errors[field.key] = [error.message];
+        submission.errors[field.key] = [uploadErrorText(error, t, request.language)];
       }
     } else if (submission.cleared.has(field.key)) {
       if (field.notNull) submission.errors[field.key] = [t('field.required')];
@@ -204,14 +217,19 @@ async function handleSave(
   const existing = idText === null ? null : await loadObject(environment.db, model, idText);
   const form = await receiveForm(request, { collectRefusals: true, acceptFor: uploadKindsFor(model) });
   const readonlyFields = readonlyFieldsFor(model, user);
-  const submission = readSubmission(model, form.fields, environment.settings.timeZone, readonlyFields);
+  const submission = readSubmission(
+    model,
+    form.fields,
+    { timeZone: environment.settings.timeZone, t },
+    readonlyFields,
+  );
   demandInlinePermissions(submission, await inlinePermissionsOf(user, model, permissions));
   if (mode === 'add' && model.passwordField) {
     const identity = {
       username: String(submission.values.username ?? ''),
       email: String(submission.values.email ?? ''),
     };
-    const hash = await passwordFromForm(form.fields, identity, submission.errors);
+    const hash = await passwordFromForm(form.fields, identity, submission.errors, request.language);
     if (hash) submission.values[model.passwordField.key] = hash;
   }
   if (Object.keys(submission.errors).length === 0 && model.options.validate) {

@@ -13,6 +13,7 @@ import { verifyPassword } from '../../auth/passwords/hashers.js';
 import { users } from '../../auth/schema.js';
 import { demand, requireStaff } from '../access.js';
 import { logActions } from '../history.js';
+import { adminTranslator } from '../messages.js';
 import { loadObject, objectIdOf } from '../objects.js';
 import { type AdminEnvironment, modelCrumbs, modelRequest, sendAdminPage } from './shared.js';
 
@@ -21,31 +22,34 @@ export function registerPasswordViews(app: FastifyInstance, environment: AdminEn
   const secret = environment.settings.secretKey.reveal();
   const ownUrl = `${basePath}password_change/`;
 
-  const ownPage = (request: FastifyRequest, reply: FastifyReply, errors?: FormErrors) =>
-    sendAdminPage(
+  const ownPage = (request: FastifyRequest, reply: FastifyReply, errors?: FormErrors) => {
+    const t = adminTranslator(request.language);
+    const title = t('password.changeTitle');
+    return sendAdminPage(
       environment,
       request,
       reply,
-      { title: 'Password change', breadcrumbs: [{ label: 'Password change' }], status: errors ? 400 : 200 },
+      { title, breadcrumbs: [{ label: title }], status: errors ? 400 : 200 },
       [
-        <h1>Password change</h1>,
-        <p>Enter your old password, for security’s sake, and then enter your new password twice.</p>,
+        <h1>{title}</h1>,
+        <p>{t('password.changeIntro')}</p>,
         <PostForm action={ownUrl} csrfToken={request.csrfToken()} errors={errors}>
           <Field
             errors={errors}
             name="old_password"
-            label="Old password"
+            label={t('password.old')}
             type="password"
             autocomplete="current-password"
             autofocus
           />
-          <NewPasswordFields names={CHANGE_PASSWORD_NAMES} errors={errors} />
+          <NewPasswordFields names={CHANGE_PASSWORD_NAMES} errors={errors} language={request.language} />
           <button type="submit" class="AdminButton AdminButton--primary">
-            Change my password
+            {t('password.changeMine')}
           </button>
         </PostForm>,
       ],
     );
+  };
 
   app.get(ownUrl, async (request, reply) => {
     if (!requireStaff(request, reply)) return reply;
@@ -56,14 +60,21 @@ export function registerPasswordViews(app: FastifyInstance, environment: AdminEn
     const user = requireStaff(request, reply);
     if (!user) return reply;
     const errors: FormErrors = {};
+    const t = adminTranslator(request.language);
     if (!(await verifyPassword(formField(request.body, 'old_password'), user.row.password)).ok) {
-      errors.old_password = ['Your old password was entered incorrectly. Please enter it again.'];
+      errors.old_password = [t('password.wrongOld')];
     }
     const identity = { username: user.username, email: user.email };
-    const password = checkNewPassword(request.body, CHANGE_PASSWORD_NAMES, identity, errors);
+    const password = checkNewPassword(
+      request.body,
+      CHANGE_PASSWORD_NAMES,
+      identity,
+      errors,
+      request.language,
+    );
     if (password === null || Object.keys(errors).length > 0) return ownPage(request, reply, errors);
     await setPassword(environment.db, secret, user.id, password, request);
-    request.messages.success('Your password was changed.');
+    request.messages.success(t('password.changedOwn'));
     return reply.redirect(basePath, 303);
   });
 
@@ -86,6 +97,7 @@ export function registerPasswordViews(app: FastifyInstance, environment: AdminEn
     context: NonNullable<Awaited<ReturnType<typeof setContext>>>,
     errors?: FormErrors,
   ) => {
+    const { t } = context;
     const name = context.model.describe(context.row);
     const objectUrl = `${context.model.url}${encodeURIComponent(objectIdOf(context.model, context.row))}/`;
     return sendAdminPage(
@@ -93,21 +105,21 @@ export function registerPasswordViews(app: FastifyInstance, environment: AdminEn
       request,
       reply,
       {
-        title: `Change password: ${name}`,
+        title: t('password.setTitle', { name }),
         status: errors ? 400 : 200,
         breadcrumbs: [
           ...modelCrumbs(context.model, basePath),
           { label: name, url: `${objectUrl}change/` },
-          { label: 'Change password' },
+          { label: t('password.setCrumb') },
         ],
       },
       [
-        <h1>Change password: {name}</h1>,
-        <p>Enter a new password for the user {name}. Their other sessions will be logged out.</p>,
+        <h1>{t('password.setTitle', { name })}</h1>,
+        <p>{t('password.setIntro', { name })}</p>,
         <PostForm action={`${objectUrl}password/`} csrfToken={request.csrfToken()} errors={errors}>
-          <NewPasswordFields names={CHANGE_PASSWORD_NAMES} errors={errors} />
+          <NewPasswordFields names={CHANGE_PASSWORD_NAMES} errors={errors} language={request.language} />
           <button type="submit" class="AdminButton AdminButton--primary">
-            Change password
+            {t('password.setCrumb')}
           </button>
         </PostForm>,
       ],
@@ -126,7 +138,13 @@ export function registerPasswordViews(app: FastifyInstance, environment: AdminEn
     const row = context.row as typeof users.$inferSelect;
     const errors: FormErrors = {};
     const identity = { username: row.username, email: row.email };
-    const password = checkNewPassword(request.body, CHANGE_PASSWORD_NAMES, identity, errors);
+    const password = checkNewPassword(
+      request.body,
+      CHANGE_PASSWORD_NAMES,
+      identity,
+      errors,
+      request.language,
+    );
     if (password === null) return setPage(request, reply, context, errors);
     await setPassword(environment.db, secret, row.id, password, request);
     await logActions(environment.db, [
@@ -137,10 +155,10 @@ export function registerPasswordViews(app: FastifyInstance, environment: AdminEn
         objectId: String(row.id),
         objectRepr: context.model.describe(row),
         action: 'change',
-        changes: { note: 'Changed password.' },
+        changes: { passwordChanged: true },
       },
     ]);
-    request.messages.success('Password changed successfully.');
+    request.messages.success(context.t('password.setDone'));
     return reply.redirect(`${context.model.url}${row.id}/change/`, 303);
   });
 }

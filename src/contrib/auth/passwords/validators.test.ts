@@ -3,7 +3,7 @@ import {
   commonPasswordCount,
   MAX_PASSWORD_LENGTH,
   MIN_PASSWORD_LENGTH,
-  PASSWORD_HELP,
+  passwordHelp,
   similarityRatio,
   validatePassword,
 } from './validators.js';
@@ -129,9 +129,23 @@ describe('common password list', () => {
   });
 });
 
-describe('PASSWORD_HELP', () => {
+describe('passwordHelp', () => {
   it('has a help text per rule', () => {
-    expect(PASSWORD_HELP.length).toBeGreaterThanOrEqual(4);
-    expect(PASSWORD_HELP.join(' ')).toContain(String(MIN_PASSWORD_LENGTH));
+    expect(passwordHelp().length).toBeGreaterThanOrEqual(4);
+    expect(passwordHelp().join(' ')).toContain(String(MIN_PASSWORD_LENGTH));
+  });
+});
+
+describe('in Russian', () => {
+  it('words every rule in the language asked for, with the right plural form', () => {
+    expect(validatePassword('password', {}, 'ru')).toEqual([
+      'Пароль слишком короткий. Он должен содержать не менее 12 символов.',
+      'Этот пароль слишком распространён.',
+    ]);
+    expect(validatePassword('839201746392', {}, 'ru')).toEqual(['Пароль состоит только из цифр.']);
+    expect(validatePassword('Featherstonehaugh', { lastName: 'Featherstonehaugh' }, 'ru')).toEqual([
+      'Пароль слишком похож на фамилию.',
+    ]);
+    expect(passwordHelp('ru')[1]).toBe('Пароль должен содержать не менее 12 символов.');
   });
 });

@@ -4,6 +4,8 @@
  * plus an upper bound on length.
  */
 import { createRequire } from 'node:module';
+import { translator } from '../../../i18n/messages.js';
+import { authMessages } from '../messages.js';
 
 /** Minimum password length in characters (code points). */
 export const MIN_PASSWORD_LENGTH = 12;
@@ -24,20 +26,18 @@ export type PasswordContext = {
   lastName?: string | undefined;
 };
 
-const ATTRIBUTES: ReadonlyArray<{ key: keyof PasswordContext; label: string }> = [
-  { key: 'username', label: 'username' },
-  { key: 'email', label: 'email address' },
-  { key: 'firstName', label: 'first name' },
-  { key: 'lastName', label: 'last name' },
-];
+const ATTRIBUTES: ReadonlyArray<keyof PasswordContext> = ['username', 'email', 'firstName', 'lastName'];
 
-/** Short, user-facing descriptions of the rules, for password forms. */
-export const PASSWORD_HELP: string[] = [
-  "Your password can't be too similar to your other personal information.",
-  `Your password must contain at least ${MIN_PASSWORD_LENGTH} characters.`,
-  "Your password can't be a commonly used password.",
-  "Your password can't be entirely numeric.",
-];
+/** Short, user-facing descriptions of the rules, for password forms, in `language`. */
+export function passwordHelp(language = 'en'): string[] {
+  const t = translator(authMessages, language);
+  return [
+    t('password.helpSimilar'),
+    t('password.helpLength', { min: MIN_PASSWORD_LENGTH }),
+    t('password.helpCommon'),
+    t('password.helpNumeric'),
+  ];
+}
 
 let commonPasswords: Set<string> | undefined;
 // Loaded on first use, not at import: 49,000 strings are parse time every worker boot would pay.
@@ -60,30 +60,34 @@ export function commonPasswordCount(): number {
 }
 
 /**
- * Validates a candidate password. Returns human-readable error messages;
+ * Validates a candidate password. Returns human-readable error messages in `language`;
  * an empty array means the password is acceptable.
  */
-export function validatePassword(password: string, context: PasswordContext = {}): string[] {
+export function validatePassword(password: string, context: PasswordContext = {}, language = 'en'): string[] {
+  const t = translator(authMessages, language);
   const errors: string[] = [];
   const length = codePointLength(password, MAX_PASSWORD_LENGTH + 1);
 
   if (length < MIN_PASSWORD_LENGTH) {
-    errors.push(`This password is too short. It must contain at least ${MIN_PASSWORD_LENGTH} characters.`);
+    errors.push(t('password.tooShort', { min: MIN_PASSWORD_LENGTH }));
   }
   const tooLong = length > MAX_PASSWORD_LENGTH;
   if (tooLong) {
-    errors.push(`This password is too long. It must contain at most ${MAX_PASSWORD_LENGTH} characters.`);
+    errors.push(t('password.tooLong', { max: MAX_PASSWORD_LENGTH }));
   }
 
   // Similarity is quadratic in the lengths, so skip it for oversized input;
   // the password is rejected anyway.
-  if (!tooLong) errors.push(...similarityErrors(password, context));
+  if (!tooLong) {
+    for (const attribute of similarAttributes(password, context))
+      errors.push(t('password.similar', { attribute }));
+  }
 
   if (getCommonPasswords().has(password.trim().toLowerCase())) {
-    errors.push('This password is too common.');
+    errors.push(t('password.common'));
   }
   if (/^\p{Nd}+$/u.test(password)) {
-    errors.push('This password is entirely numeric.');
+    errors.push(t('password.numeric'));
   }
   return errors;
 }
@@ -100,10 +104,11 @@ function codePointLength(text: string, limit: number): number {
   return count;
 }
 
-function similarityErrors(password: string, context: PasswordContext): string[] {
-  const errors: string[] = [];
+/** The attributes the password is too similar to. */
+function similarAttributes(password: string, context: PasswordContext): (keyof PasswordContext)[] {
+  const similar: (keyof PasswordContext)[] = [];
   const pw = Array.from(password.toLowerCase());
-  for (const { key, label } of ATTRIBUTES) {
+  for (const key of ATTRIBUTES) {
     const value = context[key];
     if (typeof value !== 'string' || value.length === 0) continue;
     const lower = value.toLowerCase();
@@ -114,12 +119,12 @@ function similarityErrors(password: string, context: PasswordContext): string[] 
       const part = Array.from(candidate);
       if (part.length < MIN_ATTRIBUTE_PART_LENGTH) continue;
       if (isTooSimilar(pw, part)) {
-        errors.push(`The password is too similar to the ${label}.`);
+        similar.push(key);
         break;
       }
     }
   }
-  return errors;
+  return similar;
 }
 
 function isTooSimilar(password: readonly string[], part: readonly string[]): boolean {

@@ -25,6 +25,26 @@
       .normalize('NFKD')
       .replace(/\p{M}+/gu, '')
       .toLowerCase();
+  // The page's words (the layout's data-admin-text), English when a page has none.
+  const TEXT = {
+    auto: 'auto',
+    light: 'light',
+    dark: 'dark',
+    selected: '{selected} of {total} selected',
+    typeToSearch: 'Type to search',
+    noResults: 'No results',
+    moreResults: 'More results: keep typing',
+    searchFailed: 'The search failed; try again',
+    choices: 'choices',
+    filter: 'Filter',
+    filterNamed: 'Filter {name}',
+  };
+  try {
+    Object.assign(TEXT, JSON.parse(document.body?.dataset.adminText || '{}'));
+  } catch {} // a broken attribute leaves English
+  const fillIn = (text, values) =>
+    text.replace(/\{(\w+)\}/g, (whole, key) => (key in values ? values[key] : whole));
+
   const labelOf = (control) => document.querySelector(`label[for="${control.id}"]`);
   const make = (tag, properties, attributes = {}) => {
     const element = Object.assign(document.createElement(tag), properties);
@@ -36,7 +56,7 @@
   function initThemeToggle(button) {
     const label = button.querySelector('[data-theme-label]');
     const show = (theme) => {
-      if (label) label.textContent = theme;
+      if (label) label.textContent = TEXT[theme] || theme;
     };
     // The visible text ("Theme: auto") names the button; an aria-label would hide it.
     button.removeAttribute('aria-label');
@@ -66,7 +86,7 @@
         all.checked = selected === boxes.length;
         all.indeterminate = selected > 0 && selected < boxes.length;
       }
-      if (count) count.textContent = `${selected} of ${boxes.length} selected`;
+      if (count) count.textContent = fillIn(TEXT.selected, { selected, total: boxes.length });
     };
     if (boxes.length === 0) return; // no actions for this user
     count?.setAttribute('aria-live', 'polite');
@@ -121,7 +141,7 @@
 
     const search = make(
       'input',
-      { id: `${idInput.id}_search`, value: chosen, placeholder: 'Type to search', autocomplete: 'off' },
+      { id: `${idInput.id}_search`, value: chosen, placeholder: TEXT.typeToSearch, autocomplete: 'off' },
       { role: 'combobox', 'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': listId },
     );
     for (const name of ['aria-invalid', 'aria-describedby']) {
@@ -185,9 +205,9 @@
         if (!response.ok) throw new Error(`search failed: ${response.status}`);
         const { results: found = [], pagination } = await response.json();
         if (ask !== asked || document.activeElement !== search) return;
-        show(found, found.length === 0 ? 'No results' : pagination?.more ? 'More results: keep typing' : '');
+        show(found, found.length === 0 ? TEXT.noResults : pagination?.more ? TEXT.moreResults : '');
       } catch {
-        if (ask === asked) show([], 'The search failed; try again');
+        if (ask === asked) show([], TEXT.searchFailed);
       }
     };
 
@@ -230,11 +250,11 @@
 
   // Many-to-many: a filter box above the select hides the options that don't match (selected ones stay).
   function initFilterable(select) {
-    const name = labelOf(select)?.textContent.trim() || 'choices';
+    const name = labelOf(select)?.textContent.trim() || TEXT.choices;
     const filter = make(
       'input',
-      { type: 'search', className: 'AdminFilterBox', placeholder: 'Filter' },
-      { 'aria-label': `Filter ${name}`, 'aria-controls': select.id },
+      { type: 'search', className: 'AdminFilterBox', placeholder: TEXT.filter },
+      { 'aria-label': fillIn(TEXT.filterNamed, { name }), 'aria-controls': select.id },
     );
     select.before(filter);
     filter.addEventListener('input', () => {
