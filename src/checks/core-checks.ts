@@ -4,6 +4,8 @@
  */
 import { AdminSite } from '../contrib/admin/site.js';
 import { AdminConfigError, AppRegistryError, I18nError, type KeenError, PipelineError } from '../errors.js';
+import { baseLanguage } from '../i18n/languages.js';
+import { SOURCE_LANGUAGE } from '../i18n/messages.js';
 import { installedApps } from '../installed-apps.js';
 import type { Settings } from '../settings.js';
 import { type KeenApp, validateCatalogues, validateInstalledApps } from '../web/keen-app.js';
@@ -86,10 +88,42 @@ export function catalogueCheck(
   );
 }
 
+/**
+ * keen.W005 for `apps`: the admin names every registered model, field and choice from the apps'
+ * catalogues in each of LANGUAGES but English (falling back to the registration's English shows English words on a
+ * Russian admin). Only checked when the registrations themselves are valid (keen.E003 reports those).
+ */
+export function adminLabelsCheck(apps: readonly KeenApp[] = installedApps): SystemCheck {
+  return {
+    id: 'keen.W005',
+    level: 'warning',
+    deployOnly: false,
+    run(settings) {
+      let site: AdminSite;
+      try {
+        site = new AdminSite(apps, '/admin/');
+      } catch (error) {
+        if (error instanceof AdminConfigError) return null;
+        throw error;
+      }
+      // The source language falls back to the registrations' own English, which is what it would say.
+      const translated = settings.languages.filter((language) => baseLanguage(language) !== SOURCE_LANGUAGE);
+      const missing = translated.flatMap((language) =>
+        site.in(language).missingLabels.map((id) => `${language} ${id}`),
+      );
+      if (missing.length === 0) return null;
+      const shown = missing.slice(0, 10).join('; ');
+      return `the admin has no translated name for ${missing.length} label(s): ${shown}${missing.length > 10 ? '; …' : ''}`;
+    },
+    hint: 'Add the ids to the app\'s locale/<language>.json (docs/i18n.md, "Names in the admin").',
+  };
+}
+
 /** The checks of a plain `keen check`. */
 export const coreChecks: readonly SystemCheck[] = Object.freeze([
   pipelineCheck(),
   installedAppsCheck(),
   adminRegistrationsCheck(),
   catalogueCheck(),
+  adminLabelsCheck(),
 ]);

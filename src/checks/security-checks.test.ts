@@ -7,6 +7,7 @@ import { defineAdmin } from '../contrib/admin/define.js';
 import { loadSettings } from '../settings.js';
 import type { Stage } from '../web/stage.js';
 import {
+  adminLabelsCheck,
   adminRegistrationsCheck,
   catalogueCheck,
   coreChecks,
@@ -205,5 +206,22 @@ describe('check registry', () => {
     expect(catalogueCheck([broken], ['en', 'ru']).run(settingsWith({}))).toContain(
       'broken ru: "hi" uses {nmae}, which the source does not have',
     );
+  });
+
+  it('keen.W005 passes the shipped apps and lists the admin names an app has not translated', () => {
+    expect(adminLabelsCheck().run(settingsWith({}))).toBeNull();
+    const partly = {
+      name: 'blog',
+      models: [{ name: 'category' }],
+      admin: [defineAdmin(categories, { model: 'category' })],
+      messages: {
+        domain: 'blog',
+        catalogues: { en: { 'model.category': 'category' }, ru: { 'model.category': 'категория' } },
+      },
+    };
+    const finding = adminLabelsCheck([partly]).run(settingsWith({ LANGUAGES: 'en,ru' }));
+    expect(finding).toContain('ru blog: model.category.plural');
+    expect(finding).toContain('ru blog: field.category.name');
+    expect(finding).not.toContain('blog: model.category;');
   });
 });

@@ -58,12 +58,14 @@ export function fromAcceptLanguage(header: string | undefined, enabled: readonly
 export interface LanguageSources {
   /** The language named by the URL's prefix (`/en/…`), when prefixes are on. */
   prefix?: string | null;
+  /** The logged-in user's own setting, on the pages that follow it (the admin). */
+  user?: string | null;
   /** The visitor's choice, from the language cookie. */
   cookie?: string | undefined;
   acceptLanguage?: string | undefined;
 }
 
-/** The response's language: prefix, then cookie, then Accept-Language, then the default. */
+/** The response's language: prefix, then the user's setting, then cookie, then Accept-Language, then the default. */
 export function negotiateLanguage(
   sources: LanguageSources,
   enabled: readonly string[],
@@ -71,6 +73,7 @@ export function negotiateLanguage(
 ): string {
   return (
     (sources.prefix ? matchLanguage(sources.prefix, enabled) : null) ??
+    (sources.user ? matchLanguage(sources.user, enabled) : null) ??
     (sources.cookie ? matchLanguage(sources.cookie, enabled) : null) ??
     fromAcceptLanguage(sources.acceptLanguage, enabled) ??
     fallback

@@ -21,6 +21,15 @@ export type RowOf<T extends PgTable> = T['$inferSelect'];
 /** A column's property name. */
 export type FieldName<T extends PgTable> = Extract<keyof RowOf<T>, string>;
 
+/** The admin's names of apps and models in one language, for objects that name other models. */
+export interface SiteNames {
+  language: string;
+  /** An app's heading ("Блог"), if it has registered models. */
+  app(app: string): string | undefined;
+  /** A registered model's name ("запись"). */
+  model(app: string, model: string): string | undefined;
+}
+
 /** A computed changelist column (Django's `@admin.display` callable). */
 export interface ComputedColumn<Row> {
   label: LocalText;
@@ -95,8 +104,11 @@ export interface AdminOptions<T extends PgTable> {
   /** English fallbacks: the app catalogue's `model.<model>` and `model.<model>.plural` come first. */
   verboseName?: string;
   verboseNamePlural?: string;
-  /** How an object is named in titles, messages and the log (Django's __str__); default: its first text field. */
-  toString?: (row: RowOf<T>) => string;
+  /**
+   * How an object is named in titles, messages and the log (Django's __str__); default: its first text
+   * field. `names` gives the site's names of apps and models in the page's language.
+   */
+  toString?: (row: RowOf<T>, names: SiteNames) => string;
   /** Change list columns (default: the object's name). */
   listDisplay?: readonly (FieldName<T> | ComputedColumn<RowOf<T>>)[];
   /** Searched with `?q=`: each term must match one of them (case-insensitive substring). */

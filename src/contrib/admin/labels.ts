@@ -55,7 +55,12 @@ export class CatalogueLabels {
     return this.find(`field.${model}.${key}`) ?? fallback;
   }
 
+  /**
+   * A choice's label. Labels that are the value itself (time zone ids) or have no letters ("—") read the
+   * same in every language, so they are not looked up.
+   */
   choice(model: string, key: string, value: string, fallback: string): string {
+    if (fallback === value || !/\p{L}/u.test(fallback)) return fallback;
     return this.find(`choice.${model}.${key}.${value}`) ?? fallback;
   }
 }

@@ -83,6 +83,7 @@ export function AdminLayout({
                   {t('chrome.welcome')} <strong>{user.username}</strong>
                 </span>
                 <a href="/">{t('chrome.viewSite')}</a>
+                <a href={`${adminPath}preferences/`}>{t('chrome.preferences')}</a>
                 <a href={`${adminPath}password_change/`}>{t('chrome.passwordChange')}</a>
                 <form method="post" action="/accounts/logout/" class="AdminHeader-logout">
                   <input type="hidden" name="_csrf" value={csrfToken ?? ''} />

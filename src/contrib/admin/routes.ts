@@ -10,6 +10,7 @@ import { registerDeleteViews } from './views/delete.js';
 import { registerHistoryView } from './views/history.js';
 import { registerIndexViews } from './views/index.js';
 import { registerPasswordViews } from './views/password.js';
+import { registerPreferencesView } from './views/preferences.js';
 import type { AdminEnvironment } from './views/shared.js';
 
 export function registerAdminRoutes(app: FastifyInstance, context: WebContext): AdminSite {
@@ -24,6 +25,7 @@ export function registerAdminRoutes(app: FastifyInstance, context: WebContext): 
   // Static paths first in the list for readers; the router prefers them over `:app/` anyway.
   registerAutocompleteView(app, environment);
   registerPasswordViews(app, environment);
+  registerPreferencesView(app, environment);
   registerIndexViews(app, environment);
   registerChangeListViews(app, environment);
   registerChangeFormViews(app, environment);

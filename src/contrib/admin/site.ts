@@ -4,9 +4,9 @@
  */
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { AdminConfigError } from '../../errors.js';
-import { type LocalText, localText, SOURCE_LANGUAGE } from '../../i18n/messages.js';
+import { findMessage, type LocalText, localText, SOURCE_LANGUAGE } from '../../i18n/messages.js';
 import type { KeenApp } from '../../web/keen-app.js';
-import type { AdminOptions, ComputedColumn, Fieldset, Inline, ManyToMany } from './define.js';
+import type { AdminOptions, ComputedColumn, Fieldset, Inline, ManyToMany, SiteNames } from './define.js';
 import { type AdminField, fieldsOf, labelOf, primaryKeyOf, tableNameOf } from './fields.js';
 import { CatalogueLabels } from './labels.js';
 import { adminTranslator } from './messages.js';
@@ -131,6 +131,7 @@ function resolveModel(
   options: AdminOptions<PgTable>,
   basePath: string,
   labels: CatalogueLabels,
+  names: SiteNames,
 ): ModelAdmin {
   const { language } = labels;
   const fail = (message: string): never => {
@@ -177,12 +178,13 @@ function resolveModel(
     (hasCount ? labels.count(model, count) : undefined) ??
     `${count} ${count === 1 ? verboseName : verboseNamePlural}`;
   const firstText = fields.find((field) => field.kind === 'text');
-  const describe =
-    (options.toString as ((row: Record<string, unknown>) => string) | undefined) ??
-    ((row: Record<string, unknown>) => {
+  const toString = options.toString as ((row: Record<string, unknown>, names: SiteNames) => string) | undefined;
+  const describe = toString
+    ? (row: Record<string, unknown>) => toString(row, names)
+    : (row: Record<string, unknown>) => {
       const name = firstText ? row[firstText.key] : undefined;
       return typeof name === 'string' && name ? name : `${verboseName} ${String(row[primaryKey.key])}`;
-    });
+    };
 
   const listColumns: ListColumn[] = (options.listDisplay ?? []).map((entry) => {
     if (typeof entry === 'string') {
@@ -366,10 +368,21 @@ export class AdminSite {
   ) {
     this.siblings = siblings ?? new Map();
     this.siblings.set(language, this);
+    // Looked up when an object is described, by which time every model is resolved.
+    const names: SiteNames = {
+      language,
+      app: (app) =>
+        this.models.find((model) => model.app === app)?.appTitle ??
+        findMessage(apps.find((entry) => entry.name === app)?.messages, language, 'app.name'),
+      // An inline-only model (a résumé highlight) has no registration, but its app's catalogue names it.
+      model: (app, model) =>
+        this.find(app, model)?.verboseName ??
+        findMessage(apps.find((entry) => entry.name === app)?.messages, language, `model.${model}`),
+    };
     this.models = apps.flatMap((app) => {
       const labels = new CatalogueLabels(app.messages, language);
       const models = (app.admin ?? []).map((registration) =>
-        resolveModel(app, registration.table, registration.options, basePath, labels),
+        resolveModel(app, registration.table, registration.options, basePath, labels, names),
       );
       for (const id of new Set(labels.missing)) this.missingLabels.push(`${app.name}: ${id}`);
       return models;

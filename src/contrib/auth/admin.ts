@@ -6,10 +6,11 @@
 import { inArray } from 'drizzle-orm';
 import { lazyTranslator } from '../../i18n/messages.js';
 import type { FormErrors } from '../../web/forms.js';
-import { type BulkAction, defineAdmin } from '../admin/define.js';
+import { type BulkAction, defineAdmin, type SiteNames } from '../admin/define.js';
 import { deleteUserSessions } from '../sessions/store.js';
 import { authMessages, authTranslator } from './messages.js';
 import { groupPermissions, groups, permissions, userGroups, userPermissions, users } from './schema.js';
+import { DEFAULT_ACTIONS } from './permissions.js';
 import { unlock } from './throttle.js';
 
 const text = lazyTranslator(authMessages);
@@ -30,6 +31,21 @@ export const unlockLoginAction: BulkAction = {
   },
 };
 
+/**
+ * The languages Keen ships catalogues for, each named in itself (as language menus do); a language
+ * not in LANGUAGES is ignored when chosen. Empty: follow the browser, like any visitor.
+ */
+export const LANGUAGE_CHOICES: readonly (readonly [string, string])[] = [
+  ['', '—'],
+  ['en', 'English'],
+  ['ru', 'Русский'],
+];
+
+/** Every IANA zone the runtime knows, after "" (the site's TIME_ZONE). */
+export function timeZoneChoices(): readonly (readonly [string, string])[] {
+  return [['', '—'], ...Intl.supportedValuesOf('timeZone').map((zone): [string, string] => [zone, zone])];
+}
+
 export const userAdmin = defineAdmin(users, {
   model: 'user',
   toString: (row) => row.username,
@@ -49,9 +65,13 @@ export const userAdmin = defineAdmin(users, {
       fields: ['isActive', 'isStaff', 'isSuperuser'],
       description: text('admin.permissionsHelp'),
     },
+    { title: text('admin.preferences'), fields: ['language', 'timeZone'], collapsed: true },
     { title: text('admin.importantDates'), fields: ['lastLogin', 'dateJoined'], collapsed: true },
   ],
+  choices: { language: LANGUAGE_CHOICES, timeZone: timeZoneChoices() },
   help: {
+    language: text('admin.languageHelp'),
+    timeZone: text('admin.timeZoneHelp'),
     username: text('admin.usernameHelp'),
     isActive: text('admin.isActiveHelp'),
   },
@@ -97,10 +117,22 @@ export const groupAdmin = defineAdmin(groups, {
   ],
 });
 
+/**
+ * "Blog | post | Can add post", in the page's language for the four default permissions (the stored
+ * name is English, written by `keen migrate`); a custom permission keeps its stored name.
+ */
+function permissionName(row: typeof permissions.$inferSelect, names: SiteNames): string {
+  const app = names.app(row.appLabel) ?? row.appLabel;
+  const model = names.model(row.appLabel, row.model) ?? row.model;
+  const action = DEFAULT_ACTIONS.find((candidate) => row.codename === `${candidate}_${row.model}`);
+  const name = action ? authTranslator(names.language)(`permission.${action}`, { model }) : row.name;
+  return `${app} | ${model} | ${name}`;
+}
+
 /** Registered so groups and users can pick permissions; read-only in practice (rows come from `keen migrate`). */
 export const permissionAdmin = defineAdmin(permissions, {
   model: 'permission',
-  toString: (row) => `${row.appLabel} | ${row.model} | ${row.name}`,
+  toString: (row, names) => permissionName(row, names),
   listDisplay: ['name', 'appLabel', 'model', 'codename'],
   searchFields: ['name', 'codename', 'appLabel'],
   ordering: ['appLabel', 'model', 'codename'],

@@ -29,6 +29,10 @@ export const users = pgTable(
     isSuperuser: boolean('is_superuser').notNull().default(false),
     lastLogin: timestamp('last_login', { withTimezone: true }),
     dateJoined: timestamp('date_joined', { withTimezone: true }).notNull().defaultNow(),
+    /** The admin's language for this user (one of LANGUAGES); empty: the visitor's negotiated one. */
+    language: varchar('language', { length: 16 }).notNull().default(''),
+    /** The IANA zone the admin shows and takes times in for this user; empty: TIME_ZONE. */
+    timeZone: varchar('time_zone', { length: 64 }).notNull().default(''),
   },
   // "Admin" and "admin" are one account: uniqueness ignores case.
   (t) => [uniqueIndex('auth_user_username_lower_uniq').on(sql`lower(${t.username})`)],

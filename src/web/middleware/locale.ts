@@ -12,6 +12,7 @@
  * token for it (choosing a language changes nothing but how pages read).
  */
 import type { FastifyRequest } from 'fastify';
+import type { CurrentUser } from '../../contrib/auth/current-user.js';
 import { safeNextUrl } from '../../contrib/auth/safe-next.js';
 import { BadRequestError } from '../../errors.js';
 import { matchLanguage, negotiateLanguage } from '../../i18n/languages.js';
@@ -30,10 +31,15 @@ export function setLanguageUrl(language: string, next: string): string {
 
 const chosen = new WeakMap<FastifyRequest, string>();
 
+function adminUserLanguage(request: FastifyRequest): string | null {
+  const user = (request as { user?: CurrentUser }).user;
+  return user?.isAuthenticated ? user.row.language || null : null;
+}
+
 export const locale: Stage = {
   name: 'locale',
   register(app, { settings }) {
-    const { languages, languageCode } = settings;
+    const { languages, languageCode, adminPath } = settings;
 
     app.decorateRequest('language', {
       getter(this: FastifyRequest): string {
@@ -42,6 +48,9 @@ export const locale: Stage = {
           language = negotiateLanguage(
             {
               prefix: this.routeOptions.config.urlLanguage,
+              // The admin follows its user's own setting (the auth stage has loaded the user by the
+              // time a view asks); public pages stay the visitor's choice, so they can be cached.
+              user: this.url.startsWith(adminPath) ? adminUserLanguage(this) : null,
               cookie: requestCookie(this, LANGUAGE_COOKIE),
               acceptLanguage: this.headers['accept-language'],
             },

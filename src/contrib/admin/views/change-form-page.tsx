@@ -11,13 +11,7 @@ import { ADD_PASSWORD_NAMES } from '../passwords.js';
 import { type Choice, MULTI_SELECT_LIMIT } from '../relations.js';
 import type { ModelAdmin, ResolvedInline } from '../site.js';
 import { inlinePrefix, readonlyFieldsFor } from '../submission.js';
-import {
-  type ForeignKeyChoices,
-  type FormState,
-  type InlineRowView,
-  type Mode,
-  timeZoneOf,
-} from './change-form-state.js';
+import type { ForeignKeyChoices, FormState, InlineRowView, Mode } from './change-form-state.js';
 import { type AdminEnvironment, capitalise } from './shared.js';
 
 function fileValueOf(request: FastifyRequest, field: AdminField, row: Row | null) {
@@ -46,6 +40,8 @@ export interface PageData {
   environment: AdminEnvironment;
   /** The admin's messages in the page's language. */
   t: AdminTranslate;
+  /** The zone times are shown and entered in. */
+  timeZone: string;
 }
 
 function FormErrorsList({
@@ -87,7 +83,7 @@ function Widget({
   readonly: boolean;
   choices?: ForeignKeyChoices;
 }) {
-  const { model, row, environment, request, t } = data;
+  const { model, row, request, t } = data;
   const isModelField = name === undefined;
   const prepopulate = isModelField
     ? ((model.options.prepopulatedFields as Record<string, readonly string[]> | undefined)?.[field.key] ??
@@ -99,7 +95,7 @@ function Widget({
     return (
       <FieldWidget
         field={field}
-        value={displayValue(field, row[field.key], { ...timeZoneOf(environment), t })}
+        value={displayValue(field, row[field.key], { timeZone: data.timeZone, t })}
         readonly
         help={help}
         t={t}
@@ -114,7 +110,7 @@ function Widget({
       errors={errors}
       help={help}
       readonly={readonly}
-      timeZone={environment.settings.timeZone}
+      timeZone={data.timeZone}
       t={t}
       foreignKeyChoices={choices}
       prepopulateFrom={prepopulate ? [...prepopulate] : undefined}

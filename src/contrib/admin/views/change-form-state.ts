@@ -36,25 +36,20 @@ export interface FormState {
 }
 
 /** Raised inside the save to stop it when an upload is refused (its stored files are then deleted). */
-export const timeZoneOf = (environment: AdminEnvironment) => ({ timeZone: environment.settings.timeZone });
 
-function formatRow(
-  environment: AdminEnvironment,
-  fields: readonly AdminField[],
-  row: Row,
-): Record<string, string> {
+function formatRow(timeZone: string, fields: readonly AdminField[], row: Row): Record<string, string> {
   return Object.fromEntries(
-    fields.map((field) => [field.key, formatFieldValue(field, row[field.key], timeZoneOf(environment))]),
+    fields.map((field) => [field.key, formatFieldValue(field, row[field.key], { timeZone })]),
   );
 }
 
 /** Initial values of an add form: the columns' own defaults (SQL ones such as now() stay empty). */
-function defaultsOf(environment: AdminEnvironment, fields: readonly AdminField[]): Record<string, string> {
+function defaultsOf(timeZone: string, fields: readonly AdminField[]): Record<string, string> {
   return Object.fromEntries(
     fields.map((field) => {
       const value = field.column.default;
       const known = value !== undefined && !is(value, SQL);
-      return [field.key, known ? formatFieldValue(field, value, timeZoneOf(environment)) : ''];
+      return [field.key, known ? formatFieldValue(field, value, { timeZone }) : ''];
     }),
   );
 }
@@ -63,6 +58,7 @@ export async function stateFromDatabase(
   environment: AdminEnvironment,
   model: ModelAdmin,
   row: Row | null,
+  timeZone: string,
 ): Promise<FormState> {
   const manyToMany = new Map<string, string[]>();
   const inlines = new Map<ResolvedInline, InlineRowView[]>();
@@ -89,14 +85,14 @@ export async function stateFromDatabase(
         inline,
         children.map((child) => ({
           id: String(child[inline.primaryKey.key]),
-          raw: formatRow(environment, inline.formFields, child),
+          raw: formatRow(timeZone, inline.formFields, child),
           delete: false,
         })),
       );
     }
   }
   return {
-    raw: row ? formatRow(environment, model.fields, row) : defaultsOf(environment, model.fields),
+    raw: row ? formatRow(timeZone, model.fields, row) : defaultsOf(timeZone, model.fields),
     errors: {},
     version: row ? versionOf(model, row) : '',
     manyToMany,

@@ -77,6 +77,7 @@ async function renderForm(
     site: AdminSite;
     model: ModelAdmin;
     t: AdminTranslate;
+    timeZone: string;
     mode: Mode;
     row: Row | null;
     state: FormState;
@@ -217,12 +218,7 @@ async function handleSave(
   const existing = idText === null ? null : await loadObject(environment.db, model, idText);
   const form = await receiveForm(request, { collectRefusals: true, acceptFor: uploadKindsFor(model) });
   const readonlyFields = readonlyFieldsFor(model, user);
-  const submission = readSubmission(
-    model,
-    form.fields,
-    { timeZone: environment.settings.timeZone, t },
-    readonlyFields,
-  );
+  const submission = readSubmission(model, form.fields, { timeZone: context.timeZone, t }, readonlyFields);
   demandInlinePermissions(submission, await inlinePermissionsOf(user, model, permissions));
   if (mode === 'add' && model.passwordField) {
     const identity = {
@@ -325,7 +321,7 @@ export function registerChangeFormViews(app: FastifyInstance, environment: Admin
     const context = await modelRequest(environment, request, reply);
     if (!context) return reply;
     demand(context.permissions, 'add', `${context.model.app}.${context.model.model}`);
-    const state = await stateFromDatabase(environment, context.model, null);
+    const state = await stateFromDatabase(environment, context.model, null, context.timeZone);
     return renderForm(environment, request, reply, { ...context, mode: 'add', row: null, state });
   });
 
@@ -334,7 +330,7 @@ export function registerChangeFormViews(app: FastifyInstance, environment: Admin
     if (!context) return reply;
     demand(context.permissions, 'view', `${context.model.app}.${context.model.model}`);
     const row = await loadObject(environment.db, context.model, (request.params as { id: string }).id);
-    const state = await stateFromDatabase(environment, context.model, row);
+    const state = await stateFromDatabase(environment, context.model, row, context.timeZone);
     const mode: Mode = context.permissions.change ? 'change' : 'view';
     return renderForm(environment, request, reply, { ...context, mode, row, state });
   });

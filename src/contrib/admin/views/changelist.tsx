@@ -42,7 +42,7 @@ async function foreignKeyLabels(
 }
 
 function cellText(
-  environment: AdminEnvironment,
+  timeZone: string,
   field: AdminField,
   row: Row,
   labels: Map<string, Map<string, string>>,
@@ -52,7 +52,7 @@ function cellText(
   if (field.references && value !== null && value !== undefined) {
     return labels.get(field.key)?.get(String(value)) ?? String(value);
   }
-  return displayValue(field, value, { timeZone: environment.settings.timeZone, t });
+  return displayValue(field, value, { timeZone, t });
 }
 
 function computedText(value: string | number | boolean | null, t: AdminTranslate): string {
@@ -197,7 +197,7 @@ async function renderChangeList(
   const { site, model, permissions, t } = context;
   // `?_count=exact` is read by loadChangeList with the other parameters.
   const list = await loadChangeList(environment.db, model, request.query as Record<string, string>, {
-    timeZone: environment.settings.timeZone,
+    timeZone: context.timeZone,
     t,
   });
   const labels = await foreignKeyLabels(environment, site, model, list.rows);
@@ -348,7 +348,7 @@ async function renderChangeList(
                     const cells = columns
                       ? columns.map((column) =>
                           column.type === 'field'
-                            ? cellText(environment, column.field, row, labels, t)
+                            ? cellText(context.timeZone, column.field, row, labels, t)
                             : computedText(column.computed.value(row), t),
                         )
                       : [model.describe(row)];

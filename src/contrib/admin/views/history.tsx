@@ -59,7 +59,7 @@ export function registerHistoryView(app: FastifyInstance, environment: AdminEnvi
                 <tr>
                   <th scope="row">
                     <time dateTime={entry.actionTime.toISOString()}>
-                      {displayDateTime(entry.actionTime, environment.settings.timeZone)}
+                      {displayDateTime(entry.actionTime, context.timeZone)}
                     </time>
                   </th>
                   <td>{entry.username}</td>

@@ -30,6 +30,14 @@ export interface ModelRequest {
   permissions: ModelPermissions;
   /** The admin's messages in the page's language. */
   t: AdminTranslate;
+  /** The zone times are shown and entered in: the user's own, else TIME_ZONE. */
+  timeZone: string;
+}
+
+/** The zone the admin shows and takes times in for this request's user. */
+export function adminTimeZone(environment: AdminEnvironment, request: FastifyRequest): string {
+  const user = request.user;
+  return (user.isAuthenticated && user.row.timeZone) || environment.settings.timeZone;
 }
 
 type Params = { app?: string; model?: string };
@@ -56,6 +64,7 @@ export async function modelRequest(
     model,
     permissions: await permissionsFor(user, model.app, model.model),
     t: adminTranslator(request.language),
+    timeZone: adminTimeZone(environment, request),
   };
 }
 
