@@ -89,13 +89,13 @@ export function catalogueCheck(
 }
 
 /**
- * keen.W005 for `apps`: the admin names every registered model, field and choice from the apps'
+ * keen.W004 for `apps`: the admin names every registered model, field and choice from the apps'
  * catalogues in each of LANGUAGES but English (falling back to the registration's English shows English words on a
  * Russian admin). Only checked when the registrations themselves are valid (keen.E003 reports those).
  */
 export function adminLabelsCheck(apps: readonly KeenApp[] = installedApps): SystemCheck {
   return {
-    id: 'keen.W005',
+    id: 'keen.W004',
     level: 'warning',
     deployOnly: false,
     run(settings) {

@@ -208,7 +208,7 @@ describe('check registry', () => {
     );
   });
 
-  it('keen.W005 passes the shipped apps and lists the admin names an app has not translated', () => {
+  it('keen.W004 passes the shipped apps and lists the admin names an app has not translated', () => {
     expect(adminLabelsCheck().run(settingsWith({}))).toBeNull();
     const partly = {
       name: 'blog',

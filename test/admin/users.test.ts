@@ -274,7 +274,7 @@ describe(`admin users and groups (${ENGINE})`, () => {
         .where(and(eq(permissions.appLabel, 'blog')));
       const wanted = permissionRows.filter((row) => ['view_post', 'change_post'].includes(row.codename));
       for (const row of wanted) {
-        expect(groupForm.body).toContain(`<option value="${row.id}">blog | post | ${row.name}</option>`);
+        expect(groupForm.body).toContain(`<option value="${row.id}">Blog | post | ${row.name}</option>`);
       }
       const created = await openAndSubmit(
         root,

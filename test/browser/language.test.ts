@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { posts } from '../../src/apps/blog/schema.js';
-import { createTestApp, type TestApp } from '../support/app.js';
+import { createTestApp, GOOD_PASSWORD, type TestApp } from '../support/app.js';
 import { BROWSER_AVAILABLE, launchChromium, STEP_TIMEOUT_MS } from '../support/browser.js';
 import { ENGINE } from '../support/database.js';
 import { listenOnLoopback } from '../support/listen.js';
@@ -58,6 +58,28 @@ describe.runIf(BROWSER_AVAILABLE)(`language switcher in a real browser (${ENGINE
     // Remembered on other pages, over the browser's own preference.
     await page.goto(`${url}/resume/`);
     expect(await page.locator('h1').textContent()).toBe('Résumé');
+    await context.close();
+  }, 30_000);
+
+  it('the admin’s script speaks the page’s language: theme names and the selection count', async () => {
+    await t.createUser({ username: 'redaktor', isStaff: true, isSuperuser: true });
+    const context = await browser.newContext({ locale: 'ru-RU' });
+    context.setDefaultTimeout(STEP_TIMEOUT_MS);
+    const page = await context.newPage();
+    await page.goto(`${url}/accounts/login/?next=/admin/blog/post/`);
+    await page.getByLabel('Имя пользователя').fill('redaktor');
+    await page.getByLabel('Пароль').fill(GOOD_PASSWORD);
+    await Promise.all([
+      page.waitForURL(`${url}/admin/blog/post/`),
+      page.getByRole('button', { name: 'Войти' }).click(),
+    ]);
+    expect(await page.locator('h1').textContent()).toBe('Выберите запись для изменения');
+    const theme = page.locator('[data-theme-toggle]');
+    expect(await theme.textContent()).toContain('авто');
+    await theme.click();
+    expect(await theme.textContent()).toContain('светлая');
+    await page.locator('input[name="_selected_action"]').first().check();
+    expect(await page.locator('[data-selection-count]').textContent()).toBe('Выбрано 1 из 12');
     await context.close();
   }, 30_000);
 });

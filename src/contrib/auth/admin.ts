@@ -36,14 +36,14 @@ export const unlockLoginAction: BulkAction = {
  * not in LANGUAGES is ignored when chosen. Empty: follow the browser, like any visitor.
  */
 export const LANGUAGE_CHOICES: readonly (readonly [string, string])[] = [
-  ['', '—'],
+  ['', 'Like the browser'],
   ['en', 'English'],
   ['ru', 'Русский'],
 ];
 
 /** Every IANA zone the runtime knows, after "" (the site's TIME_ZONE). */
 export function timeZoneChoices(): readonly (readonly [string, string])[] {
-  return [['', '—'], ...Intl.supportedValuesOf('timeZone').map((zone): [string, string] => [zone, zone])];
+  return [['', 'The site’s'], ...Intl.supportedValuesOf('timeZone').map((zone): [string, string] => [zone, zone])];
 }
 
 export const userAdmin = defineAdmin(users, {
