@@ -121,7 +121,15 @@ describe(`every page in both languages (${ENGINE})`, () => {
       const response = await client.get(url);
       pages.push([url, response.statusCode, response.body]);
     };
-    for (const url of ['/', '/blog/', '/blog/trail/', '/blog/category/hikes/', '/resume/', '/accounts/login/', '/nope/'])
+    for (const url of [
+      '/',
+      '/blog/',
+      '/blog/trail/',
+      '/blog/category/hikes/',
+      '/resume/',
+      '/accounts/login/',
+      '/nope/',
+    ])
       await visit(visitor, url);
     for (const url of [
       '/accounts/password_change/',
@@ -206,7 +214,12 @@ describe(`every page in both languages (${ENGINE})`, () => {
       '101 запись',
     ]);
     const english = new AdminSite(installedApps, ADMIN).find('blog', 'post')!;
-    expect([0, 1, 2, 21].map((n) => english.countOf(n))).toEqual(['0 posts', '1 post', '2 posts', '21 posts']);
+    expect([0, 1, 2, 21].map((n) => english.countOf(n))).toEqual([
+      '0 posts',
+      '1 post',
+      '2 posts',
+      '21 posts',
+    ]);
     expect(russian.find('auth', 'user')!.countOf(22)).toBe('22 пользователя');
   });
 

@@ -178,13 +178,15 @@ function resolveModel(
     (hasCount ? labels.count(model, count) : undefined) ??
     `${count} ${count === 1 ? verboseName : verboseNamePlural}`;
   const firstText = fields.find((field) => field.kind === 'text');
-  const toString = options.toString as ((row: Record<string, unknown>, names: SiteNames) => string) | undefined;
-  const describe = toString
-    ? (row: Record<string, unknown>) => toString(row, names)
+  const describeRow = options.toString as
+    | ((row: Record<string, unknown>, names: SiteNames) => string)
+    | undefined;
+  const describe = describeRow
+    ? (row: Record<string, unknown>) => describeRow(row, names)
     : (row: Record<string, unknown>) => {
-      const name = firstText ? row[firstText.key] : undefined;
-      return typeof name === 'string' && name ? name : `${verboseName} ${String(row[primaryKey.key])}`;
-    };
+        const name = firstText ? row[firstText.key] : undefined;
+        return typeof name === 'string' && name ? name : `${verboseName} ${String(row[primaryKey.key])}`;
+      };
 
   const listColumns: ListColumn[] = (options.listDisplay ?? []).map((entry) => {
     if (typeof entry === 'string') {

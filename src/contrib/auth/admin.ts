@@ -9,8 +9,8 @@ import type { FormErrors } from '../../web/forms.js';
 import { type BulkAction, defineAdmin, type SiteNames } from '../admin/define.js';
 import { deleteUserSessions } from '../sessions/store.js';
 import { authMessages, authTranslator } from './messages.js';
-import { groupPermissions, groups, permissions, userGroups, userPermissions, users } from './schema.js';
 import { DEFAULT_ACTIONS } from './permissions.js';
+import { groupPermissions, groups, permissions, userGroups, userPermissions, users } from './schema.js';
 import { unlock } from './throttle.js';
 
 const text = lazyTranslator(authMessages);
@@ -43,7 +43,10 @@ export const LANGUAGE_CHOICES: readonly (readonly [string, string])[] = [
 
 /** Every IANA zone the runtime knows, after "" (the site's TIME_ZONE). */
 export function timeZoneChoices(): readonly (readonly [string, string])[] {
-  return [['', 'The site’s'], ...Intl.supportedValuesOf('timeZone').map((zone): [string, string] => [zone, zone])];
+  return [
+    ['', 'The site’s'],
+    ...Intl.supportedValuesOf('timeZone').map((zone): [string, string] => [zone, zone]),
+  ];
 }
 
 export const userAdmin = defineAdmin(users, {
