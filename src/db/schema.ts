@@ -5,6 +5,7 @@
 
 export * from '../apps/blog/schema.js';
 export * from '../apps/resume/schema.js';
+export * from '../apps/site/schema.js';
 export * from '../contrib/admin/schema.js';
 export * from '../contrib/auth/schema.js';
 export * from '../contrib/sessions/schema.js';
