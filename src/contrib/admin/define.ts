@@ -158,6 +158,18 @@ export interface AdminOptions<T extends PgTable> {
     context: { language: string },
   ) => FormErrors | Promise<FormErrors>;
   /**
+   * Runs before the row is written, in the same transaction, with the values about to be saved (the
+   * form's, after validation) and the stored row (null when adding): fill or change derived columns
+   * here (a slug made from the title, a body rendered to HTML, the first publication time). What it
+   * sets is saved and logged like a typed value.
+   */
+  beforeSave?: (
+    tx: Tx,
+    values: Partial<RowOf<T>>,
+    existing: RowOf<T> | null,
+    context: { language: string; user: { id: number; username: string } },
+  ) => Promise<void> | void;
+  /**
    * Runs after the row is written, in the same transaction (Django's `save_model` tail): for work that
    * must commit or roll back with the row, such as ending a deactivated user's sessions.
    */

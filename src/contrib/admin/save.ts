@@ -56,7 +56,16 @@ export async function saveObject(
   files: Record<string, StoredFile | null>,
   existingId: string | null,
   user: { id: number; username: string },
+  language = 'en',
 ): Promise<SaveResult> {
+  const beforeSave = model.options.beforeSave as
+    | ((
+        tx: Tx,
+        values: Row,
+        existing: Row | null,
+        context: { language: string; user: typeof user },
+      ) => unknown)
+    | undefined;
   const table = model.table as PgTable;
   // `undefined` means "leave the column as it is" (an empty field whose column has a default).
   const values: Row = Object.fromEntries(
@@ -67,6 +76,7 @@ export async function saveObject(
   const changedFields: string[] = [];
   const replacedFiles: StoredFile[] = [];
   if (existingId === null) {
+    await beforeSave?.(tx, values, null, { language, user });
     const inserted = (await tx
       .insert(table)
       .values(values as never)
@@ -76,6 +86,7 @@ export async function saveObject(
     const current = await loadObject(tx, model, existingId, { forUpdate: true });
     if (versionOf(model, current) !== submission.version) throw new StaleVersion(current);
     previous = current;
+    await beforeSave?.(tx, values, current, { language, user });
     for (const [key, value] of Object.entries(values)) {
       if (!sameValue(current[key], value)) {
         // Keys, not labels: the history page names them in the reader's language.

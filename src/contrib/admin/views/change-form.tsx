@@ -251,7 +251,9 @@ async function handleSave(
     saved = await withStoredFiles(request.server.media, async (track) => {
       const files = await storeUploads(request, model, submission, form, existing, track, readonlyFields, t);
       if (Object.keys(submission.errors).length > 0) throw new FormRejected();
-      return atomic(environment.db, (tx) => saveObject(tx, model, submission, files, idText, user));
+      return atomic(environment.db, (tx) =>
+        saveObject(tx, model, submission, files, idText, user, request.language),
+      );
     });
   } catch (error) {
     if (error instanceof FormRejected) return again(400);
