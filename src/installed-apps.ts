@@ -5,6 +5,7 @@
 import { blogApp } from './apps/blog/index.js';
 import { homeApp } from './apps/home/index.js';
 import { resumeApp } from './apps/resume/index.js';
+import { siteApp } from './apps/site/index.js';
 import { adminApp } from './contrib/admin/index.js';
 import { authApp } from './contrib/auth/index.js';
 import { healthApp } from './contrib/health/index.js';
@@ -18,6 +19,7 @@ export const installedApps: readonly KeenApp[] = Object.freeze([
   mediaApp,
   adminApp,
   healthApp,
+  siteApp,
   homeApp,
   blogApp,
   resumeApp,

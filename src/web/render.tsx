@@ -41,6 +41,18 @@ export interface PageContext extends UrlLanguage {
   t: Translate<MessageId<typeof webMessages>>;
 }
 
+/** The site's name and tagline, from the app that keeps them (the site app's settings), if installed. */
+export interface SiteIdentity {
+  siteName: string;
+  tagline: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    siteIdentity?: () => SiteIdentity;
+  }
+}
+
 /** Builds the layout's context from a request that went through the pipeline. */
 export function pageContext(request: FastifyRequest): PageContext {
   const { settings } = request.server.keen;
@@ -55,7 +67,7 @@ export function pageContext(request: FastifyRequest): PageContext {
     messages: hasSession ? request.messages.consume() : [],
     csrfToken: hasSession && request.user.isAuthenticated ? request.csrfToken() : null,
     staticUrl: staticUrlsOf(request.server).url,
-    siteName: 'Keen',
+    siteName: request.server.siteIdentity?.().siteName ?? 'Keen',
     language,
     timeZone,
     languages,

@@ -1,0 +1,54 @@
+/**
+ * The site settings row, kept in memory: pages read it on every request, so it is loaded once and then
+ * again only when it is older than `maxAgeMs` (a save in the admin refreshes it at once in the process
+ * that saved; other workers see it within `maxAgeMs`). A database without the row (a migration not
+ * yet run) gives the defaults instead of failing every page.
+ */
+import type { Db } from '../../db/client.js';
+import { type SiteSettingsRow, siteSettings } from './schema.js';
+
+export const DEFAULT_SITE_SETTINGS: SiteSettingsRow = Object.freeze({
+  id: 1,
+  siteName: 'Keen',
+  tagline: '',
+  about: '',
+  robotsTxt: '',
+  updatedAt: new Date(0),
+});
+
+export class SiteSettingsCache {
+  private row: SiteSettingsRow = DEFAULT_SITE_SETTINGS;
+  private loadedAt = Number.NEGATIVE_INFINITY;
+  private loading: Promise<void> | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly maxAgeMs = 30_000,
+  ) {}
+
+  /** The row as last loaded (the defaults before the first load). */
+  get current(): SiteSettingsRow {
+    return this.row;
+  }
+
+  /** Loads the row when it is stale; concurrent callers share one query. */
+  async fresh(now = Date.now()): Promise<SiteSettingsRow> {
+    if (now - this.loadedAt < this.maxAgeMs) return this.row;
+    this.loading ??= this.reload().finally(() => {
+      this.loading = null;
+    });
+    await this.loading;
+    return this.row;
+  }
+
+  /** Forgets the loaded row, so the next request reads it again (after a save). */
+  invalidate(): void {
+    this.loadedAt = Number.NEGATIVE_INFINITY;
+  }
+
+  private async reload(): Promise<void> {
+    const [row] = await this.db.select().from(siteSettings).limit(1);
+    this.row = row ?? DEFAULT_SITE_SETTINGS;
+    this.loadedAt = Date.now();
+  }
+}
