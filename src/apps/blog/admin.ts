@@ -2,10 +2,11 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { type ActionContext, type BulkAction, defineAdmin } from '../../contrib/admin/define.js';
 import { lazyTranslator, translator } from '../../i18n/messages.js';
+import { SLUG_PATTERN } from '../../text/slug.js';
 import type { FormErrors } from '../../web/forms.js';
 import { blogMessages } from './messages.js';
+import { applyPostRules } from './post-rules.js';
 import { categories, type PostRow, postLinks, posts, postTags, tags } from './schema.js';
-import { SLUG_PATTERN } from './text.js';
 
 const text = lazyTranslator(blogMessages);
 const SLUG_HELP = text('admin.slugHelp');
@@ -13,7 +14,8 @@ const SLUG_HELP = text('admin.slugHelp');
 /** The slug as the saved row will have it: the submitted one, else the one already stored. */
 function slugErrors(submitted: unknown, existing: string | undefined, language: string): FormErrors {
   const slug = submitted ?? existing;
-  return typeof slug === 'string' && !SLUG_PATTERN.test(slug)
+  // Empty: the save makes one from the title (posts) or keeps the stored one.
+  return typeof slug === 'string' && slug !== '' && !SLUG_PATTERN.test(slug)
     ? { slug: [translator(blogMessages, language)('admin.slugInvalid')] }
     : {};
 }
@@ -102,6 +104,11 @@ export const postAdmin = defineAdmin(posts, {
       fields: ['status', 'publishedAt', 'categoryId', 'authorId', 'readingMinutes'],
     },
     {
+      title: text('admin.search'),
+      fields: ['metaDescription', 'commentsOpen'],
+      collapsed: true,
+    },
+    {
       title: text('admin.advanced'),
       description: text('admin.advancedHelp', { example: '{"canonical": "https://…"}' }),
       fields: ['extra'],
@@ -109,12 +116,16 @@ export const postAdmin = defineAdmin(posts, {
     },
   ],
   prepopulatedFields: { slug: ['title'] },
+  filledOnSave: ['slug'],
+  readonlyFields: ['readingMinutes'],
   // Users may be many: a search box, not a select of every account.
   autocompleteFields: ['authorId'],
   help: {
     slug: SLUG_HELP,
     body: text('admin.bodyHelp'),
     publishedAt: text('admin.publishedAtHelp'),
+    summary: text('admin.summaryHelp'),
+    metaDescription: text('admin.metaDescriptionHelp'),
   },
   manyToMany: [
     { name: 'tags', through: postTags, sourceColumn: postTags.postId, targetColumn: postTags.tagId },
@@ -133,14 +144,6 @@ export const postAdmin = defineAdmin(posts, {
   ],
   actions: [publishNowAction, unpublishAction],
   viewOnSite: (row) => (isLive(row) ? `/blog/${encodeURIComponent(row.slug)}/` : null),
-  validate(values, existing, { language }) {
-    const errors = slugErrors(values.slug, existing?.slug, language);
-    const status = values.status ?? existing?.status;
-    const publishedAt = 'publishedAt' in values ? values.publishedAt : existing?.publishedAt;
-    // Without a time a "published" post would never appear; say so instead of saving it silently hidden.
-    if (status === 'published' && !publishedAt) {
-      errors.publishedAt = [translator(blogMessages, language)('admin.publishedAtMissing')];
-    }
-    return errors;
-  },
+  validate: (values, existing, { language }) => slugErrors(values.slug, existing?.slug, language),
+  beforeSave: (tx, values, existing, { user }) => applyPostRules(tx, values, existing, user),
 });

@@ -122,6 +122,11 @@ export interface AdminOptions<T extends PgTable> {
   /** Shown but never taken from the form. */
   readonlyFields?: readonly FieldName<T>[];
   /**
+   * Columns `beforeSave` fills when the form leaves them empty (a slug from the title): the form does
+   * not require them, and an empty one reaches `beforeSave` as ''.
+   */
+  filledOnSave?: readonly FieldName<T>[];
+  /**
    * Fields only a superuser may change: shown read-only to other editors, and ignored if they post
    * them (the user admin's `isSuperuser`, so `change_user` alone cannot make anyone a superuser).
    */

@@ -75,6 +75,8 @@ export async function saveObject(
   let previous: Row | null = null;
   const changedFields: string[] = [];
   const replacedFiles: StoredFile[] = [];
+  // The history names what the editor changed, not what beforeSave derived from it.
+  const formKeys = new Set(Object.keys(values));
   if (existingId === null) {
     await beforeSave?.(tx, values, null, { language, user });
     const inserted = (await tx
@@ -90,7 +92,7 @@ export async function saveObject(
     for (const [key, value] of Object.entries(values)) {
       if (!sameValue(current[key], value)) {
         // Keys, not labels: the history page names them in the reader's language.
-        changedFields.push(key);
+        if (formKeys.has(key)) changedFields.push(key);
         const field = model.field(key);
         const old = current[key] as StoredFile | null;
         if ((field?.kind === 'file' || field?.kind === 'image') && old) replacedFiles.push(old);

@@ -153,6 +153,8 @@ function resolveModel(
     field.kind = 'choice';
     field.choices = choices as readonly (readonly [string, string])[];
   }
+  // An empty value of these reaches beforeSave instead of a "required" error (see filledOnSave).
+  for (const key of options.filledOnSave ?? []) need(key, 'filledOnSave').hasDefault = true;
   const help = new Map<string, string>();
   for (const [key, text] of Object.entries(options.help ?? {})) {
     if (text) help.set(need(key, 'help').key, localText(text as LocalText, language));

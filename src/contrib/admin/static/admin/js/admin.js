@@ -45,6 +45,62 @@
   const fillIn = (text, values) =>
     text.replace(/\{(\w+)\}/g, (whole, key) => (key in values ? values[key] : whole));
 
+  // The server's slug rule (src/text/slug.ts), table included; a test keeps the two the same.
+  const TRANSLITERATION = {
+    а: 'a',
+    б: 'b',
+    в: 'v',
+    г: 'g',
+    д: 'd',
+    е: 'e',
+    ё: 'e',
+    ж: 'zh',
+    з: 'z',
+    и: 'i',
+    й: 'y',
+    к: 'k',
+    л: 'l',
+    м: 'm',
+    н: 'n',
+    о: 'o',
+    п: 'p',
+    р: 'r',
+    с: 's',
+    т: 't',
+    у: 'u',
+    ф: 'f',
+    х: 'kh',
+    ц: 'ts',
+    ч: 'ch',
+    ш: 'sh',
+    щ: 'shch',
+    ъ: '',
+    ы: 'y',
+    ь: '',
+    э: 'e',
+    ю: 'yu',
+    я: 'ya',
+    і: 'i',
+    ї: 'yi',
+    є: 'ye',
+    ґ: 'g',
+    ў: 'u',
+  };
+  const slugify = (text, maxLength) => {
+    const latin = [...text.toLowerCase()]
+      .map((character) => TRANSLITERATION[character] ?? character)
+      .join('');
+    const slug = latin
+      .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '');
+    if (slug.length <= maxLength) return slug;
+    const cut = slug.slice(0, maxLength);
+    const lastHyphen = cut.lastIndexOf('-');
+    return (lastHyphen > maxLength / 2 ? cut.slice(0, lastHyphen) : cut).replace(/-+$/, '');
+  };
+
   const labelOf = (control) => document.querySelector(`label[for="${control.id}"]`);
   const make = (tag, properties, attributes = {}) => {
     const element = Object.assign(document.createElement(tag), properties);
@@ -119,10 +175,10 @@
     target.addEventListener('input', () => (touched = true));
     const fill = () => {
       if (touched) return;
-      const slug = fold(sources.map((source) => source.value).join(' '))
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-+|-+$/g, '');
-      target.value = target.maxLength > 0 ? slug.slice(0, target.maxLength).replace(/-+$/, '') : slug;
+      target.value = slugify(
+        sources.map((source) => source.value).join(' '),
+        target.maxLength > 0 ? target.maxLength : 200,
+      );
     };
     for (const source of sources) source.addEventListener('input', fill);
   }

@@ -1,0 +1,81 @@
+// What saving a post in the admin fills in by itself: the slug (transliterated, unique, stable), the
+// summary and meta description, the reading time, the first publication time and the author.
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { posts } from '../../src/apps/blog/schema.js';
+import { ADMIN, staffClient } from '../admin/support.js';
+import { type AdminTestApp, createAdminTestApp, openAndSubmit } from '../admin/view-helpers.js';
+import type { TestClient } from '../support/client.js';
+import { ENGINE } from '../support/database.js';
+
+const POSTS = `${ADMIN}blog/post/`;
+
+describe(`post rules on save (${ENGINE})`, () => {
+  let t: AdminTestApp;
+  let editor: TestClient;
+  let editorId: number;
+  const db = () => t.database.db;
+  const byTitle = async (title: string) => db().select().from(posts).where(eq(posts.title, title));
+
+  beforeAll(async () => {
+    t = await createAdminTestApp();
+    editor = await staffClient(t, 'writer', { superuser: true });
+    editorId = (await t.database.db.query.users.findFirst())?.id ?? 0;
+  });
+  beforeEach(async () => {
+    await db().delete(posts);
+  });
+  afterAll(() => t.close());
+
+  const add = (changes: Record<string, string>) =>
+    openAndSubmit(editor, `${POSTS}add/`, { status: 'draft', extra: '{}', slug: '', ...changes });
+
+  it('makes a transliterated slug from a Russian title, and -2, -3 for the same title again', async () => {
+    for (let i = 0; i < 3; i++)
+      expect((await add({ title: 'Привет, мир', body: 'Текст' })).statusCode).toBe(303);
+    const slugs = (await byTitle('Привет, мир')).map((row) => row.slug).sort();
+    expect(slugs).toEqual(['privet-mir', 'privet-mir-2', 'privet-mir-3']);
+    // What the admin's script fills in (the same rule) is made unique too.
+    expect((await add({ title: 'Привет, мир', slug: 'privet-mir', body: 'x' })).statusCode).toBe(303);
+    expect((await byTitle('Привет, мир')).map((row) => row.slug)).toContain('privet-mir-4');
+  });
+
+  it('keeps the slug when the title changes later or the slug field is emptied', async () => {
+    await add({ title: 'Первое название', body: 'Текст' });
+    const [post] = await byTitle('Первое название');
+    const url = `${POSTS}${post!.id}/change/`;
+    expect((await openAndSubmit(editor, url, { title: 'Второе название', slug: '' })).statusCode).toBe(303);
+    const [after] = await byTitle('Второе название');
+    expect(after?.slug).toBe('pervoe-nazvanie');
+  });
+
+  it('derives the summary, meta description and reading time from the body', async () => {
+    const words = Array.from({ length: 450 }, (_, i) => `слово${i}`).join(' ');
+    await add({ title: 'Длинный', body: `# Заголовок\n\n**${words}** [ссылка](https://example.com)` });
+    const [post] = await byTitle('Длинный');
+    expect(post?.readingMinutes).toBe(3);
+    expect(post?.summary.startsWith('Заголовок слово0 слово1')).toBe(true);
+    expect(post?.summary.length).toBeLessThanOrEqual(300);
+    expect(post?.summary.endsWith('…')).toBe(true);
+    expect(post?.metaDescription.length).toBeLessThanOrEqual(160);
+    expect(post?.metaDescription.startsWith('Заголовок слово0')).toBe(true);
+    // A typed summary wins, and the meta description is made from it.
+    await add({ title: 'Своё', body: words, summary: 'Коротко о главном.' });
+    const [own] = await byTitle('Своё');
+    expect([own?.summary, own?.metaDescription]).toEqual(['Коротко о главном.', 'Коротко о главном.']);
+  });
+
+  it('sets the publication time on the first publish only, and the author to the editor', async () => {
+    const before = Date.now();
+    await add({ title: 'Публикация', body: 'Текст', status: 'published', publishedAt: '' });
+    const [post] = await byTitle('Публикация');
+    expect(post?.publishedAt?.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(post?.authorId).toBe(editorId);
+    const first = post?.publishedAt?.toISOString();
+    const url = `${POSTS}${post!.id}/change/`;
+    await openAndSubmit(editor, url, { status: 'draft' });
+    await openAndSubmit(editor, url, { status: 'published' });
+    const [again] = await byTitle('Публикация');
+    expect(again?.publishedAt?.toISOString()).toBe(first);
+  });
+});
