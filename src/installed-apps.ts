@@ -20,7 +20,7 @@ export const installedApps: readonly KeenApp[] = Object.freeze([
   adminApp,
   healthApp,
   siteApp,
-  homeApp,
   blogApp,
   resumeApp,
+  homeApp,
 ]);

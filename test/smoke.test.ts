@@ -16,11 +16,11 @@ describe(`login and logout through the pages (${ENGINE})`, () => {
     const login = await client.login('alice', GOOD_PASSWORD);
     expect(login.statusCode).toBe(303);
     const home = await client.get('/');
-    expect(home.body).toContain('logged in as alice');
+    expect(home.body).toContain('<span class="SiteHeader-user">alice</span>');
     const logout = await client.post('/accounts/logout/', {});
     expect(logout.statusCode).toBe(303);
     const after = await client.get('/');
-    expect(after.body).not.toContain('logged in as alice');
+    expect(after.body).not.toContain('<span class="SiteHeader-user">alice</span>');
     expect(after.body).toContain('You have been logged out.');
   });
 });

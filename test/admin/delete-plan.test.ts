@@ -2,7 +2,6 @@
 // and deleteRows, on the real blog/résumé/auth tables plus a few test-only tables for the shapes those
 // lack (a tree, a foreign-key cycle, a composite foreign key, restrict checks at different cascade depths).
 import { eq, inArray, sql } from 'drizzle-orm';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import {
   type AnyPgColumn,
   foreignKey,
@@ -12,8 +11,6 @@ import {
   serial,
   varchar,
 } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { categories, postLinks, posts, postTags, tags } from '../../src/apps/blog/schema.js';
 import { highlights, positions } from '../../src/apps/resume/schema.js';
@@ -29,9 +26,9 @@ import { groups, permissions, userGroups, userPermissions, users } from '../../s
 import { fileField, type StoredImage } from '../../src/contrib/media/fields.js';
 import { sessions } from '../../src/contrib/sessions/schema.js';
 import type { Db } from '../../src/db/client.js';
-import * as schema from '../../src/db/schema.js';
 import { atomic } from '../../src/db/transaction.js';
 import { type KeenError, ProtectedError } from '../../src/errors.js';
+import { countingDb } from '../support/counting-db.js';
 import { createTestDatabase, ENGINE, type TestDatabase } from '../support/database.js';
 
 // Test-only tables, created below with the SQL drizzle-kit would write for them.
@@ -536,20 +533,3 @@ describe(`delete plan (${ENGINE})`, () => {
     expect((await deleteInTransaction(roots, [root!.id])).count).toBe(1);
   });
 });
-
-/** A second client on the same database that records every query it sends. */
-async function countingDb(
-  database: TestDatabase,
-): Promise<{ db: Db; queries: string[]; close(): Promise<void> }> {
-  const queries: string[] = [];
-  const logger = { logQuery: (query: string) => queries.push(query) };
-  if (database.pglite) {
-    return {
-      db: drizzlePglite(database.pglite, { schema, logger }) as unknown as Db,
-      queries,
-      close: async () => {},
-    };
-  }
-  const pool = new pg.Pool({ connectionString: database.url, max: 1 });
-  return { db: drizzlePg(pool, { schema, logger }) as unknown as Db, queries, close: () => pool.end() };
-}

@@ -71,7 +71,7 @@ describe(`authentication (${ENGINE})`, () => {
     const phone = new TestClient(t.app);
     await laptop.login('paula', GOOD_PASSWORD);
     await phone.login('paula', GOOD_PASSWORD);
-    expect((await phone.get('/')).body).toContain('logged in as paula');
+    expect((await phone.get('/')).body).toContain('<span class="SiteHeader-user">paula</span>');
 
     await laptop.get('/accounts/password_change/');
     const wrongOld = await laptop.post('/accounts/password_change/', {
@@ -94,8 +94,8 @@ describe(`authentication (${ENGINE})`, () => {
       new_password2: NEW_PASSWORD,
     });
     expect(changed.statusCode).toBe(303);
-    expect((await laptop.get('/')).body).toContain('logged in as paula');
-    expect((await phone.get('/')).body).not.toContain('logged in as paula');
+    expect((await laptop.get('/')).body).toContain('<span class="SiteHeader-user">paula</span>');
+    expect((await phone.get('/')).body).not.toContain('<span class="SiteHeader-user">paula</span>');
     expect((await new TestClient(t.app).login('paula', NEW_PASSWORD)).statusCode).toBe(303);
   });
 
@@ -106,7 +106,7 @@ describe(`authentication (${ENGINE})`, () => {
     // Change the hash directly, leaving session rows alone: only the auth-hash check can catch this.
     const other = await t.createUser({ username: 'quinn-other', password: NEW_PASSWORD });
     await t.database.db.update(users).set({ password: other.password }).where(eq(users.id, user.id));
-    expect((await client.get('/')).body).not.toContain('logged in as quinn');
+    expect((await client.get('/')).body).not.toContain('<span class="SiteHeader-user">quinn</span>');
   });
 
   it('deactivating a user ends their session on the next request and refuses login', async () => {
@@ -114,7 +114,7 @@ describe(`authentication (${ENGINE})`, () => {
     const client = new TestClient(t.app);
     await client.login('rita', GOOD_PASSWORD);
     await t.database.db.update(users).set({ isActive: false }).where(eq(users.id, user.id));
-    expect((await client.get('/')).body).not.toContain('logged in as rita');
+    expect((await client.get('/')).body).not.toContain('<span class="SiteHeader-user">rita</span>');
     expect((await new TestClient(t.app).login('rita', GOOD_PASSWORD)).statusCode).toBe(400);
   });
 
@@ -188,7 +188,7 @@ describe(`first-run setup page (${ENGINE})`, () => {
         password2: GOOD_PASSWORD,
       });
       expect(made.statusCode).toBe(303);
-      expect((await client.get('/')).body).toContain('logged in as admin');
+      expect((await client.get('/')).body).toContain('<span class="SiteHeader-user">admin</span>');
       const [row] = await t.database.db.select().from(users).where(eq(users.username, 'admin'));
       expect(row?.isSuperuser && row.isStaff).toBe(true);
       expect(

@@ -61,3 +61,32 @@ export async function loadResume(db: Db): Promise<Resume> {
     skills: skillRows,
   };
 }
+
+/** The experience timeline for the home page: positions without highlights, newest first (one query). */
+export async function loadTimeline(
+  db: Db,
+  limit = 20,
+): Promise<Omit<PositionWithHighlights, 'highlights'>[]> {
+  return db
+    .select({
+      id: positions.id,
+      company: positions.company,
+      role: positions.role,
+      location: positions.location,
+      startDate: positions.startDate,
+      endDate: positions.endDate,
+      summary: positions.summary,
+    })
+    .from(positions)
+    .orderBy(desc(positions.startDate), desc(positions.id))
+    .limit(limit);
+}
+
+/** The strongest skills first (one query). */
+export async function loadTopSkills(db: Db, limit = 12): Promise<SkillEntry[]> {
+  return db
+    .select({ name: skills.name, level: skills.level })
+    .from(skills)
+    .orderBy(desc(skills.level), asc(skills.name))
+    .limit(limit);
+}
