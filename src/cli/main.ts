@@ -11,6 +11,7 @@ import { clearsessionsCommand } from './commands/clearsessions.js';
 import { collectstaticCommand } from './commands/collectstatic.js';
 import { createsuperuserCommand } from './commands/createsuperuser.js';
 import { devCommand } from './commands/dev.js';
+import { loaddemoCommand } from './commands/loaddemo.js';
 import { makemigrationsCommand } from './commands/makemigrations.js';
 import { migrateCommand } from './commands/migrate.js';
 import { nginxCommand } from './commands/nginx.js';
@@ -40,6 +41,7 @@ export const commands: readonly Command[] = [
   createsuperuserCommand,
   changepasswordCommand,
   unlockCommand,
+  loaddemoCommand,
   // Maintenance (cron)
   clearsessionsCommand,
 ];

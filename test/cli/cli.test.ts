@@ -4,7 +4,7 @@
  * database. A few prompt loops are tested in-process, since they need a terminal otherwise.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { authenticate } from '../../src/contrib/auth/login.js';
 import { insertUser } from '../../src/contrib/auth/users.js';
 import { openDatabase } from '../../src/db/client.js';
 import { lockDataDir } from '../../src/db/datadir-lock.js';
+import * as schema from '../../src/db/schema.js';
 import { projectRoot } from '../../src/project-root.js';
 import { loadSettings } from '../../src/settings.js';
 import { createTestDatabase, ENGINE, type TestDatabase } from '../support/database.js';
@@ -235,6 +236,31 @@ describe(`keen with a database (${ENGINE})`, () => {
       await database.close();
     }
   });
+
+  it('loaddemo fills the empty site once (posts with an image, comments awaiting moderation, a résumé)', async () => {
+    const env = { ...cli.env, MEDIA_ROOT: join(cli.dataDir, 'media') };
+    const first = await keen(['loaddemo'], env, { timeoutMs: 60_000 });
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(
+      'demo loaded: 4 posts, 2 comments awaiting moderation, 2 positions, 6 skills',
+    );
+    const again = await keen(['loaddemo'], env, { timeoutMs: 60_000 });
+    expect(again.code).toBe(1);
+    expect(errorLines(again)[0]).toContain('already has content');
+    const database = await openDatabase(loadSettings(env).database, { command: 'test' });
+    try {
+      const rows = await database.db.select().from(schema.posts);
+      expect(rows.map((row) => row.slug)).toContain('kak-ustroen-trekhurovnevyy-sayt');
+      expect(rows.every((row) => row.summary !== '' && row.status === 'published')).toBe(true);
+      const cover = rows.find((row) => row.cover !== null)?.cover;
+      expect(cover && existsSync(join(cli.dataDir, 'media', cover.name))).toBe(true);
+      const waiting = await database.db.select().from(schema.comments);
+      expect(waiting.map((comment) => comment.isApproved)).toEqual([false, false]);
+    } finally {
+      await database.close();
+    }
+  }, 120_000);
 
   it.runIf(ENGINE === 'pglite')(
     'a second process on a locked embedded database names the holder',
