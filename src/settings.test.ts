@@ -92,6 +92,22 @@ describe('settings', () => {
     expect(readFileSync(file, 'utf8').trim()).toBe(first.secretKey.reveal());
   });
 
+  it('keeps uploads under KEEN_DATA_DIR on the embedded database, and serves them unless told not to', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keen-settings-'));
+    const embedded = loadSettings({ KEEN_DATA_DIR: dir });
+    expect(embedded.mediaRoot).toBe(join(dir, 'media'));
+    expect(embedded.serveMedia).toBe(true);
+    const postgres = loadSettings({
+      KEEN_DATA_DIR: dir,
+      SECRET_KEY: KEY,
+      DATABASE_URL: 'postgres://u@db/site',
+    });
+    expect(postgres.mediaRoot).not.toContain(dir);
+    expect(loadSettings({ KEEN_DATA_DIR: dir, MEDIA_ROOT: '/srv/media' }).mediaRoot).toBe('/srv/media');
+    expect(loadSettings({ KEEN_DATA_DIR: dir, SERVE_MEDIA: 'false' }).serveMedia).toBe(false);
+    expect(() => loadSettings({ KEEN_DATA_DIR: dir, SERVE_MEDIA: 'maybe' })).toThrow(/SERVE_MEDIA/);
+  });
+
   it("accepts the Django deployment's DB_* variables and sslmode", () => {
     const s = loadSettings({
       SECRET_KEY: KEY,

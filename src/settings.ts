@@ -104,8 +104,11 @@ export interface Settings {
   staticUrl: string;
   /** Where the admin lives, e.g. `/admin/`. */
   adminPath: string;
+  /** MEDIA_ROOT; default `<KEEN_DATA_DIR>/media` on the embedded database, `./media` with PostgreSQL. */
   mediaRoot: string;
   mediaUrl: string;
+  /** SERVE_MEDIA: the app serves MEDIA_ROOT at MEDIA_URL (local storage); behind nginx, nginx answers first. */
+  serveMedia: boolean;
   /** Where uploads are kept: MEDIA_ROOT on this disk, or S3-compatible object storage. */
   mediaStorage: 'local' | 's3';
   /** Set exactly when `mediaStorage` is `s3`. */
@@ -503,7 +506,12 @@ export function loadSettings(env: Env): Readonly<Settings> {
     staticRoot: resolve(root, text(env, 'STATIC_ROOT', 'staticfiles')),
     staticUrl: urlPrefix(env, 'STATIC_URL', '/static/'),
     adminPath: urlPrefix(env, 'ADMIN_PATH', '/admin/'),
-    mediaRoot: resolve(root, text(env, 'MEDIA_ROOT', 'media')),
+    // On the embedded database the uploads live beside it, so KEEN_DATA_DIR holds a whole site.
+    mediaRoot: resolve(
+      root,
+      text(env, 'MEDIA_ROOT', database.kind === 'pglite' ? join(dataDir, 'media') : 'media'),
+    ),
+    serveMedia: bool(env, 'SERVE_MEDIA', true),
     mediaUrl: urlPrefix(env, 'MEDIA_URL', '/media/'),
     ...mediaFromEnv(env),
   };

@@ -1,5 +1,6 @@
-// Serving media: the app serves MEDIA_ROOT only in DEBUG with local storage, with safe headers and
-// paths; S3 media URLs point at the bucket or custom domain, which the CSP allows for images.
+// Serving media: the app serves MEDIA_ROOT with local storage unless SERVE_MEDIA=false (nginx answers
+// first in production), with safe headers and paths, caching and 304s; S3 media URLs point at the bucket
+// or custom domain, which the CSP allows for images.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -38,8 +39,8 @@ describe(`serving media (${ENGINE})`, () => {
     removeTempDirs();
   });
 
-  it('in DEBUG, serves local media with the stored type, nosniff and a sandboxing CSP', async () => {
-    const t = await app({ ...local.env, DEBUG: 'true' });
+  it('serves local media with the stored type, nosniff and a sandboxing CSP, cached, with 304s', async () => {
+    const t = await app({ ...local.env });
     const image = await get(t, '/media/uploads/pic.png');
     expect(image.statusCode).toBe(200);
     expect(image.headers).toMatchObject({
@@ -51,6 +52,14 @@ describe(`serving media (${ENGINE})`, () => {
     expect(image.headers['content-security-policy']).toContain('sandbox');
     expect(image.rawPayload).toEqual(png);
     expect(image.headers['set-cookie']).toBeUndefined();
+    expect(image.headers['cache-control']).toBe('public, max-age=604800');
+    const etag = String(image.headers.etag);
+    const again = await t.app.inject({
+      url: '/media/uploads/pic.png',
+      headers: { host: 'localhost', 'if-none-match': etag },
+    });
+    expect(again.statusCode).toBe(304);
+    expect(again.rawPayload.length).toBe(0);
 
     const pdf = await get(t, '/media/uploads/doc.pdf');
     expect(pdf.statusCode).toBe(200);
@@ -83,9 +92,12 @@ describe(`serving media (${ENGINE})`, () => {
       expect((await get(t, path)).statusCode, path).toBe(path.includes('%00') ? 400 : 404);
   });
 
-  it('outside DEBUG the app does not serve /media/ (nginx does), even for existing files', async () => {
-    const t = await app({ ...local.env });
+  it('with SERVE_MEDIA=false the app does not serve /media/ (nginx does), even for existing files', async () => {
+    const t = await app({ ...local.env, SERVE_MEDIA: 'false' });
     expect((await get(t, '/media/uploads/pic.png')).statusCode).toBe(404);
+    // DEBUG keeps browsers checking, so a replaced file shows at once while developing.
+    const debug = await app({ ...local.env, DEBUG: 'true' });
+    expect((await get(debug, '/media/uploads/pic.png')).headers['cache-control']).toBe('no-cache');
   });
 
   it('with S3, URLs point at endpoint/bucket, or the custom domain, which the CSP allows for images', async () => {

@@ -1,6 +1,7 @@
 /**
- * The media routes. In DEBUG with local storage the app serves MEDIA_ROOT at MEDIA_URL itself; in
- * production nginx does (deploy/nginx), so the app has no such route and answers 404 there. With S3
+ * The media routes. With local storage the app serves MEDIA_ROOT at MEDIA_URL itself (unless
+ * SERVE_MEDIA=false), so an upload shows after `npm start` with nothing else installed; behind nginx,
+ * its `/media/` location (deploy/nginx) answers first and these requests never reach the app. With S3
  * storage, URLs point at the bucket or its custom domain and the app serves no media bytes at all.
  * Thumbnails have their own route in every mode: it makes the variant once, then redirects to it.
  */
@@ -27,20 +28,26 @@ function nameFromTail(params: unknown): string {
 }
 
 export function registerMediaRoutes(app: FastifyInstance, media: Media, settings: Readonly<Settings>): void {
-  if (settings.debug && media.storage.kind === 'local') {
+  if (settings.serveMedia && media.storage.kind === 'local') {
     app.get(`${settings.mediaUrl}*`, { config: NO_SESSION }, async (request, reply) => {
       const file = await media.storage.open(nameFromTail(request.params));
       const image = file.contentType.startsWith('image/');
+      // Upload names are random and never reused, so a copy stays good; DEBUG keeps checking.
+      const etag = `"${file.size.toString(36)}-${(file.lastModified?.getTime() ?? 0).toString(36)}"`;
       reply
         .type(file.contentType)
-        .header('content-length', file.size)
         .header('x-content-type-options', 'nosniff')
         // Images show in the page; anything else (PDFs) downloads instead of opening on our origin.
         .header('content-disposition', image ? 'inline' : 'attachment')
         .header('content-security-policy', MEDIA_CSP)
-        .header('cache-control', 'no-cache');
+        .header('cache-control', settings.debug ? 'no-cache' : 'public, max-age=604800')
+        .header('etag', etag);
       if (file.lastModified) reply.header('last-modified', file.lastModified.toUTCString());
-      return reply.send(file.stream);
+      if (request.headers['if-none-match'] === etag) {
+        file.stream.destroy();
+        return reply.code(304).send();
+      }
+      return reply.header('content-length', file.size).send(file.stream);
     });
   }
 
