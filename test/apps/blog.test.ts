@@ -189,13 +189,14 @@ describe(`blog pages (${ENGINE})`, () => {
     expect(second.body).toContain('href="/blog/?tag=many"');
   });
 
-  it('shows a post: body as escaped paragraphs, cover from the media storage, tags, links in order', async () => {
+  it('shows a post: body rendered and sanitized, cover from the media storage, tags, links in order', async () => {
     const page = await get('/blog/post-00/');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<h1>Post number 0</h1>');
-    expect(page.body).toContain('<p>First line<br/>second line</p>');
-    expect(page.body).toContain('<p>&lt;script>alert(&quot;x&quot;)&lt;/script></p>');
+    // The body is Markdown, rendered and sanitized: the script is gone, text is escaped.
+    expect(page.body).toContain('<p>First line\nsecond line</p>');
     expect(page.body).not.toContain('<script>');
+    expect(page.body).not.toContain('alert(');
     expect(page.body).toContain('<p>Third &amp; last.</p>');
     expect(page.body).toContain(`src="${t.app.media.url(COVER.name)}"`);
     expect(page.body).toContain('width="800" height="600"');
@@ -299,7 +300,7 @@ describe('blog admin registrations', () => {
     expect(
       post!.fieldsets.map((set) => [set.title, set.fields.map((field) => field.key), set.collapsed]),
     ).toEqual([
-      [undefined, ['title', 'slug', 'summary', 'body', 'cover'], undefined],
+      [undefined, ['title', 'slug', 'summary', 'body', 'bodyFormat', 'cover'], undefined],
       ['Publishing', ['status', 'publishedAt', 'categoryId', 'authorId', 'readingMinutes'], undefined],
       ['Search engines and comments', ['metaDescription', 'commentsOpen'], true],
       ['Advanced', ['extra'], true],

@@ -78,4 +78,26 @@ describe(`post rules on save (${ENGINE})`, () => {
     const [again] = await byTitle('Публикация');
     expect(again?.publishedAt?.toISOString()).toBe(first);
   });
+
+  it('renders the body on save (Markdown or HTML, sanitized) and the post page shows that', async () => {
+    await add({
+      title: 'Формат',
+      status: 'published',
+      body: '## Раздел\n\n```ts\nconst x = 1;\n```\n\n<img src=x onerror=alert(1)>',
+    });
+    const [post] = await byTitle('Формат');
+    expect(post?.bodyHtml).toContain('<h2>Раздел</h2>');
+    expect(post?.bodyHtml).toContain('<span class="hljs-keyword">const</span>');
+    expect(post?.bodyHtml).not.toContain('onerror');
+    const page = await editor.get(`/blog/${post?.slug}/`);
+    expect(page.body).toContain('<h2>Раздел</h2>');
+    expect(page.body).not.toContain('onerror');
+    // Switching the format to HTML renders the same source again, as HTML.
+    await openAndSubmit(editor, `${POSTS}${post!.id}/change/`, {
+      bodyFormat: 'html',
+      body: '<p><em>HTML</em></p>',
+    });
+    const [html] = await byTitle('Формат');
+    expect(html?.bodyHtml).toBe('<p><em>HTML</em></p>');
+  });
 });

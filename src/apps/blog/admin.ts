@@ -98,7 +98,7 @@ export const postAdmin = defineAdmin(posts, {
   listFilter: ['status', 'categoryId', 'publishedAt', 'authorId'],
   ordering: ['-publishedAt'],
   fieldsets: [
-    { fields: ['title', 'slug', 'summary', 'body', 'cover'] },
+    { fields: ['title', 'slug', 'summary', 'body', 'bodyFormat', 'cover'] },
     {
       title: text('admin.publishing'),
       fields: ['status', 'publishedAt', 'categoryId', 'authorId', 'readingMinutes'],

@@ -5,10 +5,11 @@ import { type MessageId, type Translate, translator } from '../../i18n/messages.
 import { localizedPath } from '../../web/language-urls.js';
 import { Layout } from '../../web/layout.js';
 import type { PageContext } from '../../web/render.js';
+import { renderBody } from './markup/render.js';
 import { blogMessages } from './messages.js';
 import type { PageWindow } from './paginate.js';
 import type { PostDetail, PostSummary } from './queries.js';
-import { paragraphsOf, safeLinkUrl } from './text.js';
+import { safeLinkUrl } from './text.js';
 
 /** Declared at import time so the start-up check covers it (docs/static-files.md). */
 export const blogCss = staticAsset('css/blog.css');
@@ -132,18 +133,11 @@ export function PostPage({ context, post, coverUrl }: PostPageProps) {
           // Decorative: the title says what the post is about.
           <img class="Post-cover" src={coverUrl} width={post.cover.width} height={post.cover.height} alt="" />
         )}
-        <div class="Post-body">
-          {paragraphsOf(post.body).map((lines) => (
-            <p>
-              {lines.map((line, index) => (
-                <>
-                  {index > 0 && <br />}
-                  {line}
-                </>
-              ))}
-            </p>
-          ))}
-        </div>
+        {/* Sanitized on save (markup/sanitize.ts); a post saved before bodies were rendered is rendered here. */}
+        <div
+          class="Post-body"
+          dangerouslySetInnerHTML={{ __html: post.bodyHtml || renderBody(post.body, post.bodyFormat) }}
+        />
         {post.tags.length > 0 && (
           <footer class="Post-tags">
             <h2>{t('post.tags')}</h2>

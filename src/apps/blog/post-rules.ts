@@ -7,6 +7,7 @@
 import { and, eq, like, ne, or } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { slugify, uniqueSlug } from '../../text/slug.js';
+import { renderBody } from './markup/render.js';
 import { type PostRow, posts } from './schema.js';
 
 /** Words a reader gets through in a minute (a common figure for screen reading). */
@@ -85,6 +86,11 @@ export async function applyPostRules(
   else if (typedSlug === '') values.slug = existing.slug;
 
   const body = values.body ?? existing?.body ?? '';
+  const format = values.bodyFormat ?? existing?.bodyFormat ?? 'markdown';
+  // Rendered and sanitized once here; pages show the result as it is.
+  if (!existing || values.body !== undefined || values.bodyFormat !== undefined) {
+    values.bodyHtml = renderBody(body, format);
+  }
   const text = plainTextOf(body);
   values.readingMinutes = readingMinutesOf(text);
   const summary = (values.summary ?? existing?.summary ?? '').trim();

@@ -37,6 +37,9 @@ export interface PostSummary {
 /** A post as its own page shows it. */
 export interface PostDetail extends PostSummary {
   body: string;
+  /** The sanitized HTML made on save ('' for a post saved before bodies were rendered). */
+  bodyHtml: string;
+  bodyFormat: 'markdown' | 'html';
   cover: StoredImage | null;
   tags: string[];
   links: { title: string; url: string }[];
@@ -148,7 +151,13 @@ export async function listPublicPosts(
 /** The public post with this slug, with its tags and links; null for drafts and future posts. */
 export async function findPublicPost(db: Db, slug: string): Promise<PostDetail | null> {
   const [row] = await db
-    .select({ ...summaryColumns, body: posts.body, cover: posts.cover })
+    .select({
+      ...summaryColumns,
+      body: posts.body,
+      bodyHtml: posts.bodyHtml,
+      bodyFormat: posts.bodyFormat,
+      cover: posts.cover,
+    })
     .from(posts)
     .leftJoin(categories, eq(posts.categoryId, categories.id))
     .where(and(eq(posts.slug, slug), isPublic()))
@@ -172,6 +181,8 @@ export async function findPublicPost(db: Db, slug: string): Promise<PostDetail |
   return {
     ...toSummary(row),
     body: row.body,
+    bodyHtml: row.bodyHtml,
+    bodyFormat: row.bodyFormat,
     cover: row.cover ?? null,
     tags: tagRows.map((tag) => tag.name),
     links: linkRows,

@@ -1,18 +1,5 @@
-/** Turning stored post text into safe page content: paragraphs from plain text, and link targets. */
+/** Link targets typed in the admin, checked again before they reach a page. */
 import { httpUrl } from '../../db/url-field.js';
-
-/**
- * A plain-text body as paragraphs (split on blank lines), each a list of its lines (Django's
- * `linebreaks` filter, minus the HTML: the page escapes the text when it renders it).
- */
-export function paragraphsOf(body: string): string[][] {
-  return body
-    .replace(/\r\n?/g, '\n')
-    .split(/\n[ \t]*\n/)
-    .map((paragraph) => paragraph.trim())
-    .filter((paragraph) => paragraph !== '')
-    .map((paragraph) => paragraph.split('\n').map((line) => line.trim()));
-}
 
 /**
  * The URL to put in an `href`, or null when it is not an absolute http(s) URL: a `javascript:` or

@@ -8,8 +8,8 @@ import { translator } from '../../i18n/messages.js';
 import { localizedPath } from '../../web/language-urls.js';
 import { Layout } from '../../web/layout.js';
 import type { PageContext } from '../../web/render.js';
+import { renderBody } from '../blog/markup/render.js';
 import { postUrl } from '../blog/pages.js';
-import { paragraphsOf } from '../blog/text.js';
 import { dateRange } from '../resume/dates.js';
 import { resumeMessages } from '../resume/messages.js';
 import type { SiteSettingsRow } from '../site/schema.js';
@@ -28,22 +28,14 @@ export function HomePage({ context, site, content }: HomePageProps) {
   const t = translator(homeMessages, context.language);
   const resumeT = translator(resumeMessages, context.language);
   const link = (path: string) => localizedPath(context, path);
-  const about = paragraphsOf(site.about);
+  // Markdown, sanitized like a post body; a few lines, rendered per request.
+  const about = site.about ? renderBody(site.about, 'markdown') : '';
   return (
     <Layout title={site.tagline || t('title')} context={context} styles={[homeCss]}>
       <section class="Hero" aria-labelledby="hero-name">
         <h1 id="hero-name">{site.siteName}</h1>
         {site.tagline && <p class="Hero-tagline">{site.tagline}</p>}
-        {about.map((lines) => (
-          <p>
-            {lines.map((line, index) => (
-              <>
-                {index > 0 && <br />}
-                {line}
-              </>
-            ))}
-          </p>
-        ))}
+        {about && <div class="Hero-about" dangerouslySetInnerHTML={{ __html: about }} />}
         <p class="Hero-links">
           <a class="Button" href={link('/blog/')}>
             {t('readBlog')}
