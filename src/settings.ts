@@ -104,6 +104,11 @@ export interface Settings {
   staticUrl: string;
   /** Where the admin lives, e.g. `/admin/`. */
   adminPath: string;
+  /**
+   * SITE_URL: the site's public origin (`https://coreofkeen.com`), for absolute links in feeds, the
+   * sitemap, canonical and OpenGraph tags; null: the request's own (its Host is checked first).
+   */
+  siteUrl: string | null;
   /** MEDIA_ROOT; default `<KEEN_DATA_DIR>/media` on the embedded database, `./media` with PostgreSQL. */
   mediaRoot: string;
   mediaUrl: string;
@@ -356,6 +361,22 @@ function languagesFromEnv(env: Env): { languages: string[]; languageCode: string
   return { languages, languageCode };
 }
 
+/** SITE_URL: an http(s) origin, no path, query or credentials; trailing slash dropped. */
+function siteUrlFromEnv(env: Env): string | null {
+  const value = text(env, 'SITE_URL', '');
+  if (value === '') return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new SettingsError('SITE_URL', `"${value.slice(0, 100)}" is not a URL (like https://example.com)`);
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.username || url.password || url.search || url.hash || url.pathname !== '/') {
+    throw new SettingsError('SITE_URL', 'must be an http(s) origin such as https://example.com, with no path');
+  }
+  return url.origin;
+}
+
 function urlPrefix(env: Env, name: string, fallback: string): string {
   const value = text(env, name, fallback);
   if (!/^\/([\w.-]+\/)+$/.test(value))
@@ -506,6 +527,7 @@ export function loadSettings(env: Env): Readonly<Settings> {
     staticRoot: resolve(root, text(env, 'STATIC_ROOT', 'staticfiles')),
     staticUrl: urlPrefix(env, 'STATIC_URL', '/static/'),
     adminPath: urlPrefix(env, 'ADMIN_PATH', '/admin/'),
+    siteUrl: siteUrlFromEnv(env),
     // On the embedded database the uploads live beside it, so KEEN_DATA_DIR holds a whole site.
     mediaRoot: resolve(
       root,

@@ -3,6 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { type StaticAsset, staticAsset } from '../contrib/staticfiles/asset.js';
 import { localizedPath, prefixedPath } from './language-urls.js';
 import { setLanguageUrl } from './middleware/locale.js';
+import { type PageMeta, PageMetaTags } from './page-meta.js';
 import type { PageContext } from './render.js';
 
 /** Declared here, at import time, so the start-up check covers it (docs/static-files.md). */
@@ -14,6 +15,8 @@ export interface LayoutProps {
   context: PageContext;
   /** An app's own stylesheets, linked after site.css. */
   styles?: readonly StaticAsset[];
+  /** Description, canonical address, OpenGraph, JSON-LD, feeds (./page-meta.tsx). */
+  meta?: PageMeta;
   children: ComponentChildren;
 }
 
@@ -47,7 +50,7 @@ function LanguageSwitcher({ context }: { context: PageContext }) {
   );
 }
 
-export function Layout({ title, context, styles = [], children }: LayoutProps) {
+export function Layout({ title, context, styles = [], meta, children }: LayoutProps) {
   const { user, messages, csrfToken, staticUrl, siteName, language, t } = context;
   return (
     <html lang={language}>
@@ -63,6 +66,7 @@ export function Layout({ title, context, styles = [], children }: LayoutProps) {
         {context.alternates.map(({ hreflang, href }) => (
           <link rel="alternate" hreflang={hreflang} href={href} />
         ))}
+        {meta && <PageMetaTags meta={meta} title={title} siteName={siteName} language={language} />}
       </head>
       <body>
         <header class="SiteHeader">

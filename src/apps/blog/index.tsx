@@ -9,11 +9,16 @@
  */
 import { join } from 'node:path';
 import type { FastifyRequest } from 'fastify';
-import { NotFoundError } from '../../errors.js';
+import { BadRequestError, NotFoundError } from '../../errors.js';
+import { translator } from '../../i18n/messages.js';
 import { projectRoot } from '../../project-root.js';
 import type { KeenApp } from '../../web/keen-app.js';
+import { localizedPath } from '../../web/language-urls.js';
+import type { PageMeta } from '../../web/page-meta.js';
 import { pageContext, sendPage } from '../../web/render.js';
+import { absoluteUrl } from '../../web/site-url.js';
 import { categoryAdmin, postAdmin, tagAdmin } from './admin.js';
+import { atomFeed, loadFeedEntries } from './feed.js';
 import { blogMessages } from './messages.js';
 import { PostListPage, PostPage } from './pages.js';
 import { pageWindow, parsePageRequest, queryValue } from './paginate.js';
@@ -25,6 +30,8 @@ import {
   listPublicPosts,
   type PostFilters,
 } from './queries.js';
+import { countSearchHits, MAX_QUERY_LENGTH, searchPosts } from './search.js';
+import { SearchPage } from './search-page.js';
 
 export const POSTS_PER_PAGE = 10;
 
@@ -57,6 +64,19 @@ export const blogApp: KeenApp = {
     app.get('/blog/', { config: { localized: true } }, async (request, reply) => {
       const requested = parsePageRequest(queryValue(request.query, 'page'));
       if (requested === null) throw new NotFoundError('the page number is not a positive integer');
+      const search = (queryValue(request.query, 'q') ?? '').trim();
+      if (search.length > MAX_QUERY_LENGTH)
+        throw new BadRequestError('The search is too long.', 'q over 200 characters');
+      if (search !== '') {
+        const total = await countSearchHits(db, search);
+        const page = total === 0 ? null : pageWindow(requested, total, POSTS_PER_PAGE);
+        if (total > 0 && !page) throw new NotFoundError(`page ${requested} is past the last page`);
+        const hits = page ? await searchPosts(db, search, page) : [];
+        return sendPage(
+          reply,
+          <SearchPage context={pageContext(request)} query={search} hits={hits} total={total} page={page} />,
+        );
+      }
       const filters: PostFilters = {};
       const filter: { category?: { name: string; slug: string }; tag?: string } = {};
       const categorySlug = lookupValue(request, 'category');
@@ -76,10 +96,61 @@ export const blogApp: KeenApp = {
       const page = pageWindow(requested, await countPublicPosts(db, filters), POSTS_PER_PAGE);
       if (!page) throw new NotFoundError(`page ${requested} is past the last page`);
       const posts = await listPublicPosts(db, filters, page);
+      const context = pageContext(request);
+      const feedQuery = filter.category
+        ? `?category=${encodeURIComponent(filter.category.slug)}`
+        : filter.tag
+          ? `?tag=${encodeURIComponent(filter.tag)}`
+          : '';
+      const meta: PageMeta = {
+        description: request.server.siteSettings?.current.tagline || undefined,
+        canonical: absoluteUrl(request, request.url),
+        feeds: [
+          { title: translator(blogMessages, context.language)('feed.link'), href: `/blog/feed/${feedQuery}` },
+        ],
+      };
       return sendPage(
         reply,
-        <PostListPage context={pageContext(request)} posts={posts} page={page} filter={filter} />,
+        <PostListPage context={context} posts={posts} page={page} filter={filter} meta={meta} />,
       );
+    });
+
+    // The Atom feed; `?category=` and `?tag=` narrow it like the list. Cacheable, without a session.
+    app.get('/blog/feed/', { config: { session: false } }, async (request, reply) => {
+      const filters: PostFilters = {};
+      let subtitle = request.server.siteSettings?.current.tagline ?? '';
+      const categorySlug = lookupValue(request, 'category');
+      if (categorySlug !== undefined) {
+        const category = await findCategoryBySlug(db, categorySlug);
+        if (!category) throw new NotFoundError(`no category "${categorySlug}"`);
+        filters.categoryId = category.id;
+        subtitle = category.name;
+      }
+      const tagName = lookupValue(request, 'tag');
+      if (tagName !== undefined) {
+        const tag = await findTagByName(db, tagName);
+        if (!tag) throw new NotFoundError(`no tag "${tagName}"`);
+        filters.tagId = tag.id;
+        subtitle = tag.name;
+      }
+      const entries = await loadFeedEntries(db, filters);
+      const language = request.server.keen.settings.languageCode;
+      const siteName = request.server.siteSettings?.current.siteName ?? 'Keen';
+      const xml = atomFeed(
+        {
+          title: translator(blogMessages, language)('feed.title', { site: siteName }),
+          subtitle,
+          selfUrl: absoluteUrl(request, request.url),
+          siteUrl: absoluteUrl(request, '/blog/'),
+          language,
+        },
+        entries,
+        (slug) => absoluteUrl(request, `/blog/${encodeURIComponent(slug)}/`),
+      );
+      return reply
+        .type('application/atom+xml; charset=utf-8')
+        .header('cache-control', 'public, max-age=600')
+        .send(xml);
     });
 
     app.get<{ Params: { slug: string } }>(
@@ -90,7 +161,31 @@ export const blogApp: KeenApp = {
         const post = slug.length <= MAX_LOOKUP_LENGTH ? await findPublicPost(db, slug) : null;
         if (!post) throw new NotFoundError(`no public post "${slug.slice(0, 50)}"`);
         const coverUrl = post.cover ? request.server.media.url(post.cover.name) : null;
-        return sendPage(reply, <PostPage context={pageContext(request)} post={post} coverUrl={coverUrl} />);
+        const context = pageContext(request);
+        const url = absoluteUrl(request, localizedPath(context, `/blog/${encodeURIComponent(post.slug)}/`));
+        const description = post.metaDescription || post.summary || undefined;
+        const image = coverUrl ? absoluteUrl(request, coverUrl) : undefined;
+        const meta: PageMeta = {
+          type: 'article',
+          description,
+          canonical: url,
+          image,
+          feeds: [{ title: translator(blogMessages, context.language)('feed.link'), href: '/blog/feed/' }],
+          jsonLd: {
+            '@context': 'https://schema.org',
+            '@type': 'BlogPosting',
+            headline: post.title,
+            description,
+            url,
+            mainEntityOfPage: url,
+            datePublished: post.publishedAt.toISOString(),
+            dateModified: post.updatedAt.toISOString(),
+            inLanguage: context.language,
+            ...(image ? { image } : {}),
+            ...(post.author ? { author: { '@type': 'Person', name: post.author } } : {}),
+          },
+        };
+        return sendPage(reply, <PostPage context={context} post={post} coverUrl={coverUrl} meta={meta} />);
       },
     );
   },

@@ -4,6 +4,7 @@ import { formatDate } from '../../i18n/dates.js';
 import { type MessageId, type Translate, translator } from '../../i18n/messages.js';
 import { localizedPath } from '../../web/language-urls.js';
 import { Layout } from '../../web/layout.js';
+import type { PageMeta } from '../../web/page-meta.js';
 import type { PageContext } from '../../web/render.js';
 import { renderBody } from './markup/render.js';
 import { blogMessages } from './messages.js';
@@ -51,9 +52,24 @@ export interface PostListProps {
   page: PageWindow;
   /** What the list is narrowed to, for the heading and the page links. */
   filter: { category?: { name: string; slug: string }; tag?: string };
+  meta?: PageMeta;
 }
 
-export function PostListPage({ context, posts, page, filter }: PostListProps) {
+/** The blog's search box: a GET form to the list, so results have an address. */
+export function SearchForm({ context, value }: { context: PageContext; value?: string }) {
+  const t = translator(blogMessages, context.language);
+  return (
+    <search class="BlogSearch">
+      <form method="get" action={localizedPath(context, '/blog/')}>
+        <label for="blog-q">{t('search.label')}</label>{' '}
+        <input type="search" id="blog-q" name="q" value={value ?? ''} maxlength={200} />{' '}
+        <button type="submit">{t('search.submit')}</button>
+      </form>
+    </search>
+  );
+}
+
+export function PostListPage({ context, posts, page, filter, meta }: PostListProps) {
   const t = translator(blogMessages, context.language);
   const heading = filter.category
     ? t('list.inCategory', { category: filter.category.name })
@@ -68,8 +84,10 @@ export function PostListPage({ context, posts, page, filter }: PostListProps) {
       title={page.number > 1 ? t('list.pageTitle', { heading, number: page.number }) : heading}
       context={context}
       styles={[blogCss]}
+      meta={meta}
     >
       <h1>{heading}</h1>
+      <SearchForm context={context} />
       {(filter.category || filter.tag) && (
         <p>
           <a href={localizedPath(context, '/blog/')}>{t('list.all')}</a>
@@ -118,16 +136,18 @@ export interface PostPageProps {
   post: PostDetail;
   /** The public URL of the cover image, when there is one. */
   coverUrl: string | null;
+  meta?: PageMeta;
 }
 
-export function PostPage({ context, post, coverUrl }: PostPageProps) {
+export function PostPage({ context, post, coverUrl, meta }: PostPageProps) {
   const t = translator(blogMessages, context.language);
   return (
-    <Layout title={post.title} context={context} styles={[blogCss]}>
+    <Layout title={post.title} context={context} styles={[blogCss]} meta={meta}>
       <article class="Post">
         <header>
           <h1>{post.title}</h1>
           <PostMeta post={post} context={context} t={t} />
+          {post.author && <p class="Post-author">{t('post.author', { author: post.author })}</p>}
         </header>
         {coverUrl && post.cover && (
           // Decorative: the title says what the post is about.

@@ -4,6 +4,7 @@
  * index, and fetches a bounded number of rows.
  */
 import { and, asc, count, desc, eq, inArray, lte, type SQL, sql } from 'drizzle-orm';
+import { users } from '../../contrib/auth/schema.js';
 import type { StoredImage } from '../../contrib/media/fields.js';
 import type { Db } from '../../db/client.js';
 import { categories, postLinks, posts, postTags, tags } from './schema.js';
@@ -40,6 +41,10 @@ export interface PostDetail extends PostSummary {
   /** The sanitized HTML made on save ('' for a post saved before bodies were rendered). */
   bodyHtml: string;
   bodyFormat: 'markdown' | 'html';
+  metaDescription: string;
+  updatedAt: Date;
+  /** The author's name as shown (full name, else username), or null. */
+  author: string | null;
   cover: StoredImage | null;
   tags: string[];
   links: { title: string; url: string }[];
@@ -56,7 +61,7 @@ function isPublic(): SQL {
   return and(eq(posts.status, 'published'), lte(posts.publishedAt, sql`now()`)) as SQL;
 }
 
-function publicWhere(db: Db, filters: PostFilters): SQL {
+export function publicWhere(db: Db, filters: PostFilters): SQL {
   const conditions = [isPublic()];
   if (filters.categoryId !== undefined) conditions.push(eq(posts.categoryId, filters.categoryId));
   if (filters.tagId !== undefined) {
@@ -156,10 +161,16 @@ export async function findPublicPost(db: Db, slug: string): Promise<PostDetail |
       body: posts.body,
       bodyHtml: posts.bodyHtml,
       bodyFormat: posts.bodyFormat,
+      metaDescription: posts.metaDescription,
+      updatedAt: posts.updatedAt,
       cover: posts.cover,
+      authorUsername: users.username,
+      authorFirstName: users.firstName,
+      authorLastName: users.lastName,
     })
     .from(posts)
     .leftJoin(categories, eq(posts.categoryId, categories.id))
+    .leftJoin(users, eq(posts.authorId, users.id))
     .where(and(eq(posts.slug, slug), isPublic()))
     .limit(1);
   if (!row) return null;
@@ -183,6 +194,9 @@ export async function findPublicPost(db: Db, slug: string): Promise<PostDetail |
     body: row.body,
     bodyHtml: row.bodyHtml,
     bodyFormat: row.bodyFormat,
+    metaDescription: row.metaDescription,
+    updatedAt: row.updatedAt,
+    author: `${row.authorFirstName ?? ''} ${row.authorLastName ?? ''}`.trim() || row.authorUsername || null,
     cover: row.cover ?? null,
     tags: tagRows.map((tag) => tag.name),
     links: linkRows,

@@ -6,6 +6,7 @@ import { pageContext, sendPage } from '../../web/render.js';
 import { homeMessages } from './messages.js';
 import { HomePage } from './page.js';
 import { loadHome } from './queries.js';
+import { robotsTxt, sitemapPages, sitemapXml } from './sitemap.js';
 
 export const homeApp: KeenApp = {
   name: 'home',
@@ -13,6 +14,22 @@ export const homeApp: KeenApp = {
   staticDir: join(projectRoot(), 'src', 'apps', 'home', 'static'),
   messages: homeMessages,
   routes(app, { database }) {
+    // For crawlers: cacheable, without a session.
+    app.get('/sitemap.xml', { config: { session: false } }, async (request, reply) => {
+      const xml = sitemapXml(request, await sitemapPages(database.db));
+      return reply
+        .type('application/xml; charset=utf-8')
+        .header('cache-control', 'public, max-age=3600')
+        .send(xml);
+    });
+    app.get('/robots.txt', { config: { session: false } }, async (request, reply) => {
+      const text = robotsTxt(request, request.server.siteSettings.current.robotsTxt);
+      return reply
+        .type('text/plain; charset=utf-8')
+        .header('cache-control', 'public, max-age=3600')
+        .send(text);
+    });
+
     // A public page: under /<language>/ when LANGUAGE_URL_PREFIXES is on.
     app.get('/', { config: { localized: true } }, async (request, reply) => {
       const content = await loadHome(database.db);
