@@ -371,8 +371,18 @@ function siteUrlFromEnv(env: Env): string | null {
   } catch {
     throw new SettingsError('SITE_URL', `"${value.slice(0, 100)}" is not a URL (like https://example.com)`);
   }
-  if (!['http:', 'https:'].includes(url.protocol) || url.username || url.password || url.search || url.hash || url.pathname !== '/') {
-    throw new SettingsError('SITE_URL', 'must be an http(s) origin such as https://example.com, with no path');
+  if (
+    !['http:', 'https:'].includes(url.protocol) ||
+    url.username ||
+    url.password ||
+    url.search ||
+    url.hash ||
+    url.pathname !== '/'
+  ) {
+    throw new SettingsError(
+      'SITE_URL',
+      'must be an http(s) origin such as https://example.com, with no path',
+    );
   }
   return url.origin;
 }
