@@ -3,6 +3,7 @@
 // form showed. Deterministic: the "meanwhile" is a request made between two others, never a race.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderBody } from '../../src/apps/blog/markup/render.js';
 import { categories, postLinks, posts, postTags, tags } from '../../src/apps/blog/schema.js';
 import { adminLog } from '../../src/contrib/admin/schema.js';
 import type { TestClient } from '../support/client.js';
@@ -44,6 +45,7 @@ describe(`admin stale edits (${ENGINE})`, () => {
         // What a save derives, so a save that changes only inline rows leaves the post as it is.
         summary: 'Original body',
         metaDescription: 'Original body',
+        bodyHtml: renderBody('Original body', 'markdown'),
         categoryId,
       })
       .returning();

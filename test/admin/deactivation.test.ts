@@ -20,7 +20,7 @@ describe(`deactivating a user in the admin (${ENGINE})`, () => {
     const alice = await t.createUser({ username: 'alice' });
     const aliceBrowser = new TestClient(t.app);
     expect((await aliceBrowser.login('alice', GOOD_PASSWORD)).statusCode).toBe(303);
-    expect((await aliceBrowser.get('/')).body).toContain('logged in as alice');
+    expect((await aliceBrowser.get('/')).body).toContain('<span class="SiteHeader-user">alice</span>');
     const root = new TestClient(t.app);
     await root.login('root', GOOD_PASSWORD);
     const url = `/admin/auth/user/${alice.id}/change/`;
@@ -33,12 +33,12 @@ describe(`deactivating a user in the admin (${ENGINE})`, () => {
     // Re-activated before alice's browser came back: her old cookie is anonymous.
     expect((await openAndSubmit(root, url, { isActive: 'on' })).statusCode).toBe(303);
     const page = await aliceBrowser.get('/');
-    expect(page.body).not.toContain('logged in as alice');
+    expect(page.body).not.toContain('<span class="SiteHeader-user">alice</span>');
     // Saving an active user's other fields ends nothing.
     const again = new TestClient(t.app);
     await again.login('alice', GOOD_PASSWORD);
     expect((await openAndSubmit(root, url, { firstName: 'Alice' })).statusCode).toBe(303);
-    expect((await again.get('/')).body).toContain('logged in as alice');
+    expect((await again.get('/')).body).toContain('<span class="SiteHeader-user">alice</span>');
   });
 });
 

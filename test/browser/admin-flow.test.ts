@@ -214,7 +214,9 @@ describe.runIf(BROWSER_AVAILABLE)(`the admin end to end in a real browser (${ENG
     // The post's own "Title" comes first; the inline row has a "Title" too.
     await page.getByLabel('Title', { exact: true }).first().fill('Walking the Ridgeway');
     await page.getByLabel('Slug').fill('walking-the-ridgeway');
-    await page.getByLabel('Body').fill('Day one: Overton Hill to Ogbourne St George.\n\nDay two: onwards.');
+    await page
+      .getByLabel('Body', { exact: true })
+      .fill('Day one: Overton Hill to Ogbourne St George.\n\nDay two: onwards.');
     await page.getByLabel('Cover').setInputFiles(coverPath);
     await page.getByLabel('Status').selectOption({ label: 'Draft' });
     await page.getByLabel('Category').selectOption({ label: 'Field notes' });

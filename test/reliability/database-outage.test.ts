@@ -135,7 +135,7 @@ describe(`database outage (${ENGINE})`, () => {
       expect(health.statusCode).toBe(200);
       expect(health.json()).toEqual({ status: 'ok', database: 'ok' });
       expect((await client.login('alice', GOOD_PASSWORD)).statusCode).toBe(303);
-      expect((await client.get('/')).body).toContain('logged in as alice');
+      expect((await client.get('/')).body).toContain('<span class="SiteHeader-user">alice</span>');
     },
     30_000,
   );

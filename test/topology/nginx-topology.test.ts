@@ -240,7 +240,9 @@ describe.runIf(NGINX_AVAILABLE && ENGINE === 'postgres')('nginx â†’ keen serve Ã
     const setCookies = [login.headers['set-cookie']].flat().map(String);
     const session = setCookies.find((c) => c.startsWith('__Host-sessionid='))?.split(';')[0] as string;
     expect(setCookies.find((c) => c.startsWith('__Host-sessionid='))).toContain('Secure');
-    expect((await https('GET', '/', { headers: { cookie: session } })).body).toContain('logged in as editor');
+    expect((await https('GET', '/', { headers: { cookie: session } })).body).toContain(
+      '<span class="SiteHeader-user">editor</span>',
+    );
     // The request id nginx generated reached Keen's log.
     expect(appLogsFor('/accounts/login/').some((line) => /^[0-9a-f]{32}$/.test(String(line.reqId)))).toBe(
       true,

@@ -28,8 +28,10 @@ export const siteApp: KeenApp = {
       return { siteName, tagline };
     });
     afterSiteSettingsSave.refresh = () => cache.invalidate();
-    // A timestamp check on most requests; one query when the copy is older than its maximum age.
-    app.addHook('preHandler', async () => {
+    // A timestamp check on page requests; one query when the copy is older than its maximum age. Routes
+    // without a session (static files, probes, feeds) do not wait for it.
+    app.addHook('preHandler', async (request) => {
+      if (request.routeOptions.config.session === false) return;
       await cache.fresh();
     });
   },

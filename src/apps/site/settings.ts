@@ -16,6 +16,8 @@ export const DEFAULT_SITE_SETTINGS: SiteSettingsRow = Object.freeze({
   updatedAt: new Date(0),
 });
 
+const RETRY_MS = 5_000;
+
 export class SiteSettingsCache {
   private row: SiteSettingsRow = DEFAULT_SITE_SETTINGS;
   private loadedAt = Number.NEGATIVE_INFINITY;
@@ -47,8 +49,14 @@ export class SiteSettingsCache {
   }
 
   private async reload(): Promise<void> {
-    const [row] = await this.db.select().from(siteSettings).limit(1);
-    this.row = row ?? DEFAULT_SITE_SETTINGS;
-    this.loadedAt = Date.now();
+    try {
+      const [row] = await this.db.select().from(siteSettings).limit(1);
+      this.row = row ?? DEFAULT_SITE_SETTINGS;
+      this.loadedAt = Date.now();
+    } catch {
+      // No table yet (migrations pending) or the database is down: pages keep the last known name (the
+      // page's own query reports the outage); try again in a few seconds, not on every request.
+      this.loadedAt = Date.now() - this.maxAgeMs + RETRY_MS;
+    }
   }
 }
