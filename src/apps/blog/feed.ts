@@ -51,8 +51,7 @@ export async function loadFeedEntries(db: Db, filters: PostFilters): Promise<Fee
     html: row.bodyHtml || renderBody(row.body, row.bodyFormat),
     // publicWhere keeps only posts with a publication time.
     publishedAt: row.publishedAt ?? row.updatedAt,
-    updatedAt:
-      row.updatedAt > (row.publishedAt ?? row.updatedAt) ? row.updatedAt : (row.publishedAt ?? row.updatedAt),
+    updatedAt: new Date(Math.max(row.updatedAt.getTime(), (row.publishedAt ?? row.updatedAt).getTime())),
     author: row.author,
     category: row.category,
   }));
@@ -80,7 +79,7 @@ export interface FeedHead {
 
 export function atomFeed(head: FeedHead, entries: FeedEntry[], entryUrl: (slug: string) => string): string {
   const updated = entries.reduce(
-    (latest, entry) => (entry.updatedAt > latest ? entry.updatedAt : latest),
+    (latest, entry) => new Date(Math.max(latest.getTime(), entry.updatedAt.getTime())),
     new Date(0),
   );
   const lines = [

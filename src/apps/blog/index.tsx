@@ -13,15 +13,18 @@ import { BadRequestError, NotFoundError } from '../../errors.js';
 import { translator } from '../../i18n/messages.js';
 import { projectRoot } from '../../project-root.js';
 import type { KeenApp } from '../../web/keen-app.js';
-import { localizedPath } from '../../web/language-urls.js';
 import type { PageMeta } from '../../web/page-meta.js';
 import { pageContext, sendPage } from '../../web/render.js';
 import { absoluteUrl } from '../../web/site-url.js';
 import { categoryAdmin, postAdmin, tagAdmin } from './admin.js';
+import { commentAdmin } from './comments/admin.js';
+import { registerCommentRoutes } from './comments/routes.js';
+import { approvedCounts } from './comments/store.js';
 import { atomFeed, loadFeedEntries } from './feed.js';
 import { blogMessages } from './messages.js';
-import { PostListPage, PostPage } from './pages.js';
+import { PostListPage } from './pages.js';
 import { pageWindow, parsePageRequest, queryValue } from './paginate.js';
+import { sendPostPage } from './post-view.js';
 import {
   countPublicPosts,
   findCategoryBySlug,
@@ -53,8 +56,9 @@ export const blogApp: KeenApp = {
     { name: 'tag', verboseName: 'tag' },
     { name: 'post', verboseName: 'post' },
     { name: 'postlink', verboseName: 'post link' },
+    { name: 'comment', verboseName: 'comment' },
   ],
-  admin: [categoryAdmin, tagAdmin, postAdmin],
+  admin: [categoryAdmin, tagAdmin, postAdmin, commentAdmin],
   staticDir: join(projectRoot(), 'src', 'apps', 'blog', 'static'),
   messages: blogMessages,
   routes(app, { database }) {
@@ -96,6 +100,10 @@ export const blogApp: KeenApp = {
       const page = pageWindow(requested, await countPublicPosts(db, filters), POSTS_PER_PAGE);
       if (!page) throw new NotFoundError(`page ${requested} is past the last page`);
       const posts = await listPublicPosts(db, filters, page);
+      const commentCounts = await approvedCounts(
+        db,
+        posts.map((post) => post.id),
+      );
       const context = pageContext(request);
       const feedQuery = filter.category
         ? `?category=${encodeURIComponent(filter.category.slug)}`
@@ -111,7 +119,14 @@ export const blogApp: KeenApp = {
       };
       return sendPage(
         reply,
-        <PostListPage context={context} posts={posts} page={page} filter={filter} meta={meta} />,
+        <PostListPage
+          context={context}
+          posts={posts}
+          page={page}
+          filter={filter}
+          meta={meta}
+          commentCounts={commentCounts}
+        />,
       );
     });
 
@@ -160,33 +175,10 @@ export const blogApp: KeenApp = {
         const { slug } = request.params;
         const post = slug.length <= MAX_LOOKUP_LENGTH ? await findPublicPost(db, slug) : null;
         if (!post) throw new NotFoundError(`no public post "${slug.slice(0, 50)}"`);
-        const coverUrl = post.cover ? request.server.media.url(post.cover.name) : null;
-        const context = pageContext(request);
-        const url = absoluteUrl(request, localizedPath(context, `/blog/${encodeURIComponent(post.slug)}/`));
-        const description = post.metaDescription || post.summary || undefined;
-        const image = coverUrl ? absoluteUrl(request, coverUrl) : undefined;
-        const meta: PageMeta = {
-          type: 'article',
-          description,
-          canonical: url,
-          image,
-          feeds: [{ title: translator(blogMessages, context.language)('feed.link'), href: '/blog/feed/' }],
-          jsonLd: {
-            '@context': 'https://schema.org',
-            '@type': 'BlogPosting',
-            headline: post.title,
-            description,
-            url,
-            mainEntityOfPage: url,
-            datePublished: post.publishedAt.toISOString(),
-            dateModified: post.updatedAt.toISOString(),
-            inLanguage: context.language,
-            ...(image ? { image } : {}),
-            ...(post.author ? { author: { '@type': 'Person', name: post.author } } : {}),
-          },
-        };
-        return sendPage(reply, <PostPage context={context} post={post} coverUrl={coverUrl} meta={meta} />);
+        return sendPostPage(request, reply, db, post);
       },
     );
+
+    registerCommentRoutes(app, db);
   },
 };

@@ -5,7 +5,7 @@ import { type MessageId, type Translate, translator } from '../../i18n/messages.
 import { localizedPath } from '../../web/language-urls.js';
 import { Layout } from '../../web/layout.js';
 import type { PageMeta } from '../../web/page-meta.js';
-import type { PageContext } from '../../web/render.js';
+import type { ComponentChildren, PageContext } from '../../web/render.js';
 import { renderBody } from './markup/render.js';
 import { blogMessages } from './messages.js';
 import type { PageWindow } from './paginate.js';
@@ -53,6 +53,8 @@ export interface PostListProps {
   /** What the list is narrowed to, for the heading and the page links. */
   filter: { category?: { name: string; slug: string }; tag?: string };
   meta?: PageMeta;
+  /** Approved comments per post id (posts without any are absent). */
+  commentCounts?: ReadonlyMap<number, number>;
 }
 
 /** The blog's search box: a GET form to the list, so results have an address. */
@@ -69,7 +71,7 @@ export function SearchForm({ context, value }: { context: PageContext; value?: s
   );
 }
 
-export function PostListPage({ context, posts, page, filter, meta }: PostListProps) {
+export function PostListPage({ context, posts, page, filter, meta, commentCounts }: PostListProps) {
   const t = translator(blogMessages, context.language);
   const heading = filter.category
     ? t('list.inCategory', { category: filter.category.name })
@@ -105,6 +107,13 @@ export function PostListPage({ context, posts, page, filter, meta }: PostListPro
                 </h2>
                 <PostMeta post={post} context={context} t={t} />
                 {post.summary && <p class="PostList-summary">{post.summary}</p>}
+                {(commentCounts?.get(post.id) ?? 0) > 0 && (
+                  <p class="PostList-comments">
+                    <a href={`${localizedPath(context, postUrl(post.slug))}#comments-heading`}>
+                      {t('comments.count', { count: commentCounts?.get(post.id) ?? 0 })}
+                    </a>
+                  </p>
+                )}
               </article>
             </li>
           ))}
@@ -137,9 +146,11 @@ export interface PostPageProps {
   /** The public URL of the cover image, when there is one. */
   coverUrl: string | null;
   meta?: PageMeta;
+  /** Shown after the post (its comments). */
+  after?: ComponentChildren;
 }
 
-export function PostPage({ context, post, coverUrl, meta }: PostPageProps) {
+export function PostPage({ context, post, coverUrl, meta, after }: PostPageProps) {
   const t = translator(blogMessages, context.language);
   return (
     <Layout title={post.title} context={context} styles={[blogCss]} meta={meta}>
@@ -192,6 +203,7 @@ export function PostPage({ context, post, coverUrl, meta }: PostPageProps) {
           </section>
         )}
       </article>
+      {after}
       <p>
         <a href={localizedPath(context, '/blog/')}>{t('post.back')}</a>
       </p>

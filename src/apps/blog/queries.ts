@@ -43,6 +43,7 @@ export interface PostDetail extends PostSummary {
   bodyFormat: 'markdown' | 'html';
   metaDescription: string;
   updatedAt: Date;
+  commentsOpen: boolean;
   /** The author's name as shown (full name, else username), or null. */
   author: string | null;
   cover: StoredImage | null;
@@ -163,6 +164,7 @@ export async function findPublicPost(db: Db, slug: string): Promise<PostDetail |
       bodyFormat: posts.bodyFormat,
       metaDescription: posts.metaDescription,
       updatedAt: posts.updatedAt,
+      commentsOpen: posts.commentsOpen,
       cover: posts.cover,
       authorUsername: users.username,
       authorFirstName: users.firstName,
@@ -196,6 +198,7 @@ export async function findPublicPost(db: Db, slug: string): Promise<PostDetail |
     bodyFormat: row.bodyFormat,
     metaDescription: row.metaDescription,
     updatedAt: row.updatedAt,
+    commentsOpen: row.commentsOpen,
     author: `${row.authorFirstName ?? ''} ${row.authorLastName ?? ''}`.trim() || row.authorUsername || null,
     cover: row.cover ?? null,
     tags: tagRows.map((tag) => tag.name),

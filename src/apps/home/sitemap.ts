@@ -3,7 +3,7 @@
  * last change, and the category pages; with LANGUAGE_URL_PREFIXES on, each address once per language
  * with `xhtml:link` hreflang alternates. `/robots.txt` names it.
  */
-import { desc, eq } from 'drizzle-orm';
+import { desc } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import type { Db } from '../../db/client.js';
 import { languageAlternates, prefixedPath } from '../../web/language-urls.js';

@@ -1,0 +1,73 @@
+/**
+ * A post's page with its head tags (description, canonical, OpenGraph, BlogPosting JSON-LD), its
+ * approved comments and the comment form: from the post route, and again with the form's errors when a
+ * comment is refused.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Db } from '../../db/client.js';
+import { translator } from '../../i18n/messages.js';
+import { localizedPath } from '../../web/language-urls.js';
+import type { PageMeta } from '../../web/page-meta.js';
+import { pageContext, sendPage } from '../../web/render.js';
+import { absoluteUrl } from '../../web/site-url.js';
+import { approvedComments } from './comments/store.js';
+import { formStamp } from './comments/submission.js';
+import { type CommentFormState, CommentsSection } from './comments/view.js';
+import { blogMessages } from './messages.js';
+import { PostPage } from './pages.js';
+import type { PostDetail } from './queries.js';
+
+export async function sendPostPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  db: Db,
+  post: PostDetail,
+  refused?: { values: CommentFormState['values']; errors: CommentFormState['errors']; status: number },
+): Promise<FastifyReply> {
+  const comments = await approvedComments(db, post.id);
+  const coverUrl = post.cover ? request.server.media.url(post.cover.name) : null;
+  const context = pageContext(request);
+  const path = localizedPath(context, `/blog/${encodeURIComponent(post.slug)}/`);
+  const url = absoluteUrl(request, path);
+  const description = post.metaDescription || post.summary || undefined;
+  const image = coverUrl ? absoluteUrl(request, coverUrl) : undefined;
+  const meta: PageMeta = {
+    type: 'article',
+    description,
+    canonical: url,
+    image,
+    feeds: [{ title: translator(blogMessages, context.language)('feed.link'), href: '/blog/feed/' }],
+    jsonLd: {
+      '@context': 'https://schema.org',
+      '@type': 'BlogPosting',
+      headline: post.title,
+      description,
+      url,
+      mainEntityOfPage: url,
+      datePublished: post.publishedAt.toISOString(),
+      dateModified: post.updatedAt.toISOString(),
+      inLanguage: context.language,
+      ...(image ? { image } : {}),
+      ...(post.author ? { author: { '@type': 'Person', name: post.author } } : {}),
+      commentCount: comments.length,
+    },
+  };
+  const form: CommentFormState = {
+    values: refused?.values,
+    errors: refused?.errors,
+    stamp: formStamp(request.server.keen.settings.secretKey.reveal()),
+    csrfToken: request.csrfToken(),
+    action: `/blog/${encodeURIComponent(post.slug)}/comments/`,
+  };
+  return sendPage(
+    reply,
+    <PostPage
+      context={context}
+      post={post}
+      coverUrl={coverUrl}
+      meta={meta}
+      after={<CommentsSection context={context} comments={comments} open={post.commentsOpen} form={form} />}
+    />,
+    refused?.status ?? 200,
+  );
+}
