@@ -103,7 +103,8 @@ export async function loadDemo(db: Db, media: Media, now = new Date()): Promise<
         publishedAt: new Date(now.getTime() - demo.daysAgo * DAY),
         categoryId: categoryId.get(demo.category) ?? null,
         authorId: author?.id ?? null,
-        cover: index === 0 ? image : null,
+        // The image is inside the first post; the English one wears it as a cover.
+        cover: index === 2 ? image : null,
       };
       // The rules a save in the admin applies: slug, summary, meta description, reading time.
       await applyPostRules(tx, values, null, { id: author?.id ?? 0 });
