@@ -149,4 +149,13 @@ describe(`the blog can be found (${ENGINE})`, () => {
     expect(pageText((await get('/blog/?q=zzzqqq')).body)).toContain('Nothing found.');
     expect((await get(`/blog/?q=${'x'.repeat(201)}`)).statusCode).toBe(400);
   });
+
+  it('a post links the older and newer public posts, skipping drafts and future posts', async () => {
+    const middle = await get('/blog/city/');
+    expect(middle.body).toContain('<a href="/blog/ridgeway/" rel="prev">← Walking the Ridgeway</a>');
+    expect(middle.body).toContain('<a href="/blog/mountains/" rel="next">Поход в горы →</a>');
+    const newest = await get('/blog/mountains/');
+    expect(newest.body).not.toContain('rel="next"');
+    expect(newest.body).not.toContain('/blog/future/');
+  });
 });

@@ -9,7 +9,7 @@ import type { ComponentChildren, PageContext } from '../../web/render.js';
 import { renderBody } from './markup/render.js';
 import { blogMessages } from './messages.js';
 import type { PageWindow } from './paginate.js';
-import type { PostDetail, PostSummary } from './queries.js';
+import type { Neighbour, PostDetail, PostSummary } from './queries.js';
 import { safeLinkUrl } from './text.js';
 
 /** Declared at import time so the start-up check covers it (docs/static-files.md). */
@@ -146,11 +146,13 @@ export interface PostPageProps {
   /** The public URL of the cover image, when there is one. */
   coverUrl: string | null;
   meta?: PageMeta;
+  /** The older and newer public posts, for the links under the post. */
+  neighbours?: { previous: Neighbour | null; next: Neighbour | null };
   /** Shown after the post (its comments). */
   after?: ComponentChildren;
 }
 
-export function PostPage({ context, post, coverUrl, meta, after }: PostPageProps) {
+export function PostPage({ context, post, coverUrl, meta, neighbours, after }: PostPageProps) {
   const t = translator(blogMessages, context.language);
   return (
     <Layout title={post.title} context={context} styles={[blogCss]} meta={meta}>
@@ -203,6 +205,20 @@ export function PostPage({ context, post, coverUrl, meta, after }: PostPageProps
           </section>
         )}
       </article>
+      {(neighbours?.previous || neighbours?.next) && (
+        <nav class="PostNeighbours" aria-label={t('post.neighbours')}>
+          {neighbours.previous && (
+            <a href={localizedPath(context, postUrl(neighbours.previous.slug))} rel="prev">
+              {t('post.previous', { title: neighbours.previous.title })}
+            </a>
+          )}
+          {neighbours.next && (
+            <a href={localizedPath(context, postUrl(neighbours.next.slug))} rel="next">
+              {t('post.next', { title: neighbours.next.title })}
+            </a>
+          )}
+        </nav>
+      )}
       {after}
       <p>
         <a href={localizedPath(context, '/blog/')}>{t('post.back')}</a>

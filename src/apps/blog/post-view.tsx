@@ -15,7 +15,7 @@ import { formStamp } from './comments/submission.js';
 import { type CommentFormState, CommentsSection } from './comments/view.js';
 import { blogMessages } from './messages.js';
 import { PostPage } from './pages.js';
-import type { PostDetail } from './queries.js';
+import { neighboursOf, type PostDetail } from './queries.js';
 
 export async function sendPostPage(
   request: FastifyRequest,
@@ -24,7 +24,7 @@ export async function sendPostPage(
   post: PostDetail,
   refused?: { values: CommentFormState['values']; errors: CommentFormState['errors']; status: number },
 ): Promise<FastifyReply> {
-  const comments = await approvedComments(db, post.id);
+  const [comments, neighbours] = await Promise.all([approvedComments(db, post.id), neighboursOf(db, post)]);
   const coverUrl = post.cover ? request.server.media.url(post.cover.name) : null;
   const context = pageContext(request);
   const path = localizedPath(context, `/blog/${encodeURIComponent(post.slug)}/`);
@@ -66,6 +66,7 @@ export async function sendPostPage(
       post={post}
       coverUrl={coverUrl}
       meta={meta}
+      neighbours={neighbours}
       after={<CommentsSection context={context} comments={comments} open={post.commentsOpen} form={form} />}
     />,
     refused?.status ?? 200,

@@ -205,3 +205,45 @@ export async function findPublicPost(db: Db, slug: string): Promise<PostDetail |
     links: linkRows,
   };
 }
+
+export interface Neighbour {
+  title: string;
+  slug: string;
+}
+
+/**
+ * The public posts just before and after `post` by publication time (the id breaks ties), for the
+ * post page's previous/next links: two one-row queries through the (status, published_at) index.
+ */
+export async function neighboursOf(
+  db: Db,
+  post: { id: number; publishedAt: Date },
+): Promise<{ previous: Neighbour | null; next: Neighbour | null }> {
+  const at = post.publishedAt;
+  const columns = { title: posts.title, slug: posts.slug };
+  const [previous, next] = await Promise.all([
+    db
+      .select(columns)
+      .from(posts)
+      .where(
+        and(
+          isPublic(),
+          sql`(${posts.publishedAt}, ${posts.id}) < (${at.toISOString()}::timestamptz, ${post.id})`,
+        ),
+      )
+      .orderBy(desc(posts.publishedAt), desc(posts.id))
+      .limit(1),
+    db
+      .select(columns)
+      .from(posts)
+      .where(
+        and(
+          isPublic(),
+          sql`(${posts.publishedAt}, ${posts.id}) > (${at.toISOString()}::timestamptz, ${post.id})`,
+        ),
+      )
+      .orderBy(asc(posts.publishedAt), asc(posts.id))
+      .limit(1),
+  ]);
+  return { previous: previous[0] ?? null, next: next[0] ?? null };
+}
