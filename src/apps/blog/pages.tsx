@@ -57,6 +57,36 @@ export interface PostListProps {
   commentCounts?: ReadonlyMap<number, number>;
 }
 
+/** Newer/older links around "Page 2 of 5", when there is more than one page. */
+export function Pagination({
+  page,
+  pageUrl,
+  t,
+}: {
+  page: PageWindow | null;
+  pageUrl: (number: number) => string;
+  t: BlogTranslate;
+}) {
+  if (!page || page.numPages <= 1) return null;
+  return (
+    <nav class="Pagination" aria-label={t('pagination.label')}>
+      {page.hasPrevious && (
+        <a href={pageUrl(page.number - 1)} rel="prev">
+          {t('pagination.newer')}
+        </a>
+      )}
+      <span class="Pagination-current">
+        {t('pagination.current', { number: page.number, count: page.numPages })}
+      </span>
+      {page.hasNext && (
+        <a href={pageUrl(page.number + 1)} rel="next">
+          {t('pagination.older')}
+        </a>
+      )}
+    </nav>
+  );
+}
+
 /** The blog's search box: a GET form to the list, so results have an address. */
 export function SearchForm({ context, value }: { context: PageContext; value?: string }) {
   const t = translator(blogMessages, context.language);
@@ -119,23 +149,7 @@ export function PostListPage({ context, posts, page, filter, meta, commentCounts
           ))}
         </ol>
       )}
-      {page.numPages > 1 && (
-        <nav class="Pagination" aria-label={t('pagination.label')}>
-          {page.hasPrevious && (
-            <a href={pageUrl(page.number - 1)} rel="prev">
-              {t('pagination.newer')}
-            </a>
-          )}
-          <span class="Pagination-current">
-            {t('pagination.current', { number: page.number, count: page.numPages })}
-          </span>
-          {page.hasNext && (
-            <a href={pageUrl(page.number + 1)} rel="next">
-              {t('pagination.older')}
-            </a>
-          )}
-        </nav>
-      )}
+      <Pagination page={page} pageUrl={pageUrl} t={t} />
     </Layout>
   );
 }

@@ -5,7 +5,7 @@ import { localizedPath } from '../../web/language-urls.js';
 import { Layout } from '../../web/layout.js';
 import type { PageContext } from '../../web/render.js';
 import { blogMessages } from './messages.js';
-import { blogCss, postUrl, SearchForm } from './pages.js';
+import { blogCss, Pagination, postUrl, SearchForm } from './pages.js';
 import type { PageWindow } from './paginate.js';
 import type { SearchHit } from './search.js';
 
@@ -49,23 +49,7 @@ export function SearchPage({ context, query, hits, total, page }: SearchPageProp
           ))}
         </ol>
       )}
-      {page && page.numPages > 1 && (
-        <nav class="Pagination" aria-label={t('pagination.label')}>
-          {page.hasPrevious && (
-            <a href={pageUrl(page.number - 1)} rel="prev">
-              {t('pagination.newer')}
-            </a>
-          )}
-          <span class="Pagination-current">
-            {t('pagination.current', { number: page.number, count: page.numPages })}
-          </span>
-          {page.hasNext && (
-            <a href={pageUrl(page.number + 1)} rel="next">
-              {t('pagination.older')}
-            </a>
-          )}
-        </nav>
-      )}
+      <Pagination page={page} pageUrl={pageUrl} t={t} />
     </Layout>
   );
 }
