@@ -40,6 +40,14 @@ describe(`post rules on save (${ENGINE})`, () => {
     expect((await byTitle('Привет, мир')).map((row) => row.slug)).toContain('privet-mir-4');
   });
 
+  it('never gives a post the address of another blog page (the feed)', async () => {
+    expect((await add({ title: 'Feed', body: 'x' })).statusCode).toBe(303);
+    expect((await byTitle('Feed'))[0]?.slug).toBe('feed-post');
+    const refused = await add({ title: 'Other', slug: 'feed', body: 'x' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('is the address of another blog page');
+  });
+
   it('keeps the slug when the title changes later or the slug field is emptied', async () => {
     await add({ title: 'Первое название', body: 'Текст' });
     const [post] = await byTitle('Первое название');

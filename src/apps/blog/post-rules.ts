@@ -15,6 +15,8 @@ const WORDS_PER_MINUTE = 200;
 const SUMMARY_LENGTH = 300;
 const META_DESCRIPTION_LENGTH = 160;
 const SLUG_LENGTH = 200;
+/** Addresses under /blog/ that are pages of their own, so no post may take them. */
+export const RESERVED_SLUGS: ReadonlySet<string> = new Set(['feed']);
 
 /** The readable text of a Markdown or HTML body: tags, link targets and Markdown marks removed. */
 export function plainTextOf(source: string): string {
@@ -50,7 +52,8 @@ export function readingMinutesOf(text: string): number {
 
 /** The slug for a new post: the typed one, else one made from the title, made unique with -2, -3… */
 async function newSlug(tx: Tx, typed: string, title: string, exceptId: number | undefined): Promise<string> {
-  const automatic = slugify(title, SLUG_LENGTH) || 'post';
+  const made = slugify(title, SLUG_LENGTH) || 'post';
+  const automatic = RESERVED_SLUGS.has(made) ? `${made}-post` : made;
   // A slug typed by hand that is taken stays as typed (the form then says it is taken); the automatic
   // one (also what the admin's script fills in) is made unique.
   if (typed !== '' && typed !== automatic) return typed;
