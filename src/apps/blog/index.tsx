@@ -9,6 +9,7 @@
  */
 import { join } from 'node:path';
 import type { FastifyRequest } from 'fastify';
+import type { Db } from '../../db/client.js';
 import { BadRequestError, NotFoundError } from '../../errors.js';
 import { translator } from '../../i18n/messages.js';
 import { projectRoot } from '../../project-root.js';
@@ -48,6 +49,33 @@ function lookupValue(request: FastifyRequest, name: string): string | undefined 
   return value;
 }
 
+/**
+ * What `?category=<slug>` and `?tag=<name>` narrow a list or feed to; an unknown one is a 404. The
+ * filters go to the queries, the names to the page.
+ */
+async function listFilterOf(
+  db: Db,
+  request: FastifyRequest,
+): Promise<{ filters: PostFilters; filter: { category?: { name: string; slug: string }; tag?: string } }> {
+  const filters: PostFilters = {};
+  const filter: { category?: { name: string; slug: string }; tag?: string } = {};
+  const categorySlug = lookupValue(request, 'category');
+  if (categorySlug !== undefined) {
+    const category = await findCategoryBySlug(db, categorySlug);
+    if (!category) throw new NotFoundError(`no category "${categorySlug}"`);
+    filters.categoryId = category.id;
+    filter.category = category;
+  }
+  const tagName = lookupValue(request, 'tag');
+  if (tagName !== undefined) {
+    const tag = await findTagByName(db, tagName);
+    if (!tag) throw new NotFoundError(`no tag "${tagName}"`);
+    filters.tagId = tag.id;
+    filter.tag = tag.name;
+  }
+  return { filters, filter };
+}
+
 export const blogApp: KeenApp = {
   name: 'blog',
   dependsOn: ['auth', 'media'],
@@ -81,22 +109,7 @@ export const blogApp: KeenApp = {
           <SearchPage context={pageContext(request)} query={search} hits={hits} total={total} page={page} />,
         );
       }
-      const filters: PostFilters = {};
-      const filter: { category?: { name: string; slug: string }; tag?: string } = {};
-      const categorySlug = lookupValue(request, 'category');
-      if (categorySlug !== undefined) {
-        const category = await findCategoryBySlug(db, categorySlug);
-        if (!category) throw new NotFoundError(`no category "${categorySlug}"`);
-        filters.categoryId = category.id;
-        filter.category = category;
-      }
-      const tagName = lookupValue(request, 'tag');
-      if (tagName !== undefined) {
-        const tag = await findTagByName(db, tagName);
-        if (!tag) throw new NotFoundError(`no tag "${tagName}"`);
-        filters.tagId = tag.id;
-        filter.tag = tag.name;
-      }
+      const { filters, filter } = await listFilterOf(db, request);
       const page = pageWindow(requested, await countPublicPosts(db, filters), POSTS_PER_PAGE);
       if (!page) throw new NotFoundError(`page ${requested} is past the last page`);
       const posts = await listPublicPosts(db, filters, page);
@@ -111,7 +124,7 @@ export const blogApp: KeenApp = {
           ? `?tag=${encodeURIComponent(filter.tag)}`
           : '';
       const meta: PageMeta = {
-        description: request.server.siteSettings?.current.tagline || undefined,
+        description: request.server.siteSettings.current.tagline || undefined,
         canonical: absoluteUrl(request, request.url),
         feeds: [
           { title: translator(blogMessages, context.language)('feed.link'), href: `/blog/feed/${feedQuery}` },
@@ -132,25 +145,12 @@ export const blogApp: KeenApp = {
 
     // The Atom feed; `?category=` and `?tag=` narrow it like the list. Cacheable, without a session.
     app.get('/blog/feed/', { config: { session: false } }, async (request, reply) => {
-      const filters: PostFilters = {};
-      let subtitle = request.server.siteSettings?.current.tagline ?? '';
-      const categorySlug = lookupValue(request, 'category');
-      if (categorySlug !== undefined) {
-        const category = await findCategoryBySlug(db, categorySlug);
-        if (!category) throw new NotFoundError(`no category "${categorySlug}"`);
-        filters.categoryId = category.id;
-        subtitle = category.name;
-      }
-      const tagName = lookupValue(request, 'tag');
-      if (tagName !== undefined) {
-        const tag = await findTagByName(db, tagName);
-        if (!tag) throw new NotFoundError(`no tag "${tagName}"`);
-        filters.tagId = tag.id;
-        subtitle = tag.name;
-      }
+      const { filters, filter } = await listFilterOf(db, request);
+      // The tag wins over the category, as the narrowing it names last.
+      const subtitle = filter.tag ?? filter.category?.name ?? request.server.siteSettings.current.tagline;
       const entries = await loadFeedEntries(db, filters);
       const language = request.server.keen.settings.languageCode;
-      const siteName = request.server.siteSettings?.current.siteName ?? 'Keen';
+      const siteName = request.server.siteSettings.current.siteName ?? 'Keen';
       const xml = atomFeed(
         {
           title: translator(blogMessages, language)('feed.title', { site: siteName }),

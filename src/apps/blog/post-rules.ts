@@ -5,6 +5,7 @@
  * the first publish; the author (the editor who adds it).
  */
 import { and, eq, like, ne, or } from 'drizzle-orm';
+import { sameValue } from '../../contrib/admin/save.js';
 import type { Tx } from '../../db/client.js';
 import { slugify, uniqueSlug } from '../../text/slug.js';
 import { renderBody } from './markup/render.js';
@@ -111,10 +112,4 @@ export async function applyPostRules(
   if (!existing && (values.authorId === undefined || values.authorId === null)) values.authorId = user.id;
   // A save that changes nothing leaves the post's "updated" time (feeds, sitemap) alone.
   if (edited) values.updatedAt = new Date();
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  const normal = (value: unknown) =>
-    value instanceof Date ? value.toISOString() : JSON.stringify(value ?? null);
-  return normal(a) === normal(b);
 }

@@ -5,6 +5,7 @@
  */
 import { and, count, desc, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { escapeHtml } from '../../text/html.js';
 import { publicWhere } from './queries.js';
 import { posts } from './schema.js';
 
@@ -26,10 +27,6 @@ export interface SearchHit {
 
 function tsQuery(text: string) {
   return sql`(websearch_to_tsquery('russian', ${text}) || websearch_to_tsquery('english', ${text}))`;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** A ts_headline result as safe HTML. */

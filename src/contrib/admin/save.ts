@@ -38,7 +38,8 @@ export interface SaveResult {
   replacedFiles: StoredFile[];
 }
 
-function sameValue(a: unknown, b: unknown): boolean {
+/** The stored value and a new one are the same (dates by instant, the rest by their JSON). */
+export function sameValue(a: unknown, b: unknown): boolean {
   const normal = (value: unknown) =>
     value instanceof Date ? value.toISOString() : JSON.stringify(value ?? null);
   return normal(a) === normal(b);

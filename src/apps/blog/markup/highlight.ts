@@ -4,10 +4,7 @@
  * no script runs in the reader's browser). Unknown or missing languages are escaped, not guessed.
  */
 import hljs from 'highlight.js/lib/common';
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+import { escapeHtml } from '../../../text/html.js';
 
 /** A whole `<pre><code>` block for `code` in `language` (the fence's info word, may be empty). */
 export function highlightCode(code: string, language: string): string {
