@@ -18,13 +18,22 @@
  *   await Promise.all(files.map((file) => deleteStoredFile(media, file)));
  * }
  */
-import { getTableColumns, getTableName, is, type SQL, sql } from 'drizzle-orm';
-import { getTableConfig, type PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { is, type SQL } from 'drizzle-orm';
+import { type PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '../../db/client.js';
 import * as schema from '../../db/schema.js';
 import { AdminConfigError, ProtectedError } from '../../errors.js';
-import { type StoredFile, storedFileKindOf } from '../media/fields.js';
-import type { ForeignKeyAction } from './fields.js';
+import type { StoredFile } from '../media/fields.js';
+import { buildGraph, type TableNode } from './delete-graph.js';
+import {
+  acceptableKeys,
+  compareTuples,
+  keyMatching,
+  keyOf,
+  matching,
+  tupleOf,
+  valueText,
+} from './delete-keys.js';
 
 /** One row, as the confirmation page shows it. */
 export interface RowRef {
@@ -184,89 +193,6 @@ export async function deleteRows(
     if (violation) throw new ProtectedError(violation.message);
     throw error;
   }
-}
-
-// --- The foreign-key graph -------------------------------------------------------------------------
-
-interface TableNode {
-  table: PgTable;
-  name: string;
-  /** The primary key's columns; every column for a table without a primary key. */
-  identity: PgColumn[];
-  /** Foreign keys (of any table, this one included) that point at this table. */
-  incoming: ForeignKeyEdge[];
-  /** Columns read for each deleted row: the identity, and every column a foreign key points at. */
-  tracked: PgColumn[];
-  fileColumns: PgColumn[];
-  /** Every column with its property name, for the rows handed to `describe`. */
-  propertyOf: Map<PgColumn, string>;
-}
-
-interface ForeignKeyEdge {
-  child: TableNode;
-  childColumns: PgColumn[];
-  parentColumns: PgColumn[];
-  action: ForeignKeyAction;
-  /** `set null` on a NOT NULL column fails like `restrict` does. */
-  fails: boolean;
-}
-
-/** Reads every foreign key of `tables`; returns the node of a table (built on first use). */
-function buildGraph(tables: readonly PgTable[], target: PgTable): (table: PgTable) => TableNode {
-  const nodes = new Map<PgTable, TableNode>();
-  const nodeOf = (table: PgTable): TableNode => {
-    let node = nodes.get(table);
-    if (!node) {
-      const config = getTableConfig(table);
-      const propertyOf = new Map(
-        Object.entries(getTableColumns(table)).map(([property, column]) => [column as PgColumn, property]),
-      );
-      const single = config.columns.filter((column) => column.primary);
-      const composite = (config.primaryKeys[0]?.columns ?? []).map((column) => ownColumn(table, column));
-      const identity = single.length > 0 ? single : composite.length > 0 ? composite : [...config.columns];
-      node = {
-        table,
-        name: getTableName(table),
-        identity,
-        incoming: [],
-        tracked: [...identity],
-        fileColumns: config.columns.filter((column) => storedFileKindOf(column) !== undefined),
-        propertyOf,
-      };
-      nodes.set(table, node);
-    }
-    return node;
-  };
-  for (const table of new Set([...tables, target])) {
-    for (const foreignKey of getTableConfig(table).foreignKeys) {
-      const reference = foreignKey.reference();
-      const action = (foreignKey.onDelete ?? 'no action') as ForeignKeyAction;
-      const parent = nodeOf(reference.foreignTable);
-      const childColumns = reference.columns.map((column) => ownColumn(table, column));
-      const parentColumns = reference.foreignColumns.map((column) =>
-        ownColumn(reference.foreignTable, column),
-      );
-      parent.incoming.push({
-        child: nodeOf(table),
-        childColumns,
-        parentColumns,
-        action,
-        fails: action === 'set null' && childColumns.some((column) => column.notNull),
-      });
-      for (const column of parentColumns) {
-        if (!parent.tracked.includes(column)) parent.tracked.push(column);
-      }
-    }
-  }
-  return nodeOf;
-}
-
-/**
- * The table's own column object for `column`: constraints declared in a table's extra config
- * (`primaryKey({ columns })`, `foreignKey({ columns })`) hold stand-ins that cannot render their type.
- */
-function ownColumn(table: PgTable, column: PgColumn): PgColumn {
-  return getTableConfig(table).columns.find((own) => own.name === column.name) ?? column;
 }
 
 // --- Reading the rows ------------------------------------------------------------------------------
@@ -482,30 +408,12 @@ function propertyRow(node: TableNode, bySqlName: Record<string, unknown>): Recor
 
 // --- Keys and conditions ---------------------------------------------------------------------------
 
-function valueText(value: unknown): string {
-  if (value instanceof Date) return value.toISOString();
-  if (value !== null && typeof value === 'object') return JSON.stringify(value);
-  return String(value);
-}
-
-/** A comparable key for a tuple of values (the same for a key read from either side of a foreign key). */
-function keyOf(tuple: readonly unknown[]): string {
-  const texts = tuple.map(valueText);
-  return texts.length === 1 ? texts[0]! : JSON.stringify(texts);
-}
-
 function identityTuple(node: TableNode, values: Record<string, unknown>): unknown[] {
   return node.identity.map((column) => values[column.name]);
 }
 
 function identityKey(node: TableNode, values: Record<string, unknown>): string {
   return keyOf(identityTuple(node, values));
-}
-
-/** The values of `columns`, or undefined when one is null (such a foreign key points at nothing). */
-function tupleOf(values: Record<string, unknown>, columns: readonly PgColumn[]): unknown[] | undefined {
-  const tuple = columns.map((column) => values[column.name]);
-  return tuple.some((value) => value === null || value === undefined) ? undefined : tuple;
 }
 
 function distinctTuples(rows: Iterable<TrackedRow>, columns: readonly PgColumn[]): Map<string, unknown[]> {
@@ -515,83 +423,6 @@ function distinctTuples(rows: Iterable<TrackedRow>, columns: readonly PgColumn[]
     if (tuple) tuples.set(keyOf(tuple), tuple);
   }
   return tuples;
-}
-
-function compareTuples(a: readonly unknown[], b: readonly unknown[]): number {
-  for (let i = 0; i < a.length; i++) {
-    const [x, y] = [a[i], b[i]];
-    const order =
-      typeof x === 'number' && typeof y === 'number'
-        ? x - y
-        : valueText(x).localeCompare(valueText(y), 'en', { numeric: true });
-    if (order !== 0) return order;
-  }
-  return 0;
-}
-
-/**
- * `columns` equal to one of `tuples`, as one array parameter per column whatever the number of tuples.
- * The values were read through `valueColumns` (the other side of a foreign key), which turns them back
- * into what the driver takes.
- */
-function matching(
-  columns: readonly PgColumn[],
-  tuples: readonly (readonly unknown[])[],
-  valueColumns: readonly PgColumn[] = columns,
-): SQL {
-  const arrays = columns.map((_, index) => {
-    const valueColumn = valueColumns[index]!;
-    return sql.param(tuples.map((tuple) => valueColumn.mapToDriverValue(tuple[index])));
-  });
-  if (columns.length === 1) return sql`${columns[0]} = ANY(${arrays[0]})`;
-  // unnest() cannot infer its arrays' types, hence the casts.
-  const typed = arrays.map((array, index) => sql`${array}::${sql.raw(arrayTypeOf(columns[index]!))}`);
-  return sql`(${sql.join([...columns], sql`, `)}) IN (SELECT * FROM unnest(${sql.join(typed, sql`, `)}))`;
-}
-
-/** The primary key = any of `keys`, given as the caller gave them (text from a form, or numbers). */
-function keyMatching(column: PgColumn, keys: readonly (string | number)[]): SQL {
-  return sql`${column} = ANY(${sql.param(keys)})`;
-}
-
-function arrayTypeOf(column: PgColumn): string {
-  const type = column.getSQLType();
-  const serials: Record<string, string> = { serial: 'integer', smallserial: 'smallint', bigserial: 'bigint' };
-  if (column.columnType === 'PgEnumColumn') return `"${type.replaceAll('"', '""')}"[]`;
-  return `${serials[type] ?? type}[]`;
-}
-
-const INTEGER_LIMITS: Record<string, bigint> = {
-  PgSmallInt: 32_767n,
-  PgSmallSerial: 32_767n,
-  PgInteger: 2_147_483_647n,
-  PgSerial: 2_147_483_647n,
-  PgBigInt53: 9_223_372_036_854_775_807n,
-  PgBigInt64: 9_223_372_036_854_775_807n,
-  PgBigSerial53: 9_223_372_036_854_775_807n,
-  PgBigSerial64: 9_223_372_036_854_775_807n,
-};
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * The distinct ids that can be keys of `column`. Others (such as "abc" for an integer key, tampered
- * with in a form) match no row, and would make PostgreSQL reject the whole query.
- */
-function acceptableKeys(column: PgColumn, ids: readonly (string | number)[]): (string | number)[] {
-  const limit = INTEGER_LIMITS[column.columnType];
-  const accepted = new Map<string, string | number>();
-  for (const id of ids) {
-    const text = String(id).trim();
-    if (limit !== undefined) {
-      if (!/^-?\d{1,19}$/.test(text)) continue;
-      const value = BigInt(text);
-      if (value > limit || value < -limit - 1n) continue;
-    } else if (column.columnType === 'PgUUID' && !UUID.test(text)) {
-      continue;
-    }
-    accepted.set(text, limit !== undefined ? text : id);
-  }
-  return [...accepted.values()];
 }
 
 function isStoredFile(value: unknown): value is StoredFile {
