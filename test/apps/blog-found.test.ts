@@ -96,11 +96,11 @@ describe(`the blog can be found (${ENGINE})`, () => {
     ]);
     expect(feed.entry[0]?.id).toBe('https://coreofkeen.example/blog/mountains/');
     expect(feed.entry[0]?.content['#text']).toBe('<p>Мы шли три дня.</p>');
-    const narrowed = xml.parse((await get('/blog/feed/?category=hikes')).body).feed as {
+    const narrowed = xml.parse((await get('/blog/category/hikes/feed/')).body).feed as {
       entry: { title: string };
     };
     expect(narrowed.entry.title).toBe('Поход в горы');
-    expect((await get('/blog/feed/?category=nope')).statusCode).toBe(404);
+    expect((await get('/blog/category/nope/feed/')).statusCode).toBe(404);
   });
 
   it('sitemap.xml lists the pages and public posts with lastmod; robots.txt names it and hides the admin', async () => {
@@ -114,7 +114,7 @@ describe(`the blog can be found (${ENGINE})`, () => {
         'https://coreofkeen.example/',
         'https://coreofkeen.example/blog/mountains/',
         'https://coreofkeen.example/resume/',
-        'https://coreofkeen.example/blog/?category=hikes',
+        'https://coreofkeen.example/blog/category/hikes/',
       ]),
     );
     expect(urls.some((url) => url.includes('draft') || url.includes('future'))).toBe(false);

@@ -102,7 +102,7 @@ describe(`blog pages (${ENGINE})`, () => {
   it('speaks Russian to a Russian browser: headings, paging, plural reading times, dates', async () => {
     const russian = (url: string) =>
       t.app.inject({ url, headers: { host: 'localhost', 'accept-language': 'ru-RU,ru;q=0.9' } });
-    const list = await russian('/blog/?category=engineering');
+    const list = await russian('/blog/category/engineering/');
     expect(list.body).toContain('<html lang="ru">');
     expect(list.body).toContain('<h1>Записи в рубрике «Engineering»</h1>');
     expect(list.body).toContain('Все записи');
@@ -128,7 +128,7 @@ describe(`blog pages (${ENGINE})`, () => {
     expect(first.statusCode).toBe(200);
     expect(listedSlugs(first.body)).toEqual(Array.from({ length: 10 }, (_, index) => slugOf(index)));
     expect(first.body).toContain('Summary of post 0');
-    expect(first.body).toContain('<a href="/blog/?category=life">Life</a>');
+    expect(first.body).toContain('<a href="/blog/category/life/">Life</a>');
     expect(first.body).toContain('href="/blog/?page=2"');
     expect(first.body).toContain('Page 1 of 2');
     const second = await get('/blog/?page=2');
@@ -152,28 +152,31 @@ describe(`blog pages (${ENGINE})`, () => {
     expect(listedSlugs((await get('/blog/?page=1&page=2')).body)[0]).toBe(slugOf(10));
   });
 
-  it('narrows the list to a category or a tag, and keeps the filter in the page links', async () => {
-    const life = await get('/blog/?category=life');
+  it('narrows the list to a category or a tag at its own address; the old query filters redirect', async () => {
+    const life = await get('/blog/category/life/');
     expect(life.statusCode).toBe(200);
     expect(life.body).toContain('Posts in Life');
     expect(listedSlugs(life.body)).toEqual([slugOf(0), slugOf(1), slugOf(2)]);
-    const engineering = await get('/blog/?category=engineering&page=2');
-    expect(listedSlugs(engineering.body)).toEqual([]);
+    const engineering = await get('/blog/category/engineering/?page=2');
     expect(engineering.statusCode).toBe(404);
-    const engineeringFirst = await get('/blog/?category=engineering');
+    const engineeringFirst = await get('/blog/category/engineering/');
     expect(listedSlugs(engineeringFirst.body)).toEqual(
       Array.from({ length: 9 }, (_, index) => slugOf(index + 3)),
     );
     // The draft also carries the tag; only public posts count.
-    const tagged = await get('/blog/?tag=postgres');
+    const tagged = await get('/blog/tag/postgres/');
     expect(listedSlugs(tagged.body)).toEqual([slugOf(1), slugOf(5)]);
     expect(tagged.body).toContain('Posts tagged “postgres”');
-    const spaced = await get('/blog/?tag=type%20script');
+    const spaced = await get('/blog/tag/type%20script/');
     expect(listedSlugs(spaced.body)).toEqual([slugOf(0)]);
-    const both = await get('/blog/?tag=postgres&category=life');
-    expect(listedSlugs(both.body)).toEqual([slugOf(1)]);
-    expect((await get('/blog/?category=no-such-category')).statusCode).toBe(404);
-    expect((await get('/blog/?tag=no-such-tag')).statusCode).toBe(404);
+    expect((await get('/blog/category/no-such-category/')).statusCode).toBe(404);
+    expect((await get('/blog/tag/no-such-tag/')).statusCode).toBe(404);
+    // Links of earlier versions keep working.
+    const moved = await get('/blog/?category=life&page=2');
+    expect(moved.statusCode).toBe(301);
+    expect(moved.headers.location).toBe('/blog/category/life/?page=2');
+    expect((await get('/blog/?tag=type%20script')).headers.location).toBe('/blog/tag/type%20script/');
+    expect((await get('/blog/feed/?tag=postgres')).headers.location).toBe('/blog/tag/postgres/feed/');
   });
 
   it('page links keep the filter', async () => {
@@ -182,11 +185,11 @@ describe(`blog pages (${ENGINE})`, () => {
     await db
       .insert(postTags)
       .values(Array.from({ length: 11 }, (_, index) => ({ postId: ids[slugOf(index)]!, tagId: extra!.id })));
-    const first = await get('/blog/?tag=many');
-    expect(first.body).toContain('href="/blog/?tag=many&amp;page=2"');
-    const second = await get('/blog/?tag=many&page=2');
+    const first = await get('/blog/tag/many/');
+    expect(first.body).toContain('href="/blog/tag/many/?page=2"');
+    const second = await get('/blog/tag/many/?page=2');
     expect(listedSlugs(second.body)).toEqual([slugOf(10)]);
-    expect(second.body).toContain('href="/blog/?tag=many"');
+    expect(second.body).toContain('href="/blog/tag/many/"');
   });
 
   it('shows a post: body rendered and sanitized, cover from the media storage, tags, links in order', async () => {
@@ -201,8 +204,8 @@ describe(`blog pages (${ENGINE})`, () => {
     expect(page.body).toContain(`src="${t.app.media.url(COVER.name)}"`);
     expect(page.body).toContain('width="800" height="600"');
     expect(page.body).toContain('7 min read');
-    expect(page.body).toContain('<a href="/blog/?tag=type+script">type script</a>');
-    expect(page.body).toContain('<a href="/blog/?category=life">Life</a>');
+    expect(page.body).toContain('<a href="/blog/tag/type%20script/">type script</a>');
+    expect(page.body).toContain('<a href="/blog/category/life/">Life</a>');
     const titles = [...page.body.matchAll(/<li>(?:<a [^>]*>)?(\w+ link)/g)].map((match) => match[1]);
     expect(titles).toEqual(['Script link', 'Spec link', 'Sneaky link', 'Docs link', 'Data link']);
     expect(page.body).toContain(

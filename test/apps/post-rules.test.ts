@@ -40,12 +40,18 @@ describe(`post rules on save (${ENGINE})`, () => {
     expect((await byTitle('Привет, мир')).map((row) => row.slug)).toContain('privet-mir-4');
   });
 
-  it('never gives a post the address of another blog page (the feed)', async () => {
+  it('never gives a post the address of another blog page (the feed, a year archive)', async () => {
     expect((await add({ title: 'Feed', body: 'x' })).statusCode).toBe(303);
     expect((await byTitle('Feed'))[0]?.slug).toBe('feed-post');
-    const refused = await add({ title: 'Other', slug: 'feed', body: 'x' });
-    expect(refused.statusCode).toBe(400);
-    expect(refused.body).toContain('is the address of another blog page');
+    expect((await add({ title: '2024', body: 'x' })).statusCode).toBe(303);
+    expect((await byTitle('2024'))[0]?.slug).toBe('2024-post');
+    for (const slug of ['feed', '2025']) {
+      const refused = await add({ title: 'Other', slug, body: 'x' });
+      expect(refused.statusCode, slug).toBe(400);
+      expect(refused.body).toContain('is the address of another blog page');
+    }
+    // Other digits are fine: only a year is a page of its own.
+    expect((await add({ title: 'Digits', slug: '20245', body: 'x' })).statusCode).toBe(303);
   });
 
   it('keeps the slug when the title changes later or the slug field is emptied', async () => {
@@ -71,6 +77,12 @@ describe(`post rules on save (${ENGINE})`, () => {
     await add({ title: 'Своё', body: words, summary: 'Коротко о главном.' });
     const [own] = await byTitle('Своё');
     expect([own?.summary, own?.metaDescription]).toEqual(['Коротко о главном.', 'Коротко о главном.']);
+    // Code and tables count towards the reading time but stay out of the summary; code keeps its text.
+    const body =
+      'Intro & more.\n\n```sql\nselect ts_rank_cd(x)\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nAfter `snake_case`.';
+    await add({ title: 'Код', body });
+    const [code] = await byTitle('Код');
+    expect(code?.summary).toBe('Intro & more. After snake_case.');
   });
 
   it('sets the publication time on the first publish only, and the author to the editor', async () => {

@@ -1,7 +1,7 @@
 // LANGUAGE_URL_PREFIXES (Django's i18n_patterns): public pages under /<language>/, the bare address
 // redirecting to the visitor's language, links keeping the prefix, hreflang alternates in the head.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { POSTS_PER_PAGE } from '../../src/apps/blog/index.js';
+import { POSTS_PER_PAGE } from '../../src/apps/blog/listing.js';
 import { categories, posts, postTags, tags } from '../../src/apps/blog/schema.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { ENGINE } from '../support/database.js';
@@ -135,18 +135,18 @@ describe(`language URL prefixes on (${ENGINE})`, () => {
   });
 
   it('links from a prefixed page keep its prefix; the switcher goes to the same page in the other', async () => {
-    const list = await get('/ru/blog/?tag=postgres');
+    const list = await get('/ru/blog/tag/postgres/');
     const hrefs = hrefsOf(list.body);
-    for (const href of ['/ru/', '/ru/blog/', '/ru/resume/', '/ru/blog/post-0/', '/ru/blog/?category=life']) {
+    for (const href of ['/ru/', '/ru/blog/', '/ru/resume/', '/ru/blog/post-0/', '/ru/blog/category/life/']) {
       expect(hrefs, href).toContain(href);
     }
-    expect(hrefs).toContain('/i18n/setlang/?language=en&next=%2Fen%2Fblog%2F%3Ftag%3Dpostgres');
+    expect(hrefs).toContain('/i18n/setlang/?language=en&next=%2Fen%2Fblog%2Ftag%2Fpostgres%2F');
     // Account pages take no prefix.
     expect(hrefs).toContain('/accounts/login/');
     const pageOne = hrefsOf((await get('/ru/blog/')).body);
     expect(pageOne).toContain('/ru/blog/?page=2');
     const post = hrefsOf((await get('/ru/blog/post-0/')).body);
-    expect(post).toContain('/ru/blog/?tag=postgres');
+    expect(post).toContain('/ru/blog/tag/postgres/');
     // Every link to a public page is prefixed: the only bare ones are the account and switcher links.
     for (const href of [...hrefs, ...pageOne, ...post]) {
       expect(href, href).toMatch(/^(\/ru\/|\/accounts\/|\/i18n\/setlang\/)/);

@@ -5,7 +5,7 @@ import { lazyTranslator, translator } from '../../i18n/messages.js';
 import { SLUG_PATTERN } from '../../text/slug.js';
 import type { FormErrors } from '../../web/forms.js';
 import { blogMessages } from './messages.js';
-import { applyPostRules, RESERVED_SLUGS } from './post-rules.js';
+import { applyPostRules, isReservedSlug } from './post-rules.js';
 import { categories, type PostRow, postLinks, posts, postTags, tags } from './schema.js';
 
 const text = lazyTranslator(blogMessages);
@@ -15,7 +15,7 @@ const SLUG_HELP = text('admin.slugHelp');
 function slugErrors(submitted: unknown, existing: string | undefined, language: string): FormErrors {
   const slug = submitted ?? existing;
   // Empty: the save makes one from the title (posts) or keeps the stored one.
-  if (typeof slug === 'string' && RESERVED_SLUGS.has(slug)) {
+  if (typeof slug === 'string' && isReservedSlug(slug)) {
     return { slug: [translator(blogMessages, language)('admin.slugReserved', { slug })] };
   }
   return typeof slug === 'string' && slug !== '' && !SLUG_PATTERN.test(slug)

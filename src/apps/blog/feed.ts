@@ -1,6 +1,6 @@
 /**
- * The blog's Atom feed (RFC 4287): `/blog/feed/`, narrowed by `?category=<slug>` or `?tag=<name>` like
- * the list. The 20 latest public posts, each with its sanitized HTML as content. The XML is written
+ * The blog's Atom feeds (RFC 4287): `/blog/feed/`, and one per category, tag and author
+ * (`<list>feed/`, ./list-routes.tsx). The 20 latest public posts, each with its sanitized HTML as content. The XML is written
  * here: every text goes through `xmlText`, which escapes the five XML characters and drops the
  * characters XML 1.0 cannot hold.
  */

@@ -6,28 +6,18 @@ import { localizedPath } from '../../web/language-urls.js';
 import { Layout } from '../../web/layout.js';
 import type { PageMeta } from '../../web/page-meta.js';
 import type { ComponentChildren, PageContext } from '../../web/render.js';
+import type { Listing, ListingSubject, PostListContent } from './listing.js';
 import { renderBody } from './markup/render.js';
 import { blogMessages } from './messages.js';
 import type { PageWindow } from './paginate.js';
 import type { Neighbour, PostDetail, PostSummary } from './queries.js';
 import { safeLinkUrl } from './text.js';
+import { archiveUrl, authorUrl, categoryUrl, pageUrlOf, postUrl, tagUrl } from './urls.js';
 
 /** Declared at import time so the start-up check covers it (docs/static-files.md). */
 export const blogCss = staticAsset('css/blog.css');
 
 type BlogTranslate = Translate<MessageId<typeof blogMessages>>;
-
-export function postUrl(slug: string): string {
-  return `/blog/${encodeURIComponent(slug)}/`;
-}
-
-/** The list URL with these query parameters (empty ones left out). */
-export function listUrl(params: Record<string, string | undefined>): string {
-  const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) if (value) query.set(name, value);
-  const text = query.toString();
-  return text ? `/blog/?${text}` : '/blog/';
-}
 
 function PostMeta({ post, context, t }: { post: PostSummary; context: PageContext; t: BlogTranslate }) {
   return (
@@ -38,7 +28,7 @@ function PostMeta({ post, context, t }: { post: PostSummary; context: PageContex
       {post.category && (
         <>
           {' · '}
-          <a href={localizedPath(context, listUrl({ category: post.category.slug }))}>{post.category.name}</a>
+          <a href={localizedPath(context, categoryUrl(post.category.slug))}>{post.category.name}</a>
         </>
       )}
       {` · ${t('post.readingTime', { minutes: post.readingMinutes })}`}
@@ -48,13 +38,32 @@ function PostMeta({ post, context, t }: { post: PostSummary; context: PageContex
 
 export interface PostListProps {
   context: PageContext;
-  posts: PostSummary[];
-  page: PageWindow;
-  /** What the list is narrowed to, for the heading and the page links. */
-  filter: { category?: { name: string; slug: string }; tag?: string };
+  listing: Listing;
+  content: PostListContent;
   meta?: PageMeta;
-  /** Approved comments per post id (posts without any are absent). */
-  commentCounts?: ReadonlyMap<number, number>;
+}
+
+/** "March 2026" / "март 2026": a month on its own. */
+function monthName(year: number, month: number, language: string): string {
+  return formatDate(new Date(Date.UTC(year, month - 1, 15)), language, 'UTC', 'month');
+}
+
+/** The heading of a list page, also the subtitle of its feed. */
+export function listingHeading(subject: ListingSubject, t: BlogTranslate, language: string): string {
+  switch (subject.kind) {
+    case 'all':
+      return t('list.title');
+    case 'category':
+      return t('list.inCategory', { category: subject.name });
+    case 'tag':
+      return t('list.tagged', { tag: subject.name });
+    case 'author':
+      return t('list.byAuthor', { author: subject.name });
+    case 'archive':
+      return subject.month === undefined
+        ? t('list.inYear', { year: String(subject.year) })
+        : t('list.inMonth', { period: monthName(subject.year, subject.month, language) });
+  }
 }
 
 /** Newer/older links around "Page 2 of 5", when there is more than one page. */
@@ -101,16 +110,58 @@ export function SearchForm({ context, value }: { context: PageContext; value?: s
   );
 }
 
-export function PostListPage({ context, posts, page, filter, meta, commentCounts }: PostListProps) {
+/** The archive (years, or the months of a year) and the categories, under the main list. */
+function ListNavigation({
+  context,
+  content,
+  t,
+}: {
+  context: PageContext;
+  content: PostListContent;
+  t: BlogTranslate;
+}) {
+  if (content.archive.length === 0 && content.categories.length === 0) return null;
+  return (
+    <div class="ListNavigation">
+      {content.categories.length > 0 && (
+        <nav class="ListNavigation-part" aria-labelledby="blog-categories">
+          <h2 id="blog-categories">{t('list.categories')}</h2>
+          <ul class="TagList">
+            {content.categories.map((category) => (
+              <li>
+                <a href={localizedPath(context, categoryUrl(category.slug))}>{category.name}</a>{' '}
+                <span class="ListNavigation-count">{category.count}</span>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
+      {content.archive.length > 0 && (
+        <nav class="ListNavigation-part" aria-labelledby="blog-archive">
+          <h2 id="blog-archive">{t('list.archive')}</h2>
+          <ul class="TagList">
+            {content.archive.map((period) => (
+              <li>
+                <a href={localizedPath(context, archiveUrl(period.year, period.month))}>
+                  {period.month === undefined
+                    ? String(period.year)
+                    : monthName(period.year, period.month, context.language)}
+                </a>{' '}
+                <span class="ListNavigation-count">{period.count}</span>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
+    </div>
+  );
+}
+
+export function PostListPage({ context, listing, content, meta }: PostListProps) {
   const t = translator(blogMessages, context.language);
-  const heading = filter.category
-    ? t('list.inCategory', { category: filter.category.name })
-    : filter.tag
-      ? t('list.tagged', { tag: filter.tag })
-      : t('list.title');
-  const filterParams = { category: filter.category?.slug, tag: filter.tag };
-  const pageUrl = (number: number) =>
-    localizedPath(context, listUrl({ ...filterParams, page: number > 1 ? String(number) : undefined }));
+  const { page, posts, commentCounts } = content;
+  const heading = listingHeading(listing.subject, t, context.language);
+  const pageUrl = (number: number) => localizedPath(context, pageUrlOf(listing.path, number));
   return (
     <Layout
       title={page.number > 1 ? t('list.pageTitle', { heading, number: page.number }) : heading}
@@ -120,7 +171,7 @@ export function PostListPage({ context, posts, page, filter, meta, commentCounts
     >
       <h1>{heading}</h1>
       <SearchForm context={context} />
-      {(filter.category || filter.tag) && (
+      {listing.subject.kind !== 'all' && (
         <p>
           <a href={localizedPath(context, '/blog/')}>{t('list.all')}</a>
         </p>
@@ -137,10 +188,10 @@ export function PostListPage({ context, posts, page, filter, meta, commentCounts
                 </h2>
                 <PostMeta post={post} context={context} t={t} />
                 {post.summary && <p class="PostList-summary">{post.summary}</p>}
-                {(commentCounts?.get(post.id) ?? 0) > 0 && (
+                {(commentCounts.get(post.id) ?? 0) > 0 && (
                   <p class="PostList-comments">
                     <a href={`${localizedPath(context, postUrl(post.slug))}#comments-heading`}>
-                      {t('comments.count', { count: commentCounts?.get(post.id) ?? 0 })}
+                      {t('comments.count', { count: commentCounts.get(post.id) ?? 0 })}
                     </a>
                   </p>
                 )}
@@ -150,6 +201,7 @@ export function PostListPage({ context, posts, page, filter, meta, commentCounts
         </ol>
       )}
       <Pagination page={page} pageUrl={pageUrl} t={t} />
+      <ListNavigation context={context} content={content} t={t} />
     </Layout>
   );
 }
@@ -174,7 +226,17 @@ export function PostPage({ context, post, coverUrl, meta, neighbours, after }: P
         <header>
           <h1>{post.title}</h1>
           <PostMeta post={post} context={context} t={t} />
-          {post.author && <p class="Post-author">{t('post.author', { author: post.author })}</p>}
+          {post.author && (
+            <p class="Post-author">
+              {post.authorId !== null ? (
+                <a href={localizedPath(context, authorUrl(post.authorId))} rel="author">
+                  {t('post.author', { author: post.author })}
+                </a>
+              ) : (
+                t('post.author', { author: post.author })
+              )}
+            </p>
+          )}
         </header>
         {coverUrl && post.cover && (
           // Decorative: the title says what the post is about.
@@ -191,7 +253,7 @@ export function PostPage({ context, post, coverUrl, meta, neighbours, after }: P
             <ul class="TagList">
               {post.tags.map((tag) => (
                 <li>
-                  <a href={localizedPath(context, listUrl({ tag }))}>{tag}</a>
+                  <a href={localizedPath(context, tagUrl(tag))}>{tag}</a>
                 </li>
               ))}
             </ul>

@@ -10,32 +10,48 @@ import type { Tx } from '../../db/client.js';
 import { slugify, uniqueSlug } from '../../text/slug.js';
 import { renderBody } from './markup/render.js';
 import { type PostRow, posts } from './schema.js';
+import { YEAR_SEGMENT } from './urls.js';
 
 /** Words a reader gets through in a minute (a common figure for screen reading). */
 const WORDS_PER_MINUTE = 200;
 const SUMMARY_LENGTH = 300;
 const META_DESCRIPTION_LENGTH = 160;
 const SLUG_LENGTH = 200;
-/** Addresses under /blog/ that are pages of their own, so no post may take them. */
-export const RESERVED_SLUGS: ReadonlySet<string> = new Set(['feed']);
+/**
+ * Addresses under /blog/ that are pages of their own, so no post may take them: the feed, and four
+ * digits (a year's archive, ./urls.ts).
+ */
+export function isReservedSlug(slug: string): boolean {
+  return slug === 'feed' || YEAR_SEGMENT.test(slug);
+}
 
-/** The readable text of a Markdown or HTML body: tags, link targets and Markdown marks removed. */
-export function plainTextOf(source: string): string {
-  return source
-    .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/```[^\n]*\n([\s\S]*?)```/g, '$1')
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/^\s{0,3}(?:#{1,6}|>|[-*+]|\d+[.)])\s+/gm, '')
-    .replace(/[*_~`|]+/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(
-      /&(?:amp|lt|gt|quot|#39);/g,
-      (entity) => ({ '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" })[entity] ?? entity,
-    )
-    .replace(/\s+/g, ' ')
-    .trim();
+const ENTITIES: Record<string, string> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#39;': "'",
+  '&nbsp;': ' ',
+};
+
+/**
+ * The readable text of a rendered (sanitized) body: tags removed, the few entities the sanitizer
+ * writes decoded. `prose` leaves out code blocks and tables, which make poor summaries.
+ */
+export function plainTextOf(html: string, { prose = false } = {}): string {
+  const kept = prose ? html.replace(/<(pre|table)\b[^>]*>[\s\S]*?<\/\1>/gi, ' ') : html;
+  return (
+    kept
+      // Blocks part words; inline tags (<em>, <code>, <a>) do not: "snake_<em>case</em>." stays one word.
+      .replace(
+        /<\/?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|blockquote|pre|table|tr|td|th|br|hr|figure|figcaption|img)\b[^>]*>/gi,
+        ' ',
+      )
+      .replace(/<[^>]*>/g, '')
+      .replace(/&(?:amp|lt|gt|quot|#39|nbsp);/g, (entity) => ENTITIES[entity] ?? entity)
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 /** `text` cut to at most `length` characters at a word boundary, with an ellipsis when cut. */
@@ -54,7 +70,7 @@ export function readingMinutesOf(text: string): number {
 /** The slug for a new post: the typed one, else one made from the title, made unique with -2, -3… */
 async function newSlug(tx: Tx, typed: string, title: string, exceptId: number | undefined): Promise<string> {
   const made = slugify(title, SLUG_LENGTH) || 'post';
-  const automatic = RESERVED_SLUGS.has(made) ? `${made}-post` : made;
+  const automatic = isReservedSlug(made) ? `${made}-post` : made;
   // A slug typed by hand that is taken stays as typed (the form then says it is taken); the automatic
   // one (also what the admin's script fills in) is made unique.
   if (typed !== '' && typed !== automatic) return typed;
@@ -92,15 +108,16 @@ export async function applyPostRules(
   const body = values.body ?? existing?.body ?? '';
   const format = values.bodyFormat ?? existing?.bodyFormat ?? 'markdown';
   // Rendered and sanitized once here; pages show the result as it is.
-  if (!existing || values.body !== undefined || values.bodyFormat !== undefined) {
+  if (!existing || values.body !== undefined || values.bodyFormat !== undefined || !existing.bodyHtml) {
     values.bodyHtml = renderBody(body, format);
   }
-  const text = plainTextOf(body);
-  values.readingMinutes = readingMinutesOf(text);
+  const html = values.bodyHtml ?? existing?.bodyHtml ?? '';
+  values.readingMinutes = readingMinutesOf(plainTextOf(html));
+  const prose = plainTextOf(html, { prose: true });
   const summary = (values.summary ?? existing?.summary ?? '').trim();
-  if (summary === '') values.summary = shortenAtWord(text, SUMMARY_LENGTH);
+  if (summary === '') values.summary = shortenAtWord(prose, SUMMARY_LENGTH);
   const meta = (values.metaDescription ?? existing?.metaDescription ?? '').trim();
-  if (meta === '') values.metaDescription = shortenAtWord(summary || text, META_DESCRIPTION_LENGTH);
+  if (meta === '') values.metaDescription = shortenAtWord(summary || prose, META_DESCRIPTION_LENGTH);
 
   const status = values.status ?? existing?.status;
   const publishedAt = 'publishedAt' in values ? values.publishedAt : existing?.publishedAt;

@@ -46,15 +46,32 @@ export interface PostDetail extends PostSummary {
   commentsOpen: boolean;
   /** The author's name as shown (full name, else username), or null. */
   author: string | null;
+  /** For the link to the author's page. */
+  authorId: number | null;
   cover: StoredImage | null;
   tags: string[];
   links: { title: string; url: string }[];
+}
+
+export interface AuthorRef {
+  id: number;
+  /** Full name, else username. */
+  name: string;
+}
+
+/** A calendar year, or one month of it, in the site's TIME_ZONE. */
+export interface Period {
+  year: number;
+  month?: number;
+  timeZone: string;
 }
 
 /** Narrows the list; absent filters match every public post. */
 export interface PostFilters {
   categoryId?: number;
   tagId?: number;
+  authorId?: number;
+  period?: Period;
 }
 
 /** Published, and the publication time has come (the database's clock decides, one clock for all workers). */
@@ -72,6 +89,15 @@ export function publicWhere(db: Db, filters: PostFilters): SQL {
       .from(postTags)
       .where(eq(postTags.tagId, filters.tagId));
     conditions.push(inArray(posts.id, tagged));
+  }
+  if (filters.authorId !== undefined) conditions.push(eq(posts.authorId, filters.authorId));
+  if (filters.period) {
+    // The period's first and next-first local midnight as instants, so the index on published_at serves.
+    const { year, month, timeZone } = filters.period;
+    const start = sql`make_timestamp(${year}::int, ${month ?? 1}::int, 1, 0, 0, 0)`;
+    const step = month === undefined ? sql`interval '1 year'` : sql`interval '1 month'`;
+    conditions.push(sql`${posts.publishedAt} >= (${start} at time zone ${timeZone})`);
+    conditions.push(sql`${posts.publishedAt} < ((${start} + ${step}) at time zone ${timeZone})`);
   }
   return and(...conditions) as SQL;
 }
@@ -132,6 +158,45 @@ export async function findTagByName(db: Db, name: string): Promise<TagRef | null
   return row ?? null;
 }
 
+/** The user with this id, when at least one public post is theirs (no page lists a user who wrote none). */
+export async function findAuthor(db: Db, id: number): Promise<AuthorRef | null> {
+  const [row] = await db
+    .select({ id: users.id, username: users.username, firstName: users.firstName, lastName: users.lastName })
+    .from(users)
+    .where(
+      and(eq(users.id, id), sql`exists (select 1 from ${posts} where ${publicWhere(db, { authorId: id })})`),
+    )
+    .limit(1);
+  return row ? { id: row.id, name: displayName(row) ?? row.username } : null;
+}
+
+function displayName(row: { username: string | null; firstName: string | null; lastName: string | null }) {
+  return `${row.firstName ?? ''} ${row.lastName ?? ''}`.trim() || row.username || null;
+}
+
+/** How many public posts each year (or, given a year, each month of it) holds, newest first. */
+export async function archiveCounts(
+  db: Db,
+  timeZone: string,
+  year?: number,
+): Promise<{ year: number; month?: number; count: number }[]> {
+  const local = sql`(${posts.publishedAt} at time zone ${timeZone})`;
+  const unit = year === undefined ? sql`year` : sql`month`;
+  const part = sql<number>`extract(${unit} from ${local})::int`;
+  const rows = await db
+    .select({ part, count: count() })
+    .from(posts)
+    .where(publicWhere(db, year === undefined ? {} : { period: { year, timeZone } }))
+    // By position: the time zone is a parameter, so a repeated expression would not match the select's.
+    .groupBy(sql`1`)
+    .orderBy(sql`1 desc`);
+  return rows.map((row) =>
+    year === undefined
+      ? { year: Number(row.part), count: row.count }
+      : { year, month: Number(row.part), count: row.count },
+  );
+}
+
 export async function countPublicPosts(db: Db, filters: PostFilters): Promise<number> {
   const [row] = await db.select({ total: count() }).from(posts).where(publicWhere(db, filters));
   return row?.total ?? 0;
@@ -166,6 +231,7 @@ export async function findPublicPost(db: Db, slug: string): Promise<PostDetail |
       updatedAt: posts.updatedAt,
       commentsOpen: posts.commentsOpen,
       cover: posts.cover,
+      authorId: posts.authorId,
       authorUsername: users.username,
       authorFirstName: users.firstName,
       authorLastName: users.lastName,
@@ -199,7 +265,12 @@ export async function findPublicPost(db: Db, slug: string): Promise<PostDetail |
     metaDescription: row.metaDescription,
     updatedAt: row.updatedAt,
     commentsOpen: row.commentsOpen,
-    author: `${row.authorFirstName ?? ''} ${row.authorLastName ?? ''}`.trim() || row.authorUsername || null,
+    author: displayName({
+      username: row.authorUsername,
+      firstName: row.authorFirstName,
+      lastName: row.authorLastName,
+    }),
+    authorId: row.authorId,
     cover: row.cover ?? null,
     tags: tagRows.map((tag) => tag.name),
     links: linkRows,

@@ -5,9 +5,10 @@ import { localizedPath } from '../../web/language-urls.js';
 import { Layout } from '../../web/layout.js';
 import type { PageContext } from '../../web/render.js';
 import { blogMessages } from './messages.js';
-import { blogCss, Pagination, postUrl, SearchForm } from './pages.js';
+import { blogCss, Pagination, SearchForm } from './pages.js';
 import type { PageWindow } from './paginate.js';
 import type { SearchHit } from './search.js';
+import { postUrl } from './urls.js';
 
 export interface SearchPageProps {
   context: PageContext;

@@ -9,7 +9,7 @@ import { localizedPath } from '../../web/language-urls.js';
 import { Layout } from '../../web/layout.js';
 import type { PageContext } from '../../web/render.js';
 import { renderBody } from '../blog/markup/render.js';
-import { postUrl } from '../blog/pages.js';
+import { postUrl } from '../blog/urls.js';
 import { dateRange } from '../resume/dates.js';
 import { resumeMessages } from '../resume/messages.js';
 import type { SiteSettingsRow } from '../site/schema.js';

@@ -11,6 +11,7 @@ import { absoluteUrl } from '../../web/site-url.js';
 import { xmlText } from '../blog/feed.js';
 import { publicWhere } from '../blog/queries.js';
 import { categories, posts } from '../blog/schema.js';
+import { categoryUrl, postUrl } from '../blog/urls.js';
 
 /** The sitemap protocol's limit per file. */
 const MAX_URLS = 50_000;
@@ -39,10 +40,10 @@ export async function sitemapPages(db: Db): Promise<SitemapPage[]> {
     { path: '/blog/', lastModified: latest },
     { path: '/resume/' },
     ...postRows.map((row) => ({
-      path: `/blog/${encodeURIComponent(row.slug)}/`,
+      path: postUrl(row.slug),
       lastModified: row.updatedAt,
     })),
-    ...categoryRows.map((row) => ({ path: `/blog/?category=${encodeURIComponent(row.slug)}` })),
+    ...categoryRows.map((row) => ({ path: categoryUrl(row.slug) })),
   ];
 }
 
