@@ -7,6 +7,7 @@ import { COMMENT_RATE } from '../../src/apps/blog/comments/store.js';
 import { formStamp } from '../../src/apps/blog/comments/submission.js';
 import { comments, posts } from '../../src/apps/blog/schema.js';
 import { adminLog } from '../../src/contrib/admin/schema.js';
+import { ADMIN, staffClient } from '../admin/support.js';
 import { pageText } from '../admin/view-helpers.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { TestClient } from '../support/client.js';
@@ -155,6 +156,22 @@ describe(`comments (${ENGINE})`, () => {
     expect((await send(await reader('203.0.113.8'), {})).statusCode).toBe(303);
   });
 
+  it('holds the limit for a burst of parallel comments, and for a whole IPv6 /64', async () => {
+    const burst = await reader('203.0.113.50');
+    const answers = await Promise.all(
+      Array.from({ length: COMMENT_RATE.limit + 3 }, (_, i) => send(burst, { body: `burst ${i}` })),
+    );
+    expect(answers.filter((answer) => answer.statusCode === 303)).toHaveLength(COMMENT_RATE.limit);
+    expect(answers.filter((answer) => answer.statusCode === 429)).toHaveLength(3);
+    await db().delete(comments);
+    // Addresses in one /64 are one client: a single home or server hands them all out.
+    const first = await reader('2001:db8:1:2::1');
+    for (let i = 0; i < COMMENT_RATE.limit; i++) expect((await send(first, {})).statusCode).toBe(303);
+    expect((await send(await reader('2001:db8:1:2:ffff::9'), {})).statusCode).toBe(429);
+    expect((await send(await reader('2001:db8:1:3::1'), {})).statusCode).toBe(303);
+    expect((await db().select({ n: count() }).from(comments))[0]?.n).toBe(COMMENT_RATE.limit + 1);
+  });
+
   it('refuses comments on a post with comments closed, and on posts that are not public', async () => {
     // A CSRF token from a page with the form, so the refusals below are the comment route's own.
     const client = await reader('192.0.2.9');
@@ -184,7 +201,35 @@ describe(`comments (${ENGINE})`, () => {
     expect(message).toBe('Одобрено: 2 комментария.');
     expect((await db().select().from(comments)).every((row) => row.isApproved)).toBe(true);
     await db().transaction((tx) => unapproveCommentsAction.run({ tx, ids: [ids[0]!], user, language: 'en' }));
+    // Approving again changes only the one that was unapproved, and logs only it.
+    const again = await db().transaction((tx) =>
+      approveCommentsAction.run({ tx, ids, user, language: 'en' }),
+    );
+    expect(again).toBe('Approved 1 comment.');
     const log = await db().select().from(adminLog).where(eq(adminLog.model, 'comment'));
-    expect(log).toHaveLength(3);
+    expect(log).toHaveLength(4);
+  });
+
+  it('moderation in the admin needs blog.change_comment; the list shows a short text of each', async () => {
+    const [row] = await db()
+      .insert(comments)
+      .values({ postId, name: 'C', email: 'c.private@example.com', body: `Длинный ${'текст '.repeat(40)}` })
+      .returning();
+    const approve = { action: 'approve_comments', _selected_action: String(row!.id) };
+    const viewer = await staffClient(t, 'comment-viewer', { perms: ['blog.view_comment'] });
+    const list = await viewer.get(`${ADMIN}blog/comment/`);
+    expect(list.statusCode).toBe(200);
+    expect(pageText(list.body)).toContain(`Длинный ${'текст '.repeat(11)}текст…`);
+    expect(pageText(list.body)).not.toContain('текст '.repeat(20));
+    expect((await viewer.post(`${ADMIN}blog/comment/`, approve)).statusCode).toBe(403);
+    expect((await db().select().from(comments))[0]?.isApproved).toBe(false);
+    const moderator = await staffClient(t, 'comment-moderator', {
+      perms: ['blog.view_comment', 'blog.change_comment'],
+    });
+    expect((await moderator.get(`${ADMIN}blog/comment/`)).statusCode).toBe(200);
+    const approved = await moderator.post(`${ADMIN}blog/comment/`, approve);
+    expect(approved.statusCode).toBe(303);
+    expect((await db().select().from(comments))[0]?.isApproved).toBe(true);
+    expect(pageText((await new TestClient(t.app).get('/blog/hello/')).body)).not.toContain('c.private');
   });
 });

@@ -2,7 +2,7 @@
  * Comments in the admin: the moderation queue (waiting ones first), approve / unapprove in bulk (each
  * writes a history row), delete with the standard action. The email is shown here only, to staff.
  */
-import { inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { type BulkAction, defineAdmin } from '../../../contrib/admin/define.js';
 import { logActions } from '../../../contrib/admin/history.js';
 import { lazyTranslator, translator } from '../../../i18n/messages.js';
@@ -10,6 +10,13 @@ import { blogMessages } from '../messages.js';
 import { comments } from '../schema.js';
 
 const text = lazyTranslator(blogMessages);
+/** How much of a comment the moderation list shows. */
+const EXCERPT_LENGTH = 80;
+
+function shortened(body: string): string {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length > EXCERPT_LENGTH ? `${flat.slice(0, EXCERPT_LENGTH - 1)}…` : flat;
+}
 
 function moderation(name: string, approve: boolean): BulkAction {
   return {
@@ -21,7 +28,8 @@ function moderation(name: string, approve: boolean): BulkAction {
       const changed = await tx
         .update(comments)
         .set({ isApproved: approve })
-        .where(inArray(comments.id, selected))
+        // Only those that change: approving an approved comment writes no history.
+        .where(and(inArray(comments.id, selected), eq(comments.isApproved, !approve)))
         .returning({ id: comments.id, name: comments.name });
       await logActions(
         tx,
@@ -51,7 +59,13 @@ export const unapproveCommentsAction = moderation('unapprove_comments', false);
 export const commentAdmin = defineAdmin(comments, {
   model: 'comment',
   toString: (row) => `${row.name}: ${row.body.slice(0, 60)}`,
-  listDisplay: ['name', 'postId', 'isApproved', 'createdAt'],
+  listDisplay: [
+    'name',
+    { label: text('comments.admin.excerpt'), value: (row) => shortened(row.body), orderBy: 'body' },
+    'postId',
+    'isApproved',
+    'createdAt',
+  ],
   listFilter: ['isApproved', 'postId', 'createdAt'],
   searchFields: ['name', 'body'],
   ordering: ['isApproved', '-createdAt'],

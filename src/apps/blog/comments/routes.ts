@@ -11,7 +11,7 @@ import { translator } from '../../../i18n/messages.js';
 import { blogMessages } from '../messages.js';
 import { sendPostPage } from '../post-view.js';
 import { findPublicPost } from '../queries.js';
-import { addComment, COMMENT_RATE, commentClientKey, recentFromClient } from './store.js';
+import { addCommentWithinLimit, commentClientKey } from './store.js';
 import { readComment } from './submission.js';
 
 const MAX_SLUG_LENGTH = 200;
@@ -37,19 +37,16 @@ export function registerCommentRoutes(app: FastifyInstance, db: Db): void {
     }
     if (read.problem) return refuse(400, { ...read.errors, __all__: [t(`comments.error.${read.problem}`)] });
     if (Object.keys(read.errors).length > 0) return refuse(400);
-    const key = commentClientKey(secret, request.ip);
-    if ((await recentFromClient(db, key)) >= COMMENT_RATE.limit) {
-      return refuse(429, { __all__: [t('comments.error.rate')] });
-    }
-    await addComment(db, {
+    const stored = await addCommentWithinLimit(db, {
       postId: post.id,
       userId: request.user.isAuthenticated ? request.user.id : null,
       name: read.values.name,
       email: read.values.email,
       url: read.url,
       body: read.values.body,
-      clientKey: key,
+      clientKey: commentClientKey(secret, request.ip),
     });
+    if (!stored) return refuse(429, { __all__: [t('comments.error.rate')] });
     request.log.info({ post: post.id }, 'comment received, awaiting moderation');
     request.messages.success(t('comments.awaiting'));
     return reply.redirect(`${postUrl}#comments-heading`, 303);

@@ -3,7 +3,7 @@
  * page of posts in one query, and a new comment (always waiting for moderation). Also the per-client
  * rate limit, counted from the comments themselves by a keyed hash of the sender's address.
  */
-import { and, asc, count, eq, gt, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, sql } from 'drizzle-orm';
 import { clientKey } from '../../../contrib/auth/throttle.js';
 import type { Db } from '../../../db/client.js';
 import { keyedHash } from '../../../signing.js';
@@ -54,30 +54,35 @@ export async function approvedCounts(db: Db, postIds: readonly number[]): Promis
   return new Map(rows.map((row) => [row.postId, row.total]));
 }
 
-export async function recentFromClient(db: Db, key: string, now = new Date()): Promise<number> {
-  const [row] = await db
-    .select({ total: count() })
-    .from(comments)
-    .where(
-      and(
-        eq(comments.clientKey, key),
-        gt(comments.createdAt, new Date(now.getTime() - COMMENT_RATE.windowMs)),
-      ),
-    );
-  return row?.total ?? 0;
+export interface NewComment {
+  postId: number;
+  userId: number | null;
+  name: string;
+  email: string;
+  url: string | null;
+  body: string;
+  clientKey: string;
 }
 
-export async function addComment(
-  db: Db,
-  comment: {
-    postId: number;
-    userId: number | null;
-    name: string;
-    email: string;
-    url: string | null;
-    body: string;
-    clientKey: string;
-  },
-): Promise<void> {
-  await db.insert(comments).values({ ...comment, isApproved: false });
+/**
+ * Stores a comment, waiting for moderation, unless its client already sent COMMENT_RATE.limit in the
+ * window: then nothing is stored and the answer is false. Count and insert run under a transaction
+ * lock on the client key, so a burst of parallel posts cannot slip past the limit.
+ */
+export async function addCommentWithinLimit(db: Db, comment: NewComment, now = new Date()): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${comment.clientKey}, 0))`);
+    const [row] = await tx
+      .select({ total: count() })
+      .from(comments)
+      .where(
+        and(
+          eq(comments.clientKey, comment.clientKey),
+          gt(comments.createdAt, new Date(now.getTime() - COMMENT_RATE.windowMs)),
+        ),
+      );
+    if ((row?.total ?? 0) >= COMMENT_RATE.limit) return false;
+    await tx.insert(comments).values({ ...comment, isApproved: false });
+    return true;
+  });
 }
