@@ -106,32 +106,75 @@ process.on('SIGTERM', async () => {
 ];
 
 export const DEMO_RESUME = {
-  positions: [
+  profile: {
+    fullName: 'Алексей Кинов',
+    title: 'Ведущий разработчик, TypeScript и PostgreSQL',
+    email: 'alexey@example.com',
+    location: 'Москва',
+    githubUrl: 'https://github.com/example',
+    linkedinUrl: 'https://www.linkedin.com/in/example',
+    summary: `Делаю быстрые и надёжные сайты: от схемы базы данных до последнего пикселя.
+
+- **Десять лет** в веб-разработке, из них шесть — с PostgreSQL в продакшене.
+- Люблю простые решения, тесты и понятные логи.`,
+  },
+  experience: [
     {
+      position: 'Ведущий разработчик',
       company: 'Ядро Кина',
-      role: 'Ведущий разработчик',
+      companyDescription: 'Платформа для личных сайтов на TypeScript.',
       location: 'Москва',
       startDate: '2022-03-01',
       endDate: null,
-      summary: 'Сайт и платформа на TypeScript: сервер приложений, админка, поиск.',
-      highlights: ['Перезапуск без потери запросов', 'Админка на двух языках'],
+      description: `Сайт и платформа на TypeScript: сервер приложений, админка, поиск.
+
+- Перезапуск без потери запросов
+- Админка на двух языках`,
     },
     {
+      position: 'Разработчик',
       company: 'Веб-студия',
-      role: 'Разработчик',
+      companyDescription: 'Сайты для небольших компаний.',
       location: 'Москва',
       startDate: '2018-09-01',
       endDate: '2022-02-28',
-      summary: 'Сайты на Django и PostgreSQL для небольших компаний.',
-      highlights: ['Перевёл десять сайтов на HTTPS', 'Ускорил главную страницу в четыре раза'],
+      description: `Сайты на *Django* и PostgreSQL.
+
+- Перевёл десять сайтов на HTTPS
+- Ускорил главную страницу в четыре раза`,
     },
   ],
   skills: [
-    { name: 'TypeScript', level: '9.5' },
-    { name: 'PostgreSQL', level: '9.0' },
-    { name: 'Node.js', level: '9.0' },
-    { name: 'Python / Django', level: '8.0' },
-    { name: 'nginx', level: '7.5' },
-    { name: 'Docker', level: '7.0' },
+    { name: 'TypeScript', category: 'Языки', level: '9.5' },
+    { name: 'Python', category: 'Языки', level: '8.0' },
+    { name: 'PostgreSQL', category: 'Данные', level: '9.0' },
+    { name: 'Redis', category: 'Данные', level: '7.0' },
+    { name: 'Node.js', category: 'Платформы', level: '9.0' },
+    { name: 'nginx', category: 'Платформы', level: '7.5' },
+    { name: 'Docker', category: 'Платформы', level: '7.0' },
+  ],
+  certifications: [
+    {
+      name: 'PostgreSQL Professional',
+      provider: 'Postgres Professional',
+      dateObtained: '2021-06-15',
+      credentialUrl: 'https://example.com/credential/123',
+    },
+  ],
+  achievements: [
+    {
+      title: 'Доклад на конференции',
+      description: 'Рассказал о полнотекстовом поиске по-русски в PostgreSQL.',
+      icon: 'star',
+    },
+  ],
+  education: [
+    {
+      school: 'Московский государственный университет',
+      degree: 'Специалист',
+      field: 'Прикладная математика',
+      startYear: 2009,
+      endYear: 2014,
+    },
   ],
 };

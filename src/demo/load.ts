@@ -9,9 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asc, count, eq } from 'drizzle-orm';
 import sharp from 'sharp';
+import { renderBody } from '../apps/blog/markup/render.js';
 import { applyPostRules } from '../apps/blog/post-rules.js';
 import { categories, comments, type PostRow, posts, postTags, tags } from '../apps/blog/schema.js';
-import { highlights, positions, skills } from '../apps/resume/schema.js';
+import {
+  achievements,
+  certifications,
+  education,
+  experience,
+  profiles,
+  skills,
+} from '../apps/resume/schema.js';
 import { siteSettings } from '../apps/site/schema.js';
 import { users } from '../contrib/auth/schema.js';
 import { type StoredImage, saveImage } from '../contrib/media/fields.js';
@@ -27,12 +35,21 @@ export interface DemoSummary {
   skills: number;
 }
 
+/** A round portrait placeholder: initials on a coloured disc (made here, no binary in the repository). */
+async function demoPhoto(media: Media, initials: string): Promise<StoredImage> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400">
+  <rect width="400" height="400" fill="#2563eb"/>
+  <text x="200" y="245" font-family="sans-serif" font-size="150" fill="#fff" text-anchor="middle">${initials}</text>
+</svg>`;
+  return savedPng(media, svg, 'portrait.png');
+}
+
 const DAY = 24 * 60 * 60 * 1000;
 
-/** What makes a site "not empty": any post, category, tag, position or skill, or edited settings. */
+/** What makes a site "not empty": any post, category, tag or résumé profile, or edited settings. */
 async function hasContent(db: Db): Promise<boolean> {
   const counts = await Promise.all(
-    [posts, categories, tags, positions, skills].map(
+    [posts, categories, tags, profiles].map(
       async (table) => (await db.select({ n: count() }).from(table))[0]?.n ?? 0,
     ),
   );
@@ -55,18 +72,17 @@ async function demoImage(media: Media): Promise<StoredImage> {
     )
     .join('')}
 </svg>`;
+  return savedPng(media, svg, 'three-tiers.png');
+}
+
+/** `svg` drawn to a PNG and saved through the media storage like an upload. */
+async function savedPng(media: Media, svg: string, name: string): Promise<StoredImage> {
   const folder = await mkdtemp(join(tmpdir(), 'keen-demo-'));
-  const path = join(folder, 'three-tiers.png');
+  const path = join(folder, name);
   try {
     await writeFile(path, await sharp(Buffer.from(svg)).png().toBuffer());
     const { size } = await stat(path);
-    return await saveImage(media, {
-      field: 'cover',
-      path,
-      size,
-      kind: 'png',
-      originalName: 'three-tiers.png',
-    });
+    return await saveImage(media, { field: 'image', path, size, kind: 'png', originalName: name });
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
@@ -78,6 +94,7 @@ export async function loadDemo(db: Db, media: Media, now = new Date()): Promise<
   }
   const image = await demoImage(media);
   const imageUrl = media.url(image.name);
+  const photo = await demoPhoto(media, 'АК');
   return db.transaction(async (tx) => {
     await tx
       .update(siteSettings)
@@ -122,20 +139,37 @@ export async function loadDemo(db: Db, media: Media, now = new Date()): Promise<
         commentCount += 1;
       }
     }
-    for (const position of DEMO_RESUME.positions) {
-      const { highlights: texts, ...row } = position;
-      const [saved] = await tx.insert(positions).values(row).returning({ id: positions.id });
-      if (saved) {
-        await tx
-          .insert(highlights)
-          .values(texts.map((text, order) => ({ positionId: saved.id, text, position: order })));
-      }
-    }
-    await tx.insert(skills).values(DEMO_RESUME.skills);
+    const { profile: person } = DEMO_RESUME;
+    const [profile] = await tx
+      .insert(profiles)
+      .values({
+        ...person,
+        summaryHtml: renderBody(person.summary, 'markdown'),
+        photo,
+        isActive: true,
+      })
+      .returning({ id: profiles.id });
+    const profileId = profile?.id ?? 0;
+    const ordered = <T>(rows: readonly T[]) => rows.map((row, order) => ({ ...row, profileId, order }));
+    await tx.insert(experience).values(
+      ordered(DEMO_RESUME.experience).map((row) => ({
+        ...row,
+        descriptionHtml: renderBody(row.description, 'markdown'),
+      })),
+    );
+    await tx.insert(skills).values(ordered(DEMO_RESUME.skills));
+    await tx.insert(certifications).values(ordered(DEMO_RESUME.certifications));
+    await tx.insert(achievements).values(
+      ordered(DEMO_RESUME.achievements).map((row) => ({
+        ...row,
+        descriptionHtml: renderBody(row.description, 'markdown'),
+      })),
+    );
+    await tx.insert(education).values(ordered(DEMO_RESUME.education));
     return {
       posts: DEMO_POSTS.length,
       comments: commentCount,
-      positions: DEMO_RESUME.positions.length,
+      positions: DEMO_RESUME.experience.length,
       skills: DEMO_RESUME.skills.length,
     };
   });

@@ -200,8 +200,7 @@ describe(`admin access (${ENGINE})`, () => {
       ['set password', `${ADMIN}auth/user/${targetUserId}/password/`],
       ['own password', `${ADMIN}password_change/`],
       ['group add', `${ADMIN}auth/group/add/`],
-      ['position add', `${ADMIN}resume/position/add/`],
-      ['skill add', `${ADMIN}resume/skill/add/`],
+      ['profile add', `${ADMIN}resume/profile/add/`],
       ['not found (unknown model)', `${ADMIN}blog/nothing/`],
       ['not found (no route)', `${ADMIN}blog/post/${postId}/nothing/`],
       ['autocomplete', `${ADMIN}autocomplete/?app=blog&model=post&field=authorId&term=ro`],
@@ -214,8 +213,7 @@ describe(`admin access (${ENGINE})`, () => {
     for (const [app, model] of [
       ['blog', 'category'],
       ['blog', 'tag'],
-      ['resume', 'position'],
-      ['resume', 'skill'],
+      ['resume', 'profile'],
     ] as const) {
       responses.push([`${model} list`, await client.get(`${ADMIN}${app}/${model}/`)]);
     }

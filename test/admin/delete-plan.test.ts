@@ -13,7 +13,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { categories, postLinks, posts, postTags, tags } from '../../src/apps/blog/schema.js';
-import { highlights, positions } from '../../src/apps/resume/schema.js';
+import { education, experience, profiles, skills } from '../../src/apps/resume/schema.js';
 import {
   type DeletionPlan,
   deleteRows,
@@ -325,23 +325,24 @@ describe(`delete plan (${ENGINE})`, () => {
     expect(await db.select().from(sessions).where(eq(sessions.userId, other.id))).toHaveLength(1);
   });
 
-  it('deleting a résumé position takes its highlights', async () => {
-    const [position, other] = await db
-      .insert(positions)
-      .values([
-        { company: 'Acme', role: 'Engineer', startDate: '2020-01-01' },
-        { company: 'Initech', role: 'Lead', startDate: '2022-01-01' },
-      ])
+  it('deleting a résumé profile takes everything under it, and nothing of another profile', async () => {
+    const [profile, other] = await db
+      .insert(profiles)
+      .values([{ fullName: 'Anna' }, { fullName: 'Boris' }])
       .returning();
-    await db.insert(highlights).values([
-      { positionId: position!.id, text: 'Shipped' },
-      { positionId: position!.id, text: 'Scaled' },
-      { positionId: position!.id, text: 'Hired' },
-      { positionId: other!.id, text: 'Other' },
+    await db.insert(experience).values([
+      { profileId: profile!.id, company: 'Acme', position: 'Engineer', startDate: '2020-01-01' },
+      { profileId: profile!.id, company: 'Initech', position: 'Lead', startDate: '2022-01-01' },
+      { profileId: other!.id, company: 'Other', position: 'Lead', startDate: '2022-01-01' },
     ]);
-    const plan = await planDeletion(db, positions, [position!.id], options);
-    expect(plan.targets).toEqual([{ id: String(position!.id), label: `resume_position #${position!.id}` }]);
-    expect(summary(plan.cascades)).toEqual({ resume_highlight: 3 });
+    await db.insert(skills).values([
+      { profileId: profile!.id, name: 'SQL' },
+      { profileId: other!.id, name: 'SQL' },
+    ]);
+    await db.insert(education).values({ profileId: profile!.id, school: 'MSU' });
+    const plan = await planDeletion(db, profiles, [profile!.id], options);
+    expect(plan.targets).toEqual([{ id: String(profile!.id), label: `resume_profile #${profile!.id}` }]);
+    expect(summary(plan.cascades)).toEqual({ resume_experience: 2, resume_skill: 1, resume_education: 1 });
     expect(plan.blocked).toBe(false);
   });
 

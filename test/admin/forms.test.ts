@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { and, count, eq, inArray, like, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { categories, postLinks, posts, postTags, tags } from '../../src/apps/blog/schema.js';
-import { highlights, positions, skills } from '../../src/apps/resume/schema.js';
+import { experience, profiles, skills } from '../../src/apps/resume/schema.js';
 import { defineAdmin } from '../../src/contrib/admin/define.js';
 import { adminLog } from '../../src/contrib/admin/schema.js';
 import { users } from '../../src/contrib/auth/schema.js';
@@ -805,108 +805,89 @@ describe(`admin forms (${ENGINE})`, () => {
     });
   });
 
-  describe('résumé', () => {
-    it('adds a position with dates and a highlight, and shows the dates back', async () => {
+  describe('dates, decimals and CHECKs (the résumé tables in a test-only registration)', () => {
+    // A test-only app registers the résumé's children on their own, with no validate, so the form's
+    // parsing and the database's CHECKs and unique index are what answer.
+    const labApp: KeenApp = {
+      name: 'lab',
+      models: [{ name: 'experience' }, { name: 'skill' }],
+      admin: [
+        defineAdmin(experience, {
+          model: 'experience',
+          fields: ['profileId', 'company', 'position', 'startDate', 'endDate'],
+        }),
+        defineAdmin(skills, { model: 'skill', fields: ['profileId', 'name', 'level'] }),
+      ],
+    };
+    let lab: TestApp;
+    let client: TestClient;
+    let profileId = '';
+
+    beforeAll(async () => {
+      lab = await createTestApp({
+        database: t.database,
+        apps: [...installedApps, labApp],
+        env: { MEDIA_ROOT: t.mediaRoot, TIME_ZONE },
+      });
+      await lab.createUser({ username: 'lab-root', isStaff: true, isSuperuser: true });
+      client = new TestClient(lab.app);
+      expect((await client.login('lab-root', GOOD_PASSWORD)).statusCode).toBe(303);
+      const [profile] = await db().insert(profiles).values({ fullName: 'Lab' }).returning();
+      profileId = String(profile!.id);
+    });
+
+    afterAll(async () => {
+      await lab?.close();
+    });
+
+    it('adds a position with dates and shows them back; an empty end date is NULL', async () => {
       const response = await openAndSubmit(
-        root,
-        `${ADMIN}resume/position/add/`,
-        {
-          company: 'ACME',
-          role: 'Engineer',
-          startDate: '2020-02-29',
-          endDate: '2022-12-31',
-          'resume_highlight-0-text': 'Shipped things',
-          'resume_highlight-0-position': '1',
-        },
+        client,
+        `${ADMIN}lab/experience/add/`,
+        { profileId, company: 'ACME', position: 'Engineer', startDate: '2020-02-29', endDate: '2022-12-31' },
         { button: '_continue' },
       );
       expect(response.statusCode).toBe(303);
       const id = idFromLocation(response.headers.location);
-      const [row] = await db().select().from(positions).where(eq(positions.id, id));
+      const [row] = await db().select().from(experience).where(eq(experience.id, id));
       expect(row).toMatchObject({
         company: 'ACME',
         startDate: '2020-02-29',
         endDate: '2022-12-31',
         location: '',
       });
-      expect(await db().select().from(highlights).where(eq(highlights.positionId, id))).toMatchObject([
-        { text: 'Shipped things', position: 1 },
-      ]);
-      const form = readForm((await root.get(`${ADMIN}resume/position/${id}/change/`)).body);
+      const form = readForm((await client.get(`${ADMIN}lab/experience/${id}/change/`)).body);
       expect(fieldValue(form, 'startDate')).toBe('2020-02-29');
       expect(fieldValue(form, 'endDate')).toBe('2022-12-31');
-      // An empty end date is stored as NULL (a current position).
       expect(
-        (await openAndSubmit(root, `${ADMIN}resume/position/${id}/change/`, { endDate: '' })).statusCode,
+        (await openAndSubmit(client, `${ADMIN}lab/experience/${id}/change/`, { endDate: '' })).statusCode,
       ).toBe(303);
-      expect((await db().select().from(positions).where(eq(positions.id, id)))[0]?.endDate).toBeNull();
+      expect((await db().select().from(experience).where(eq(experience.id, id)))[0]?.endDate).toBeNull();
     });
 
-    it('refuses an impossible date and an end before the start', async () => {
-      const before = (await db().select({ n: count() }).from(positions))[0]?.n;
-      const bad = await openAndSubmit(root, `${ADMIN}resume/position/add/`, {
+    it('refuses an impossible date; the violated two-column CHECK is a form-wide error (400), not a 500', async () => {
+      const before = (await db().select({ n: count() }).from(experience))[0]?.n;
+      const bad = await openAndSubmit(client, `${ADMIN}lab/experience/add/`, {
+        profileId,
         company: 'ACME',
-        role: 'Engineer',
+        position: 'Engineer',
         startDate: '2021-02-29',
       });
       expect(bad.statusCode).toBe(400);
       expect(fieldErrors(bad.body, 'startDate')).toEqual(['Enter a valid date.']);
-      // The registration checks the order itself (a clearer message than the database's CHECK).
-      const reversed = await openAndSubmit(root, `${ADMIN}resume/position/add/`, {
-        company: 'ACME',
-        role: 'Engineer',
+      const reversed = await openAndSubmit(client, `${ADMIN}lab/experience/add/`, {
+        profileId,
+        company: 'Checked',
+        position: 'Engineer',
         startDate: '2020-05-01',
         endDate: '2019-01-01',
       });
       expect(reversed.statusCode).toBe(400);
-      expect(fieldErrors(reversed.body, 'endDate')).toEqual([
-        'The end date cannot be before the start date.',
+      expect(formErrors(reversed.body)).toEqual([
+        'Constraint “resume_experience_dates_ordered” is violated.',
       ]);
-      expect((await db().select({ n: count() }).from(positions))[0]?.n).toBe(before);
-    });
-
-    describe('with a registration that leaves the date order to the database', () => {
-      // A test-only app registers positions with no validate, so the CHECK across the two date columns
-      // is what refuses the save.
-      const labApp: KeenApp = {
-        name: 'lab',
-        models: [{ name: 'position' }],
-        admin: [
-          defineAdmin(positions, { model: 'position', fields: ['company', 'role', 'startDate', 'endDate'] }),
-        ],
-      };
-      let lab: TestApp;
-      let client: TestClient;
-
-      beforeAll(async () => {
-        lab = await createTestApp({
-          database: t.database,
-          apps: [...installedApps, labApp],
-          env: { MEDIA_ROOT: t.mediaRoot, TIME_ZONE },
-        });
-        await lab.createUser({ username: 'lab-root', isStaff: true, isSuperuser: true });
-        client = new TestClient(lab.app);
-        expect((await client.login('lab-root', GOOD_PASSWORD)).statusCode).toBe(303);
-      });
-
-      afterAll(async () => {
-        await lab?.close();
-      });
-
-      it('turns the violated two-column CHECK into a form-wide error (400), not a 500', async () => {
-        const response = await openAndSubmit(client, `${ADMIN}lab/position/add/`, {
-          company: 'Checked',
-          role: 'Engineer',
-          startDate: '2020-05-01',
-          endDate: '2019-01-01',
-        });
-        expect(response.statusCode).toBe(400);
-        expect(formErrors(response.body)).toEqual([
-          'Constraint “resume_position_dates_ordered” is violated.',
-        ]);
-        expect(fieldErrors(response.body, 'endDate')).toEqual([]);
-        expect(await db().select().from(positions).where(eq(positions.company, 'Checked'))).toEqual([]);
-      });
+      expect(fieldErrors(reversed.body, 'endDate')).toEqual([]);
+      expect((await db().select({ n: count() }).from(experience))[0]?.n).toBe(before);
     });
 
     it.each<[string, number, string | null]>([
@@ -920,7 +901,7 @@ describe(`admin forms (${ENGINE})`, () => {
       ['seven', 400, 'Enter a number.'],
     ])('skill level (numeric(3,1), CHECK 0–10) %s → %i', async (level, status, error) => {
       const name = `Skill ${level}`;
-      const response = await openAndSubmit(root, `${ADMIN}resume/skill/add/`, { name, level });
+      const response = await openAndSubmit(client, `${ADMIN}lab/skill/add/`, { profileId, name, level });
       expect(response.statusCode).toBe(status);
       const [row] = await db().select().from(skills).where(eq(skills.name, name));
       if (error === null) {
@@ -931,18 +912,20 @@ describe(`admin forms (${ENGINE})`, () => {
       }
     });
 
-    it('a unique skill name is a field error', async () => {
-      expect(
-        (await openAndSubmit(root, `${ADMIN}resume/skill/add/`, { name: 'Unique', level: '5' })).statusCode,
-      ).toBe(303);
-      const again = await openAndSubmit(root, `${ADMIN}resume/skill/add/`, { name: 'Unique', level: '6' });
+    it('a skill name taken in the profile, in any case, is refused with 400', async () => {
+      const add = (name: string) =>
+        openAndSubmit(client, `${ADMIN}lab/skill/add/`, { profileId, name, level: '5' });
+      expect((await add('Unique')).statusCode).toBe(303);
+      const again = await add('UNIQUE');
       expect(again.statusCode).toBe(400);
-      expect(fieldErrors(again.body, 'name')).toEqual(['Skill with this Name already exists.']);
+      expect([...formErrors(again.body), ...fieldErrors(again.body, 'name')].join(' ')).toContain(
+        'resume_skill_profile_name_key',
+      );
       expect(
         await db()
           .select()
           .from(skills)
-          .where(inArray(skills.name, ['Unique'])),
+          .where(inArray(skills.name, ['Unique', 'UNIQUE'])),
       ).toMatchObject([{ level: '5.0' }]);
     });
   });

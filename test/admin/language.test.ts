@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blogMessages } from '../../src/apps/blog/messages.js';
 import { categories, postLinks, posts, postTags, tags } from '../../src/apps/blog/schema.js';
 import { resumeMessages } from '../../src/apps/resume/messages.js';
-import { highlights, positions, skills } from '../../src/apps/resume/schema.js';
+import { experience, profiles, skills } from '../../src/apps/resume/schema.js';
 import { adminMessages } from '../../src/contrib/admin/messages.js';
 import { AdminSite } from '../../src/contrib/admin/site.js';
 import { authMessages } from '../../src/contrib/auth/messages.js';
@@ -71,6 +71,7 @@ describe(`every page in both languages (${ENGINE})`, () => {
   let t: AdminTestApp;
   let postId: number;
   let bossId: number;
+  let profileId = 0;
   const db = () => t.database.db;
 
   // Data in neither language, so only the interface's words can match.
@@ -97,12 +98,19 @@ describe(`every page in both languages (${ENGINE})`, () => {
     const [tag] = await db().insert(tags).values({ name: 'gory' }).returning();
     await db().insert(postTags).values({ postId, tagId: tag!.id });
     await db().insert(postLinks).values({ postId, title: 'Karta', url: 'https://example.com/map' });
-    const [position] = await db()
-      .insert(positions)
-      .values({ company: 'Acme', role: 'Engineer', startDate: '2022-03-01' })
+    const [profile] = await db()
+      .insert(profiles)
+      .values({ fullName: 'Anna Example', isActive: true, summary: 'Engineer' })
       .returning();
-    await db().insert(highlights).values({ positionId: position!.id, text: 'Shipped' });
-    await db().insert(skills).values({ name: 'TypeScript', level: '9.5' });
+    profileId = profile!.id;
+    await db().insert(experience).values({
+      profileId,
+      company: 'Acme',
+      position: 'Engineer',
+      startDate: '2022-03-01',
+      description: 'Shipped',
+    });
+    await db().insert(skills).values({ profileId, name: 'TypeScript', level: '9.5', category: 'Code' });
   });
   afterAll(() => t.close());
 
@@ -145,7 +153,8 @@ describe(`every page in both languages (${ENGINE})`, () => {
       `${ADMIN}auth/user/`,
       `${ADMIN}auth/user/${bossId}/change/`,
       `${ADMIN}auth/user/${bossId}/password/`,
-      `${ADMIN}resume/position/add/`,
+      `${ADMIN}resume/profile/add/`,
+      `${ADMIN}resume/profile/${profileId}/change/`,
       `${ADMIN}password_change/`,
       `${ADMIN}preferences/`,
     ])

@@ -56,7 +56,7 @@ describe(`admin permissions (${ENGINE})`, () => {
     return client;
   }
 
-  /** Every request the admin answers for one post, one category, one user and one skill. */
+  /** Every request the admin answers for one post, one category, one user and the résumé. */
   function everyModelRequest(client: TestClient) {
     const post = `${ADMIN}blog/post/`;
     const requests: [string, () => Promise<LightMyRequestResponse>][] = [
@@ -111,7 +111,7 @@ describe(`admin permissions (${ENGINE})`, () => {
             new_password2: 'another-Secret-phrase-99',
           }),
       ],
-      ['skill add', () => client.get(`${ADMIN}resume/skill/add/`)],
+      ['profile add', () => client.get(`${ADMIN}resume/profile/add/`)],
     ];
     return requests;
   }
@@ -326,7 +326,7 @@ describe(`admin permissions (${ENGINE})`, () => {
     ]) {
       expect(index.body).toContain(`href="${ADMIN}${model}/add/"`);
     }
-    expect(index.body).toContain(`href="${ADMIN}resume/skill/"`);
+    expect(index.body).toContain(`href="${ADMIN}resume/profile/"`);
     // Nothing is forbidden; the bare POSTs of the list may still be incomplete forms (400), and a change
     // posted without the form's version is a stale edit (409).
     for (const [what, send] of everyModelRequest(superuser)) {

@@ -1,10 +1,10 @@
-// The home page built from the content: site settings, latest posts, skills and the timeline, read in
-// three queries whatever the size of the blog and the résumé.
+// The home page built from the content: site settings, latest posts, skills and the timeline of the
+// active résumé, read in two queries whatever the size of the blog and the résumé.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { posts } from '../../src/apps/blog/schema.js';
 import { loadHome } from '../../src/apps/home/queries.js';
-import { highlights, positions, skills } from '../../src/apps/resume/schema.js';
+import { experience, profiles, skills } from '../../src/apps/resume/schema.js';
 import { siteSettings } from '../../src/apps/site/schema.js';
 import { pageText } from '../admin/view-helpers.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -37,17 +37,22 @@ describe(`home page (${ENGINE})`, () => {
       })),
     );
     await db.insert(posts).values({ title: 'Secret draft', slug: 'draft', status: 'draft' });
-    const [position] = await db
-      .insert(positions)
-      .values([
-        { company: 'Acme', role: 'Engineer', startDate: '2022-03-01' },
-        { company: 'Initech', role: 'Intern', startDate: '2019-06-01', endDate: '2020-01-31' },
-      ])
-      .returning();
-    await db.insert(highlights).values({ positionId: position!.id, text: 'Shipped' });
+    const [profile] = await db.insert(profiles).values({ fullName: 'Anna', isActive: true }).returning();
+    const profileId = profile!.id;
+    await db.insert(experience).values([
+      { profileId, company: 'Acme', position: 'Engineer', startDate: '2022-03-01', order: 1 },
+      {
+        profileId,
+        company: 'Initech',
+        position: 'Intern',
+        startDate: '2019-06-01',
+        endDate: '2020-01-31',
+        order: 2,
+      },
+    ]);
     await db.insert(skills).values([
-      { name: 'TypeScript', level: '9.5' },
-      { name: 'PostgreSQL', level: '8.0' },
+      { profileId, name: 'TypeScript', level: '9.5', order: 1 },
+      { profileId, name: 'PostgreSQL', level: '8.0', order: 2 },
     ]);
   });
   afterAll(() => t.close());
@@ -67,6 +72,7 @@ describe(`home page (${ENGINE})`, () => {
     expect(text).toContain('Intern, Initech');
     expect(response.body).toContain('href="/blog/post-7/"');
     expect(response.body).toContain('href="/resume/"');
+    expect(response.body).toContain('href="/resume/export/pdf/" download');
     expect(response.body.match(/<h1[ >]/g)).toHaveLength(1);
   });
 
@@ -76,12 +82,12 @@ describe(`home page (${ENGINE})`, () => {
       expect(text).toContain(words);
   });
 
-  it('reads its content in three queries', async () => {
+  it('reads its content in two queries', async () => {
     const counted = await countingDb(t.database);
     try {
       const content = await loadHome(counted.db);
       expect(content.posts).toHaveLength(5);
-      expect(counted.queries).toHaveLength(3);
+      expect(counted.queries).toHaveLength(2);
     } finally {
       await counted.close();
     }

@@ -243,7 +243,7 @@ describe(`keen with a database (${ENGINE})`, () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(
-      'demo loaded: 4 posts, 2 comments awaiting moderation, 2 positions, 6 skills',
+      'demo loaded: 4 posts, 2 comments awaiting moderation, 2 positions, 7 skills',
     );
     const again = await keen(['loaddemo'], env, { timeoutMs: 60_000 });
     expect(again.code).toBe(1);

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POSTS_PER_PAGE } from '../../src/apps/blog/listing.js';
 import { categories, posts, postTags, tags } from '../../src/apps/blog/schema.js';
+import { profiles } from '../../src/apps/resume/schema.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { ENGINE } from '../support/database.js';
 
@@ -51,6 +52,7 @@ describe(`language URL prefixes on (${ENGINE})`, () => {
       )
       .returning({ id: posts.id });
     await db.insert(postTags).values([{ postId: rows[0]!.id, tagId: postgres!.id }]);
+    await db.insert(profiles).values({ fullName: 'Anna', isActive: true });
   });
   afterAll(() => t.close());
 
@@ -180,6 +182,7 @@ describe(`language URL prefixes off, the default (${ENGINE})`, () => {
     t.app.inject({ url, headers: { host: 'localhost', ...headers } });
   beforeAll(async () => {
     t = await createTestApp();
+    await t.database.db.insert(profiles).values({ fullName: 'Anna', isActive: true });
   });
   afterAll(() => t.close());
 

@@ -12,9 +12,10 @@ import { renderBody } from '../blog/markup/render.js';
 import { postUrl } from '../blog/urls.js';
 import { dateRange } from '../resume/dates.js';
 import { resumeMessages } from '../resume/messages.js';
+import { RESUME_PATH, RESUME_PDF_PATH } from '../resume/urls.js';
 import type { SiteSettingsRow } from '../site/schema.js';
 import { homeMessages } from './messages.js';
-import type { HomeContent } from './queries.js';
+import { type HomeContent, TIMELINE_LENGTH, TOP_SKILLS } from './queries.js';
 
 export const homeCss = staticAsset('css/home.css');
 
@@ -30,6 +31,8 @@ export function HomePage({ context, site, content }: HomePageProps) {
   const link = (path: string) => localizedPath(context, path);
   // Markdown, sanitized like a post body; a few lines, rendered per request.
   const about = site.about ? renderBody(site.about, 'markdown') : '';
+  const skills = content.resume?.skills.slice(0, TOP_SKILLS) ?? [];
+  const timeline = content.resume?.experience.slice(0, TIMELINE_LENGTH) ?? [];
   return (
     <Layout title={site.tagline || t('title')} context={context} styles={[homeCss]}>
       <section class="Hero" aria-labelledby="hero-name">
@@ -40,9 +43,16 @@ export function HomePage({ context, site, content }: HomePageProps) {
           <a class="Button" href={link('/blog/')}>
             {t('readBlog')}
           </a>
-          <a class="Button Button--quiet" href={link('/resume/')}>
-            {t('seeResume')}
-          </a>
+          {content.resume && (
+            <a class="Button Button--quiet" href={link(RESUME_PATH)}>
+              {t('seeResume')}
+            </a>
+          )}
+          {content.resume && (
+            <a class="Button Button--quiet" href={RESUME_PDF_PATH} download>
+              {t('downloadResume')}
+            </a>
+          )}
         </p>
       </section>
 
@@ -72,35 +82,35 @@ export function HomePage({ context, site, content }: HomePageProps) {
         )}
       </section>
 
-      {content.skills.length > 0 && (
+      {skills.length > 0 && (
         <section class="HomeSection" aria-labelledby="skills">
           <h2 id="skills">{t('skills')}</h2>
           <ul class="SkillChips">
-            {content.skills.map((skill) => (
+            {skills.map((skill) => (
               <li>{skill.name}</li>
             ))}
           </ul>
         </section>
       )}
 
-      {content.timeline.length > 0 && (
+      {timeline.length > 0 && (
         <section class="HomeSection" aria-labelledby="experience">
           <h2 id="experience">{t('experience')}</h2>
           <ol class="Timeline">
-            {content.timeline.map((position) => (
+            {timeline.map((position) => (
               <li class="Timeline-item">
                 <p class="Timeline-dates">
                   {dateRange(resumeT, context.language, position.startDate, position.endDate)}
                 </p>
                 <p class="Timeline-role">
-                  {resumeT('position', { role: position.role, company: position.company })}
+                  {resumeT('position', { role: position.position, company: position.company })}
                 </p>
                 {position.location && <p class="Timeline-place">{position.location}</p>}
               </li>
             ))}
           </ol>
           <p>
-            <a href={link('/resume/')}>{t('fullResume')}</a>
+            <a href={link(RESUME_PATH)}>{t('fullResume')}</a>
           </p>
         </section>
       )}

@@ -1,92 +1,189 @@
-/** The résumé page's reads: three bounded queries, whatever the number of positions. */
-import { asc, desc, inArray } from 'drizzle-orm';
+/**
+ * The résumé's reads. A whole résumé (a profile and its five lists) is one query: the children come
+ * back as JSON arrays built by the database, each in its order through the (profile, order) indexes.
+ */
+import { eq, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { highlights, positions, skills } from './schema.js';
+import { renderBody } from '../blog/markup/render.js';
+import { safeLinkUrl } from '../blog/text.js';
+import type { ResumeDocument } from './document.js';
+import { achievements, certifications, education, experience, profiles, skills } from './schema.js';
 
-/** A résumé longer than this is cut (a page, not an archive). */
-export const MAX_POSITIONS = 100;
-export const MAX_SKILLS = 200;
-const MAX_HIGHLIGHTS = 2000;
+/** Each list is cut here: a résumé, not an archive. */
+export const MAX_ITEMS = 100;
 
-export interface PositionWithHighlights {
-  id: number;
+type Format = 'markdown' | 'html';
+
+interface ExperienceJson {
+  position: string;
   company: string;
-  role: string;
+  companyDescription: string;
   location: string;
   startDate: string;
   endDate: string | null;
-  summary: string;
-  highlights: string[];
+  description: string;
+  descriptionFormat: Format;
+  descriptionHtml: string;
 }
-
-export interface SkillEntry {
+interface SkillJson {
   name: string;
-  /** numeric(3,1) as PostgreSQL writes it, e.g. "8.5". */
-  level: string;
+  category: string;
+  level: number | string | null;
+}
+interface CertificationJson {
+  name: string;
+  provider: string;
+  dateObtained: string | null;
+  credentialUrl: string | null;
+}
+interface AchievementJson {
+  title: string;
+  description: string;
+  descriptionFormat: Format;
+  descriptionHtml: string;
+  icon: string;
+}
+interface EducationJson {
+  school: string;
+  degree: string;
+  field: string;
+  startYear: number | null;
+  endYear: number | null;
 }
 
-export interface Resume {
-  positions: PositionWithHighlights[];
-  skills: SkillEntry[];
+/** The rows of `table` under the profile, as a JSON array of `fields`, in order (never null). */
+function childList(
+  table: { profileId: unknown; order: unknown; id: unknown },
+  fields: Record<string, unknown>,
+  name: string,
+): SQL {
+  const pairs = sql.join(
+    Object.entries(fields).map(([key, column]) => sql`${sql.raw(`'${key}'`)}, ${column}`),
+    sql`, `,
+  );
+  return sql`coalesce((select json_agg(json_build_object(${pairs}) order by ${table.order}, ${table.id}) from (select * from ${sql.raw(`"${name}"`)} c where c.profile_id = ${profiles.id} order by c."order", c.id limit ${MAX_ITEMS}) as ${sql.raw(`"${name}"`)}), '[]'::json)`;
 }
 
-export async function loadResume(db: Db): Promise<Resume> {
-  const [positionRows, skillRows] = await Promise.all([
-    db.select().from(positions).orderBy(desc(positions.startDate), desc(positions.id)).limit(MAX_POSITIONS),
-    db
-      .select({ name: skills.name, level: skills.level })
-      .from(skills)
-      .orderBy(desc(skills.level), asc(skills.name))
-      .limit(MAX_SKILLS),
-  ]);
-  const ids = positionRows.map((row) => row.id);
-  // One query for every position's highlights, through resume_highlight_position_idx.
-  const highlightRows =
-    ids.length === 0
-      ? []
-      : await db
-          .select({ positionId: highlights.positionId, text: highlights.text })
-          .from(highlights)
-          .where(inArray(highlights.positionId, ids))
-          .orderBy(asc(highlights.positionId), asc(highlights.position), asc(highlights.id))
-          .limit(MAX_HIGHLIGHTS);
-  const byPosition = new Map<number, string[]>();
-  for (const row of highlightRows) {
-    const list = byPosition.get(row.positionId) ?? [];
-    list.push(row.text);
-    byPosition.set(row.positionId, list);
-  }
+/** The sanitized HTML made on save; a row saved before that (or moved by a migration) is rendered now. */
+function htmlOf(source: string, format: Format, html: string): string {
+  return html || (source ? renderBody(source, format) : '');
+}
+
+/** Skill levels are stored 0–10 (as the Django site had them); readers see 1–5. */
+function levelOf(level: number | string | null): number | null {
+  if (level === null) return null;
+  return Math.min(5, Math.max(1, Math.round(Number(level) / 2)));
+}
+
+async function loadResumeWhere(db: Db, where: SQL): Promise<ResumeDocument | null> {
+  const [row] = await db
+    .select({
+      profile: profiles,
+      experience: sql<ExperienceJson[]>`${childList(
+        experience,
+        {
+          position: experience.position,
+          company: experience.company,
+          companyDescription: experience.companyDescription,
+          location: experience.location,
+          startDate: experience.startDate,
+          endDate: experience.endDate,
+          description: experience.description,
+          descriptionFormat: experience.descriptionFormat,
+          descriptionHtml: experience.descriptionHtml,
+        },
+        'resume_experience',
+      )}`,
+      skills: sql<SkillJson[]>`${childList(
+        skills,
+        { name: skills.name, category: skills.category, level: skills.level },
+        'resume_skill',
+      )}`,
+      certifications: sql<CertificationJson[]>`${childList(
+        certifications,
+        {
+          name: certifications.name,
+          provider: certifications.provider,
+          dateObtained: certifications.dateObtained,
+          credentialUrl: certifications.credentialUrl,
+        },
+        'resume_certification',
+      )}`,
+      achievements: sql<AchievementJson[]>`${childList(
+        achievements,
+        {
+          title: achievements.title,
+          description: achievements.description,
+          descriptionFormat: achievements.descriptionFormat,
+          descriptionHtml: achievements.descriptionHtml,
+          icon: achievements.icon,
+        },
+        'resume_achievement',
+      )}`,
+      education: sql<EducationJson[]>`${childList(
+        education,
+        {
+          school: education.school,
+          degree: education.degree,
+          field: education.field,
+          startYear: education.startYear,
+          endYear: education.endYear,
+        },
+        'resume_education',
+      )}`,
+    })
+    .from(profiles)
+    .where(where)
+    .limit(1);
+  if (!row) return null;
+  const { profile } = row;
   return {
-    positions: positionRows.map((row) => ({ ...row, highlights: byPosition.get(row.id) ?? [] })),
-    skills: skillRows,
+    id: profile.id,
+    fullName: profile.fullName,
+    title: profile.title,
+    email: profile.email,
+    location: profile.location,
+    linkedinUrl: safeLinkUrl(profile.linkedinUrl ?? ''),
+    githubUrl: safeLinkUrl(profile.githubUrl ?? ''),
+    websiteUrl: safeLinkUrl(profile.websiteUrl ?? ''),
+    summaryHtml: htmlOf(profile.summary, profile.summaryFormat, profile.summaryHtml),
+    photo: profile.photo
+      ? { name: profile.photo.name, width: profile.photo.width, height: profile.photo.height }
+      : null,
+    updatedAt: profile.updatedAt,
+    experience: row.experience.map((item) => ({
+      position: item.position,
+      company: item.company,
+      companyDescription: item.companyDescription,
+      location: item.location,
+      startDate: item.startDate,
+      endDate: item.endDate,
+      descriptionHtml: htmlOf(item.description, item.descriptionFormat, item.descriptionHtml),
+    })),
+    skills: row.skills.map((item) => ({
+      name: item.name,
+      category: item.category,
+      level: levelOf(item.level),
+    })),
+    certifications: row.certifications.map((item) => ({
+      ...item,
+      credentialUrl: safeLinkUrl(item.credentialUrl ?? ''),
+    })),
+    achievements: row.achievements.map((item) => ({
+      title: item.title,
+      icon: item.icon,
+      descriptionHtml: htmlOf(item.description, item.descriptionFormat, item.descriptionHtml),
+    })),
+    education: row.education,
   };
 }
 
-/** The experience timeline for the home page: positions without highlights, newest first (one query). */
-export async function loadTimeline(
-  db: Db,
-  limit = 20,
-): Promise<Omit<PositionWithHighlights, 'highlights'>[]> {
-  return db
-    .select({
-      id: positions.id,
-      company: positions.company,
-      role: positions.role,
-      location: positions.location,
-      startDate: positions.startDate,
-      endDate: positions.endDate,
-      summary: positions.summary,
-    })
-    .from(positions)
-    .orderBy(desc(positions.startDate), desc(positions.id))
-    .limit(limit);
+/** The public résumé: the active profile, or null when none is active. One query. */
+export function loadActiveResume(db: Db): Promise<ResumeDocument | null> {
+  return loadResumeWhere(db, eq(profiles.isActive, true));
 }
 
-/** The strongest skills first (one query). */
-export async function loadTopSkills(db: Db, limit = 12): Promise<SkillEntry[]> {
-  return db
-    .select({ name: skills.name, level: skills.level })
-    .from(skills)
-    .orderBy(desc(skills.level), asc(skills.name))
-    .limit(limit);
+/** Any profile, active or not (staff previews). One query. */
+export function loadResumeById(db: Db, id: number): Promise<ResumeDocument | null> {
+  return loadResumeWhere(db, eq(profiles.id, id));
 }

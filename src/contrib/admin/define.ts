@@ -77,6 +77,11 @@ export interface Inline {
   /** At most this many children. */
   maxNum?: number;
   ordering?: readonly string[];
+  /**
+   * Columns computed from a child's submitted values and written with them (a description rendered
+   * to HTML); they do not count as edits for the history.
+   */
+  derive?: (values: Record<string, unknown>) => Record<string, unknown>;
 }
 
 /** What a bulk action gets: the selected ids, in a transaction, and who asked. */
@@ -87,6 +92,12 @@ export interface ActionContext {
   /** The language of the page that asked: the returned message is shown in it. */
   language: string;
 }
+
+/**
+ * Thrown by a bulk action to refuse, with a message for the editor in their language: the action's
+ * writes are rolled back and the change list shows the message as an error.
+ */
+export class ActionRefused extends Error {}
 
 /** A custom bulk action on the change list (Django's admin actions). */
 export interface BulkAction {

@@ -199,6 +199,10 @@ async function saveInlines(
         child,
       ]),
     );
+    const withDerived = (values: Record<string, unknown>) => ({
+      ...values,
+      ...inline.options.derive?.(values),
+    });
     for (const row of rows) {
       if (row.delete) continue;
       if (row.id) {
@@ -213,11 +217,13 @@ async function saveInlines(
           continue;
         await tx
           .update(table)
-          .set(row.values as never)
+          .set(withDerived(row.values) as never)
           .where(byId(row.id));
         changed.push(kind);
       } else {
-        await tx.insert(table).values({ ...row.values, [inline.foreignKey.key]: objectId } as never);
+        await tx
+          .insert(table)
+          .values({ ...withDerived(row.values), [inline.foreignKey.key]: objectId } as never);
         added.push(kind);
       }
     }

@@ -4,15 +4,19 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDatabase, ENGINE, type TestDatabase } from '../../../../test/support/database.js';
 import { categories, postLinks, posts } from '../../../apps/blog/schema.js';
-import { positions, skills } from '../../../apps/resume/schema.js';
+import { experience, profiles, skills } from '../../../apps/resume/schema.js';
 import { atomic } from '../../../db/transaction.js';
 import { fieldsOf } from '../fields.js';
 import { formErrorsFromDatabaseError, postgresErrorOf } from './database-errors.js';
 
 let database: TestDatabase;
 
+let profileId = 0;
+
 beforeAll(async () => {
   database = await createTestDatabase();
+  const [profile] = await database.db.insert(profiles).values({ fullName: 'Test' }).returning();
+  profileId = profile!.id;
 });
 
 afterAll(async () => {
@@ -83,7 +87,10 @@ describe(`on ${ENGINE}`, () => {
   });
 
   test('resume_skill_level_range on UPDATE', async () => {
-    const [skill] = await database.db.insert(skills).values({ name: 'TypeScript', level: '9.5' }).returning();
+    const [skill] = await database.db
+      .insert(skills)
+      .values({ profileId, name: 'TypeScript', level: '9.5' })
+      .returning();
     const error = await errorOf(() =>
       database.db.update(skills).set({ level: '10.5' }).where(eq(skills.id, skill!.id)),
     );
@@ -92,19 +99,23 @@ describe(`on ${ENGINE}`, () => {
     });
   });
 
-  test('resume_position_dates_ordered: a check across columns is a form error, unless mapped to a field', async () => {
+  test('resume_experience_dates_ordered: a check across columns is a form error, unless mapped to a field', async () => {
     const error = await errorOf(() =>
-      database.db
-        .insert(positions)
-        .values({ company: 'Acme', role: 'Dev', startDate: '2020-01-01', endDate: '2019-12-31' }),
+      database.db.insert(experience).values({
+        profileId,
+        company: 'Acme',
+        position: 'Dev',
+        startDate: '2020-01-01',
+        endDate: '2019-12-31',
+      }),
     );
-    const fields = fieldsOf(positions);
+    const fields = fieldsOf(experience);
     expect(formErrorsFromDatabaseError(error, fields)).toEqual({
-      __all__: ['Constraint “resume_position_dates_ordered” is violated.'],
+      __all__: ['Constraint “resume_experience_dates_ordered” is violated.'],
     });
     expect(
       formErrorsFromDatabaseError(error, fields, {
-        resume_position_dates_ordered: {
+        resume_experience_dates_ordered: {
           message: 'The end date cannot be before the start date.',
           field: 'endDate',
         },
@@ -112,7 +123,7 @@ describe(`on ${ENGINE}`, () => {
     ).toEqual({ endDate: ['The end date cannot be before the start date.'] });
     expect(
       formErrorsFromDatabaseError(error, fields, {
-        resume_position_dates_ordered: 'Dates are out of order.',
+        resume_experience_dates_ordered: 'Dates are out of order.',
       }),
     ).toEqual({ __all__: ['Dates are out of order.'] });
   });
@@ -171,7 +182,7 @@ describe(`on ${ENGINE}`, () => {
         'A value is too long for its column: value too long for type character varying(200).',
       ],
       [
-        () => database.db.insert(skills).values({ name: 'Overflow', level: '123.4' }),
+        () => database.db.insert(skills).values({ profileId, name: 'Overflow', level: '123.4' }),
         'A number is out of range: numeric field overflow (A field with precision 3, scale 1 must round to an absolute value less than 10^2).',
       ],
       [
@@ -186,18 +197,24 @@ describe(`on ${ENGINE}`, () => {
         'A value has the wrong format: invalid input syntax for type integer: "abc".',
       ],
       [
-        () => database.db.insert(positions).values({ company: 'C', role: 'R', startDate: '2020-02-30' }),
+        () =>
+          database.db
+            .insert(experience)
+            .values({ profileId, company: 'C', position: 'R', startDate: '2020-02-30' }),
         'A date or time is out of range: date/time field value out of range: "2020-02-30".',
       ],
       [
-        () => database.db.insert(positions).values({ company: 'C', role: 'R', startDate: 'someday' }),
+        () =>
+          database.db
+            .insert(experience)
+            .values({ profileId, company: 'C', position: 'R', startDate: 'someday' }),
         'A date or time is not valid: invalid input syntax for type date: "someday".',
       ],
     ];
     for (const [work, message] of cases) {
       const error = await errorOf(work);
       expect(
-        formErrorsFromDatabaseError(error, [...postFields, ...fieldsOf(skills), ...fieldsOf(positions)]),
+        formErrorsFromDatabaseError(error, [...postFields, ...fieldsOf(skills), ...fieldsOf(experience)]),
       ).toEqual({
         __all__: [message],
       });

@@ -17,7 +17,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { describe, expect, test } from 'vitest';
 import { posts } from '../../../apps/blog/schema.js';
-import { positions, skills } from '../../../apps/resume/schema.js';
+import { experience, skills } from '../../../apps/resume/schema.js';
 import { fileField, imageField, type StoredImage } from '../../media/fields.js';
 import { type AdminField, fieldsOf } from '../fields.js';
 import { displayValue, formatFieldValue, parseFieldValue } from './values.js';
@@ -81,8 +81,10 @@ describe('empty input', () => {
     expect(parse(post('title'), '')).toEqual(required);
     expect(parse(post('slug'), ' \n')).toEqual(required);
     expect(parse(sample('code'), undefined)).toEqual(required);
-    expect(parse(fieldOf(positions, 'startDate'), '')).toEqual(required);
-    expect(parse(fieldOf(skills, 'level'), '')).toEqual(required);
+    expect(parse(fieldOf(experience, 'startDate'), '')).toEqual(required);
+    expect(parse(fieldOf(skills, 'name'), '')).toEqual(required);
+    // A nullable numeric (a skill not rated) is optional.
+    expect(parse(fieldOf(skills, 'level'), '')).toEqual({ ok: true, value: null });
   });
 });
 
@@ -226,7 +228,7 @@ describe('boolean', () => {
 });
 
 describe('date', () => {
-  const startDate = fieldOf(positions, 'startDate');
+  const startDate = fieldOf(experience, 'startDate');
 
   test('a string date column takes the string', () => {
     expect(parse(startDate, '2024-02-29')).toEqual({ ok: true, value: '2024-02-29' });
@@ -416,7 +418,7 @@ describe('formatFieldValue', () => {
   });
 
   test('dates, booleans, numbers, choices, ids', () => {
-    expect(format(fieldOf(positions, 'startDate'), '2024-02-29')).toBe('2024-02-29');
+    expect(format(fieldOf(experience, 'startDate'), '2024-02-29')).toBe('2024-02-29');
     expect(format(sample('day'), new Date('2024-03-10T00:00:00Z'))).toBe('2024-03-10');
     expect(format(sample('active'), true)).toBe('true');
     expect(format(sample('reviewed'), false)).toBe('false');
@@ -454,7 +456,7 @@ describe('formatFieldValue', () => {
       [sample('active'), true],
       [sample('reviewed'), false],
       [post('status'), 'published'],
-      [fieldOf(positions, 'startDate'), '2020-01-31'],
+      [fieldOf(experience, 'startDate'), '2020-01-31'],
     ];
     for (const [field, value] of cases) {
       expect(parse(field, format(field, value))).toEqual({ ok: true, value });
@@ -485,7 +487,7 @@ describe('displayValue', () => {
     expect(display(post('status'), 'published')).toBe('Published');
     expect(display(post('status'), 'gone')).toBe('gone');
     expect(display(post('extra'), { a: 1 })).toBe('{"a":1}');
-    expect(display(fieldOf(positions, 'endDate'), '2021-06-30')).toBe('2021-06-30');
+    expect(display(fieldOf(experience, 'endDate'), '2021-06-30')).toBe('2021-06-30');
     expect(display(post('title'), 'A <b>title</b>')).toBe('A <b>title</b>');
   });
 

@@ -12,7 +12,7 @@ import {
 import { renderToString } from 'preact-render-to-string';
 import { describe, expect, test } from 'vitest';
 import { posts } from '../../../apps/blog/schema.js';
-import { positions, skills } from '../../../apps/resume/schema.js';
+import { experience, skills } from '../../../apps/resume/schema.js';
 import { fileField, imageField } from '../../media/fields.js';
 import { type AdminField, fieldsOf } from '../fields.js';
 import { FieldWidget, type FieldWidgetProps } from './widgets.js';
@@ -108,7 +108,7 @@ test('integer is a number input with step 1 and the column range', () => {
 
 test('numeric is a decimal text input with a pattern', () => {
   const html = render({ field: fieldOf(skills, 'level'), value: '7.5' });
-  expect(html).toContain('type="text" id="id_level" name="level" required value="7.5" inputmode="decimal"');
+  expect(html).toContain('type="text" id="id_level" name="level" value="7.5" inputmode="decimal"');
   expect(html).toContain('pattern="[\\-+]?[0-9]*\\.?[0-9]*"');
   expect(render({ field: sample('ratio'), value: '' })).toContain(
     'pattern="[\\-+]?[0-9]*\\.?[0-9]*([eE][\\-+]?[0-9]+)?"',
@@ -132,7 +132,7 @@ describe('boolean', () => {
 });
 
 test('date is a date input', () => {
-  expect(render({ field: fieldOf(positions, 'startDate'), value: '2024-02-29' })).toContain(
+  expect(render({ field: fieldOf(experience, 'startDate'), value: '2024-02-29' })).toContain(
     '<input type="date" id="id_startDate" name="startDate" required value="2024-02-29"/>',
   );
 });
@@ -335,7 +335,7 @@ describe('readonly', () => {
 
 test('no inline style or event handler attributes anywhere (strict CSP)', () => {
   const kinds = new Set<string>();
-  for (const table of [posts, samples, skills, positions]) {
+  for (const table of [posts, samples, skills, experience]) {
     for (const field of fieldsOf(table)) {
       kinds.add(field.kind);
       render({ field, value: '', errors: ['x'], help: 'h', timeZone: 'UTC' });

@@ -7,6 +7,7 @@ import { atomic } from '../../../db/transaction.js';
 import { BadRequestError } from '../../../errors.js';
 import { demand } from '../access.js';
 import { type ChangeList, loadChangeList } from '../changelist/load.js';
+import { ActionRefused } from '../define.js';
 import type { AdminField } from '../fields.js';
 import { displayValue } from '../form/values.js';
 import type { AdminTranslate } from '../messages.js';
@@ -430,9 +431,16 @@ export function registerChangeListViews(app: FastifyInstance, environment: Admin
       return reply.redirect(request.url, 303);
     }
     demand(permissions, action.permission ?? 'change', `${model.app}.${model.model}`);
-    const message = await atomic(environment.db, (tx) =>
-      action.run({ tx, ids, user: { id: user.id, username: user.username }, language: request.language }),
-    );
+    let message: string;
+    try {
+      message = await atomic(environment.db, (tx) =>
+        action.run({ tx, ids, user: { id: user.id, username: user.username }, language: request.language }),
+      );
+    } catch (error) {
+      if (!(error instanceof ActionRefused)) throw error;
+      request.messages.error(error.message);
+      return reply.redirect(request.url, 303);
+    }
     request.log.info(
       { action: action.name, model: `${model.app}.${model.model}`, count: ids.length },
       'admin action',
