@@ -47,6 +47,15 @@ CREATE TABLE "resume_experience" (
 	CONSTRAINT "resume_experience_dates_ordered" CHECK ("resume_experience"."end_date" IS NULL OR "resume_experience"."end_date" >= "resume_experience"."start_date")
 );
 --> statement-breakpoint
+CREATE TABLE "resume_pdf" (
+	"name" varchar(200) PRIMARY KEY NOT NULL,
+	"profile_id" integer NOT NULL,
+	"language" varchar(20) NOT NULL,
+	"size" integer NOT NULL,
+	"build_ms" integer NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "resume_profile" (
 	"id" serial PRIMARY KEY NOT NULL,
 	"full_name" varchar(200) NOT NULL,
@@ -101,10 +110,12 @@ ALTER TABLE "resume_achievement" ADD CONSTRAINT "resume_achievement_profile_id_r
 ALTER TABLE "resume_certification" ADD CONSTRAINT "resume_certification_profile_id_resume_profile_id_fk" FOREIGN KEY ("profile_id") REFERENCES "public"."resume_profile"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "resume_education" ADD CONSTRAINT "resume_education_profile_id_resume_profile_id_fk" FOREIGN KEY ("profile_id") REFERENCES "public"."resume_profile"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "resume_experience" ADD CONSTRAINT "resume_experience_profile_id_resume_profile_id_fk" FOREIGN KEY ("profile_id") REFERENCES "public"."resume_profile"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "resume_pdf" ADD CONSTRAINT "resume_pdf_profile_id_resume_profile_id_fk" FOREIGN KEY ("profile_id") REFERENCES "public"."resume_profile"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "resume_achievement_profile_order_idx" ON "resume_achievement" USING btree ("profile_id","order");--> statement-breakpoint
 CREATE INDEX "resume_certification_profile_order_idx" ON "resume_certification" USING btree ("profile_id","order");--> statement-breakpoint
 CREATE INDEX "resume_education_profile_order_idx" ON "resume_education" USING btree ("profile_id","order");--> statement-breakpoint
 CREATE INDEX "resume_experience_profile_order_idx" ON "resume_experience" USING btree ("profile_id","order");--> statement-breakpoint
+CREATE INDEX "resume_pdf_profile_language_idx" ON "resume_pdf" USING btree ("profile_id","language");--> statement-breakpoint
 CREATE UNIQUE INDEX "resume_profile_one_active" ON "resume_profile" USING btree ("is_active") WHERE "resume_profile"."is_active";--> statement-breakpoint
 ALTER TABLE "resume_skill" ADD CONSTRAINT "resume_skill_profile_id_resume_profile_id_fk" FOREIGN KEY ("profile_id") REFERENCES "public"."resume_profile"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "resume_skill_profile_name_key" ON "resume_skill" USING btree ("profile_id",lower("name"));--> statement-breakpoint

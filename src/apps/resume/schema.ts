@@ -144,4 +144,22 @@ export const education = pgTable(
   ],
 );
 
+/**
+ * The PDFs built of each profile, one row per file in the media storage. The file's name holds a hash
+ * of what it shows, so a changed résumé gets a new file; the rows let a newer build delete the older
+ * files of its profile and language, and say how long each build took.
+ */
+export const pdfBuilds = pgTable(
+  'resume_pdf',
+  {
+    name: varchar('name', { length: 200 }).primaryKey(),
+    profileId: profileId(),
+    language: varchar('language', { length: 20 }).notNull(),
+    size: integer('size').notNull(),
+    buildMs: integer('build_ms').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('resume_pdf_profile_language_idx').on(t.profileId, t.language)],
+);
+
 export type ProfileRow = typeof profiles.$inferSelect;

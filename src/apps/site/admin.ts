@@ -6,9 +6,6 @@ import { siteSettings } from './schema.js';
 
 const text = lazyTranslator(siteMessages);
 
-/** Set by the app when its routes are added: a save refreshes the pages' copy at once. */
-export const afterSiteSettingsSave: { refresh: () => void } = { refresh: () => {} };
-
 export const siteSettingsAdmin = defineAdmin(siteSettings, {
   model: 'sitesettings',
   toString: (row) => row.siteName,
@@ -23,7 +20,8 @@ export const siteSettingsAdmin = defineAdmin(siteSettings, {
   beforeSave(_tx, values) {
     values.updatedAt = new Date();
   },
-  async afterSave() {
-    afterSiteSettingsSave.refresh();
+  // Once committed, the pages' copy is refreshed at once (other workers within its 30 s).
+  async afterCommit(_row, app) {
+    app.siteSettings.invalidate();
   },
 });

@@ -3,7 +3,7 @@
  * admin and read by every page through `app.siteIdentity` (src/web/render.tsx), from memory.
  */
 import type { KeenApp } from '../../web/keen-app.js';
-import { afterSiteSettingsSave, siteSettingsAdmin } from './admin.js';
+import { siteSettingsAdmin } from './admin.js';
 import { siteMessages } from './messages.js';
 import { SiteSettingsCache } from './settings.js';
 
@@ -27,7 +27,6 @@ export const siteApp: KeenApp = {
       const { siteName, tagline } = cache.current;
       return { siteName, tagline };
     });
-    afterSiteSettingsSave.refresh = () => cache.invalidate();
     // A timestamp check on page requests; one query when the copy is older than its maximum age. Routes
     // without a session (static files, probes, feeds) do not wait for it.
     app.addHook('preHandler', async (request) => {

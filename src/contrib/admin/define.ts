@@ -11,7 +11,9 @@
  *   prepopulatedFields: { slug: ['title'] },
  * });
  */
+
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { FastifyInstance } from 'fastify';
 import type { Tx } from '../../db/client.js';
 import type { LocalText } from '../../i18n/messages.js';
 import type { FormErrors } from '../../web/forms.js';
@@ -190,6 +192,11 @@ export interface AdminOptions<T extends PgTable> {
    * must commit or roll back with the row, such as ending a deactivated user's sessions.
    */
   afterSave?: (tx: Tx, row: RowOf<T>, previous: RowOf<T> | null) => Promise<void>;
+  /**
+   * Runs once the change form's save has committed, without holding up the response: for work that
+   * must see the saved data, such as building the résumé's PDF. Its errors are logged, not shown.
+   */
+  afterCommit?: (row: RowOf<T>, app: FastifyInstance) => Promise<void>;
 }
 
 /** A registration, type-erased so one app can list tables of different shapes. */

@@ -278,6 +278,11 @@ async function handleSave(
       request.log.warn({ err: error, name: file.name }, 'could not delete a replaced upload'),
     );
   }
+  model.options
+    .afterCommit?.(saved.row as never, request.server)
+    .catch((error: unknown) =>
+      request.log.error({ err: error, model: `${model.app}.${model.model}` }, 'after-commit work failed'),
+    );
   // Django sends a user who may not see the change list to the index instead.
   const listUrl = permissions.view ? model.url : context.site.basePath;
   return afterSave(request, reply, context, saved.row, mode, pressedButton(form.fields), listUrl);
