@@ -21,6 +21,7 @@ import { categoryAdmin, postAdmin, tagAdmin } from './admin.js';
 import { commentAdmin } from './comments/admin.js';
 import { registerCommentRoutes } from './comments/routes.js';
 import { approvedCounts } from './comments/store.js';
+import { registerEditorRoutes } from './editor.js';
 import { atomFeed, loadFeedEntries } from './feed.js';
 import { blogMessages } from './messages.js';
 import { PostListPage } from './pages.js';
@@ -89,7 +90,7 @@ export const blogApp: KeenApp = {
   admin: [categoryAdmin, tagAdmin, postAdmin, commentAdmin],
   staticDir: join(projectRoot(), 'src', 'apps', 'blog', 'static'),
   messages: blogMessages,
-  routes(app, { database }) {
+  routes(app, { database, settings }) {
     const { db } = database;
 
     // Public pages: under /<language>/ when LANGUAGE_URL_PREFIXES is on.
@@ -180,5 +181,7 @@ export const blogApp: KeenApp = {
     );
 
     registerCommentRoutes(app, db);
+    // The post editor's preview and image upload, in the admin's URL space (./editor.ts).
+    registerEditorRoutes(app, settings);
   },
 };
