@@ -1,10 +1,13 @@
 /** The blog's admin registrations (listed in the blog KeenApp's `admin`). */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { type ActionContext, type BulkAction, defineAdmin } from '../../contrib/admin/define.js';
+import { staticAsset } from '../../contrib/staticfiles/asset.js';
 import { lazyTranslator, translator } from '../../i18n/messages.js';
 import { SLUG_PATTERN } from '../../text/slug.js';
 import type { FormErrors } from '../../web/forms.js';
+import { editorFormData } from './editor.js';
 import { blogMessages } from './messages.js';
+import { blogCss } from './pages.js';
 import { applyPostRules, isReservedSlug } from './post-rules.js';
 import { categories, type PostRow, postLinks, posts, postTags, tags } from './schema.js';
 
@@ -146,6 +149,12 @@ export const postAdmin = defineAdmin(posts, {
     },
   ],
   actions: [publishNowAction, unpublishAction],
+  // The body's live preview (styled like the post page: blog.css) and pasted or dropped images.
+  formAssets: {
+    scripts: [staticAsset('blog/js/editor.js')],
+    styles: [blogCss, staticAsset('blog/css/editor.css')],
+    data: editorFormData,
+  },
   viewOnSite: (row) => (isLive(row) ? `/blog/${encodeURIComponent(row.slug)}/` : null),
   validate: (values, existing, { language }) => slugErrors(values.slug, existing?.slug, language),
   beforeSave: (tx, values, existing, { user }) => applyPostRules(tx, values, existing, user),

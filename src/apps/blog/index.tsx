@@ -15,6 +15,7 @@ import type { KeenApp } from '../../web/keen-app.js';
 import { categoryAdmin, postAdmin, tagAdmin } from './admin.js';
 import { commentAdmin } from './comments/admin.js';
 import { registerCommentRoutes } from './comments/routes.js';
+import { registerEditorRoutes } from './editor.js';
 import { registerListRoutes, sendListPage } from './list-routes.js';
 import { archiveListing } from './listing.js';
 import { blogMessages } from './messages.js';
@@ -38,7 +39,7 @@ export const blogApp: KeenApp = {
   admin: [categoryAdmin, tagAdmin, postAdmin, commentAdmin],
   staticDir: join(projectRoot(), 'src', 'apps', 'blog', 'static'),
   messages: blogMessages,
-  routes(app, { database }) {
+  routes(app, { database, settings }) {
     const { db } = database;
 
     // Public pages: under /<language>/ when LANGUAGE_URL_PREFIXES is on.
@@ -60,5 +61,7 @@ export const blogApp: KeenApp = {
     );
 
     registerCommentRoutes(app, db);
+    // The post editor's preview and image upload, in the admin's URL space (./editor.ts).
+    registerEditorRoutes(app, settings);
   },
 };

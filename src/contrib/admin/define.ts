@@ -17,6 +17,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Tx } from '../../db/client.js';
 import type { LocalText } from '../../i18n/messages.js';
 import type { FormErrors } from '../../web/forms.js';
+import type { StaticAsset } from '../staticfiles/asset.js';
 
 /** A row of the table as Drizzle selects it. */
 export type RowOf<T extends PgTable> = T['$inferSelect'];
@@ -111,6 +112,31 @@ export interface BulkAction {
   run(context: ActionContext): Promise<string>;
 }
 
+/** What {@link FormAssets.data} is told about the page it fills. */
+export interface FormAssetsContext {
+  /** The page's language: texts for the script go in it. */
+  language: string;
+  /** ADMIN_PATH, e.g. `/admin/`, for the URLs the script calls. */
+  adminPath: string;
+}
+
+/**
+ * Extra static files for a model's add and change pages (Django's ModelAdmin.Media): an editor's
+ * script and its styles. Files only: the CSP allows no inline script or style. Not loaded on the
+ * read-only view page, and every form must still work without them.
+ */
+export interface FormAssets {
+  /** Loaded with `defer` after admin.js, in order. */
+  scripts?: readonly StaticAsset[];
+  /** Linked after admin.css, in order. */
+  styles?: readonly StaticAsset[];
+  /**
+   * What the scripts need from the server (URLs, texts in the page's language), as `data-<key>`
+   * attributes on the form element; keys are lower-case words joined by hyphens (`preview-url`).
+   */
+  data?: (context: FormAssetsContext) => Record<string, string>;
+}
+
 export interface AdminOptions<T extends PgTable> {
   /** The model name as the app's `models` lists it (permissions are `<app>.<action>_<model>`). */
   model: string;
@@ -164,6 +190,8 @@ export interface AdminOptions<T extends PgTable> {
   manyToMany?: readonly ManyToMany[];
   inlines?: readonly Inline[];
   actions?: readonly BulkAction[];
+  /** Scripts, styles and data for the add and change pages (an editor for one of the fields). */
+  formAssets?: FormAssets;
   /** The object's public URL, for a "View on site" link. */
   viewOnSite?: (row: RowOf<T>) => string | null;
   /**

@@ -6,7 +6,7 @@
 import type { ComponentChildren } from 'preact';
 import { favicon } from '../../web/layout.js';
 import type { PageContext } from '../../web/render.js';
-import { staticAsset } from '../staticfiles/asset.js';
+import { type StaticAsset, staticAsset } from '../staticfiles/asset.js';
 import { type AdminTranslate, adminTranslator } from './messages.js';
 
 const adminCss = staticAsset('admin/css/admin.css');
@@ -24,7 +24,14 @@ export interface AdminLayoutProps {
   breadcrumbs?: Crumb[];
   /** Page body class, e.g. `AdminPage--changelist`. */
   kind?: string;
+  /** A page's own files after the admin's (a model's form assets). */
+  assets?: PageAssets;
   children: ComponentChildren;
+}
+
+export interface PageAssets {
+  scripts?: readonly StaticAsset[];
+  styles?: readonly StaticAsset[];
 }
 
 /**
@@ -53,6 +60,7 @@ export function AdminLayout({
   adminPath,
   breadcrumbs = [],
   kind,
+  assets,
   children,
 }: AdminLayoutProps) {
   const { user, messages, csrfToken, staticUrl, language } = context;
@@ -66,7 +74,13 @@ export function AdminLayout({
         <title>{t('site.pageTitle', { title })}</title>
         <link rel="icon" href={staticUrl(favicon)} type="image/svg+xml" />
         <link rel="stylesheet" href={staticUrl(adminCss)} />
+        {assets?.styles?.map((style) => (
+          <link rel="stylesheet" href={staticUrl(style)} />
+        ))}
         <script src={staticUrl(adminJs)} defer />
+        {assets?.scripts?.map((script) => (
+          <script src={staticUrl(script)} defer />
+        ))}
       </head>
       <body class={kind ? `AdminPage ${kind}` : 'AdminPage'} data-admin-text={scriptText(t)}>
         <a class="AdminSkip" href="#content">

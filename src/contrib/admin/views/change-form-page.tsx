@@ -42,6 +42,24 @@ export interface PageData {
   t: AdminTranslate;
   /** The zone times are shown and entered in. */
   timeZone: string;
+  /** `data-*` attributes for the form's scripts (the model's form assets). */
+  formData?: Record<string, string>;
+}
+
+const DATA_KEY = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+
+/**
+ * The model's form-asset data as `data-<key>` attributes; the values are escaped like any attribute.
+ * A key that is not a plain lower-case name is a mistake in the registration, so it fails loudly.
+ */
+function dataAttributes(data: Record<string, string> | undefined): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (const [key, value] of Object.entries(data ?? {})) {
+    if (!DATA_KEY.test(key))
+      throw new Error(`formAssets.data: "${key}" is not a lower-case, hyphenated name`);
+    attributes[`data-${key}`] = value;
+  }
+  return attributes;
 }
 
 function FormErrorsList({
@@ -310,7 +328,14 @@ export function ChangeForm(data: PageData) {
   );
   if (readonly) return <div class="AdminForm AdminForm--readonly">{body}</div>;
   return (
-    <form method="post" action={action} enctype="multipart/form-data" class="AdminForm" novalidate>
+    <form
+      method="post"
+      action={action}
+      enctype="multipart/form-data"
+      class="AdminForm"
+      novalidate
+      {...dataAttributes(data.formData)}
+    >
       <input type="hidden" name="_csrf" value={csrfToken} />
       <input type="hidden" name="_version" value={state.version} />
       <FormErrorsList errors={state.errors.__all__ ?? []} hasFieldErrors={fieldErrors.length > 0} t={t} />

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { atomic } from '../../../db/transaction.js';
-import { FileTooLargeError, FileTypeError, InvalidImageError, type KeenError } from '../../../errors.js';
 import type { FormErrors } from '../../../web/forms.js';
 import type { AuthenticatedUser } from '../../auth/current-user.js';
 import {
@@ -28,6 +27,7 @@ import {
   type Submission,
   uploadKindsFor,
 } from '../submission.js';
+import { isUploadRefusal, uploadErrorText } from '../upload-errors.js';
 import { ChangeForm } from './change-form-page.js';
 import {
   type ForeignKeyChoices,
@@ -110,6 +110,8 @@ async function renderForm(
   );
   const objectUrl = row ? `${model.url}${encodeURIComponent(objectIdOf(model, row))}/` : null;
   const siteUrl = row && model.options.viewOnSite ? model.options.viewOnSite(row as never) : null;
+  // The read-only view page has no inputs for an editor script to improve.
+  const formAssets = mode === 'view' ? undefined : model.options.formAssets;
   return sendAdminPage(
     environment,
     request,
@@ -119,6 +121,7 @@ async function renderForm(
       kind: 'AdminPage--form',
       status,
       breadcrumbs: [...modelCrumbs(model, site.basePath), { label: row ? name : title }],
+      assets: formAssets,
     },
     [
       <h1>{title}</h1>,
@@ -144,6 +147,7 @@ async function renderForm(
         csrfToken={request.csrfToken()}
         request={request}
         environment={environment}
+        formData={formAssets?.data?.({ language: request.language, adminPath: site.basePath })}
       />,
     ],
   );
@@ -151,19 +155,6 @@ async function renderForm(
 
 function mergeErrors(target: FormErrors, more: FormErrors): void {
   for (const [name, messages] of Object.entries(more)) target[name] = [...(target[name] ?? []), ...messages];
-}
-
-/** Why an upload was refused, in the page's language (the error's own message is English). */
-function uploadErrorText(error: KeenError, t: AdminTranslate, language: string): string {
-  if (error instanceof FileTooLargeError) {
-    return t('upload.tooLarge', { megabytes: Math.round((error.limit / (1024 * 1024)) * 10) / 10 });
-  }
-  if (error instanceof FileTypeError) {
-    const kinds = new Intl.ListFormat(language, { type: 'disjunction' }).format(error.accepted);
-    return t('upload.type', { kinds });
-  }
-  if (error instanceof InvalidImageError) return t('upload.invalidImage');
-  return t('upload.empty');
 }
 
 /** Stores the uploads of the form's file fields (or notes them cleared); errors go to the submission. */
@@ -191,7 +182,7 @@ async function storeUploads(
           field.kind === 'image' ? await saveImage(media, upload) : await saveFile(media, upload),
         );
       } catch (error) {
-        if (!(error instanceof FileTypeError || error instanceof InvalidImageError)) throw error;
+        if (!isUploadRefusal(error)) throw error;
         submission.errors[field.key] = [uploadErrorText(error, t, request.language)];
       }
     } else if (submission.cleared.has(field.key)) {

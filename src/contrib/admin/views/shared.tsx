@@ -9,7 +9,7 @@ import type { Settings } from '../../../settings.js';
 import { pageContext, sendPage } from '../../../web/render.js';
 import type { AuthenticatedUser } from '../../auth/current-user.js';
 import { type ModelPermissions, permissionsFor, requireStaff } from '../access.js';
-import { AdminLayout, type Crumb } from '../layout.js';
+import { AdminLayout, type Crumb, type PageAssets } from '../layout.js';
 import { type AdminTranslate, adminTranslator } from '../messages.js';
 import type { AdminSite, ModelAdmin } from '../site.js';
 
@@ -73,6 +73,7 @@ export interface PageOptions {
   breadcrumbs?: Crumb[];
   kind?: string;
   status?: number;
+  assets?: PageAssets;
 }
 
 /** Renders an admin page; admin pages are never cached (Django's never_cache). */
@@ -92,6 +93,7 @@ export function sendAdminPage(
       adminPath={environment.site.basePath}
       breadcrumbs={options.breadcrumbs}
       kind={options.kind}
+      assets={options.assets}
     >
       {body}
     </AdminLayout>,
