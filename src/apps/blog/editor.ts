@@ -18,14 +18,11 @@ import { permissionsFor, requireStaff } from '../../contrib/admin/access.js';
 import { adminTranslator } from '../../contrib/admin/messages.js';
 import { isUploadRefusal, uploadErrorText } from '../../contrib/admin/upload-errors.js';
 import type { AuthenticatedUser } from '../../contrib/auth/current-user.js';
-import { saveImage } from '../../contrib/media/fields.js';
-import { IMAGE_ACCEPT } from '../../contrib/media/sniff.js';
-import { receiveForm } from '../../contrib/media/upload.js';
+import { IMAGE_ACCEPT, receiveForm, type StoredImage, saveImage } from '../../contrib/media/index.js';
 import { ForbiddenError } from '../../errors.js';
 import { translator } from '../../i18n/messages.js';
 import type { Settings } from '../../settings.js';
-import type { BodyFormat } from './markup/render.js';
-import { renderBody } from './markup/render.js';
+import { type BodyFormat, renderBody } from './markup/render.js';
 import { blogMessages } from './messages.js';
 
 /** The storage folder of images put into post bodies (then `YYYY/MM/<random>.<ext>`). */
@@ -118,7 +115,7 @@ export function registerEditorRoutes(app: FastifyInstance, settings: Readonly<Se
     if (refusal) return refuse(reply, uploadErrorText(refusal, t, request.language));
     const file = form.files[IMAGE_FIELD];
     if (!file) return refuse(reply, translator(blogMessages, request.language)('editor.noImage'));
-    let stored: Awaited<ReturnType<typeof saveImage>>;
+    let stored: StoredImage;
     try {
       stored = await saveImage(media, file, { prefix: BODY_IMAGE_PREFIX });
     } catch (error) {
