@@ -11,17 +11,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { posts } from '../../src/apps/blog/schema.js';
 import { permissions, userPermissions } from '../../src/contrib/auth/schema.js';
 import { loadDemo } from '../../src/demo/load.js';
 import { projectRoot } from '../../src/project-root.js';
-import { createTestApp, GOOD_PASSWORD, type TestApp } from '../support/app.js';
+import { createTestApp, type TestApp } from '../support/app.js';
 import { BROWSER_AVAILABLE, launchChromium, STEP_TIMEOUT_MS } from '../support/browser.js';
 import { ENGINE } from '../support/database.js';
 import { listenOnLoopback } from '../support/listen.js';
+import { logIn, sendFile, watchProblems } from '../support/post-editor-page.js';
 
 const EDITOR = 'writer';
 const EDITOR_PERMISSIONS = ['view_post', 'add_post', 'change_post', 'view_category', 'view_tag'];
@@ -29,62 +30,6 @@ const IMAGE_WIDTH = 64;
 /** The editor answers asynchronously: assertions on what it shows are retried this long. */
 const POLL = { timeout: STEP_TIMEOUT_MS };
 const BODY_IMAGE = /!\[ridge\]\(\/media\/blog\/body\/\d{4}\/\d{2}\/[0-9a-f]{32}\.png\)/;
-
-/** Console errors, uncaught errors, CSP reports and failed responses, except those `expected` allows. */
-function watchProblems(
-  context: BrowserContext,
-  expected: (url: string, status: number) => boolean,
-): string[] {
-  const problems: string[] = [];
-  context.on('console', (message) => {
-    const text = message.text();
-    if (new URL(message.location().url || 'about:blank').pathname === '/favicon.ico') return;
-    // A refused upload is a 400 the page explains; chromium logs every failed fetch too.
-    if (text.startsWith('Failed to load resource') && text.includes('400')) return;
-    if (message.type() === 'error' || text.includes('Content Security Policy')) {
-      problems.push(`${message.type()} on ${message.page()?.url()}: ${text}`);
-    }
-  });
-  context.on('response', (response) => {
-    if (response.status() >= 400 && !expected(response.url(), response.status())) {
-      problems.push(`HTTP ${response.status()} for ${response.url()}`);
-    }
-  });
-  context.on('weberror', (error) => problems.push(`uncaught on ${error.page()?.url()}: ${error.error()}`));
-  return problems;
-}
-
-async function logIn(page: Page, baseUrl: string): Promise<void> {
-  await page.goto(`${baseUrl}/accounts/login/?next=/admin/`);
-  await page.locator('#id_username').fill(EDITOR);
-  await page.locator('#id_password').fill(GOOD_PASSWORD);
-  await Promise.all([page.waitForURL(/\/admin\/$/), page.locator('button[type="submit"]').click()]);
-}
-
-/**
- * Dispatches a synthetic paste (or drop) on the body with a File made in the page from `bytes`, the
- * way a browser delivers a screenshot pasted from the clipboard or a file dragged from the desktop.
- */
-function sendFile(
-  page: Page,
-  how: 'paste' | 'drop',
-  file: { name: string; type: string; bytes: Buffer },
-): Promise<boolean> {
-  return page.locator('textarea[name="body"]').evaluate(
-    (textarea, { how, name, type, base64 }) => {
-      const bytes = Uint8Array.from(atob(base64), (character) => character.charCodeAt(0));
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([bytes], name, { type }));
-      const event =
-        how === 'paste'
-          ? new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true })
-          : new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true });
-      // false when the editor took the file (it cancels the browser's own handling).
-      return textarea.dispatchEvent(event);
-    },
-    { how, name: file.name, type: file.type, base64: file.bytes.toString('base64') },
-  );
-}
 
 describe.runIf(BROWSER_AVAILABLE)(`the post editor in a real browser (${ENGINE})`, () => {
   const mediaRoot = mkdtempSync(join(tmpdir(), 'keen-editor-browser-'));
@@ -128,7 +73,7 @@ describe.runIf(BROWSER_AVAILABLE)(`the post editor in a real browser (${ENGINE})
       (address, status) => status === 400 && new URL(address).pathname === '/admin/blog/images/',
     );
     const page = await context.newPage();
-    await logIn(page, url);
+    await logIn(page, url, EDITOR);
     await page.goto(`${url}/admin/blog/post/add/`);
 
     const body = page.getByLabel('Body', { exact: true });
@@ -234,7 +179,7 @@ describe.runIf(BROWSER_AVAILABLE)(`the post editor in a real browser (${ENGINE})
     context.setDefaultTimeout(STEP_TIMEOUT_MS);
     const problems = watchProblems(context, () => false);
     const page = await context.newPage();
-    await logIn(page, url);
+    await logIn(page, url, EDITOR);
     await page.goto(`${url}/admin/blog/post/add/`);
     const source = await page.locator('textarea[name="body"]').boundingBox();
     const preview = await page.locator('.PostEditor-preview').boundingBox();
@@ -258,7 +203,7 @@ describe.runIf(BROWSER_AVAILABLE)(`the post editor in a real browser (${ENGINE})
     context.setDefaultTimeout(STEP_TIMEOUT_MS);
     const problems = watchProblems(context, () => false);
     const page = await context.newPage();
-    await logIn(page, url);
+    await logIn(page, url, EDITOR);
     const [first] = await t.database.db.select({ id: posts.id }).from(posts).orderBy(posts.id).limit(1);
     await page.goto(`${url}/admin/blog/post/${first?.id}/change/`);
     const output = page.locator('.PostEditor-output');
