@@ -49,7 +49,7 @@ describe(`the blog can be found (${ENGINE})`, () => {
       {
         title: 'Walking the Ridgeway',
         slug: 'ridgeway',
-        body: 'We walked for days along the old road.',
+        body: 'We **walked** for days along the `old road`.\n\n```sh\nwalk --far\n```',
         bodyHtml: '<p>Walk.</p>',
         ...publish(3),
       },
@@ -146,6 +146,10 @@ describe(`the blog can be found (${ENGINE})`, () => {
     expect(pageText(russian.body)).toContain('Найдено 2 записи.');
     const english = await get('/blog/?q=walking');
     expect(pageText(english.body)).toContain('Walking the Ridgeway');
+    // Markdown's marks are noise in a sentence: the snippet reads as text.
+    const snippet = /<p class="PostList-summary">([\s\S]*?)<\/p>/.exec(english.body)?.[1] ?? '';
+    expect(snippet).toContain('<mark>walked</mark>');
+    for (const mark of ['**', '`']) expect(snippet).not.toContain(mark);
     expect(pageText((await get('/blog/?q=zzzqqq')).body)).toContain('Nothing found.');
     expect((await get(`/blog/?q=${'x'.repeat(201)}`)).statusCode).toBe(400);
   });

@@ -29,6 +29,14 @@ function tsQuery(text: string) {
   return sql`(websearch_to_tsquery('russian', ${text}) || websearch_to_tsquery('english', ${text}))`;
 }
 
+/**
+ * The text snippets come from: the body without HTML tags and the Markdown marks that read as noise
+ * in a sentence (code fences, backticks, bold and strike marks), or the summary when there is no body.
+ * The summary is not added to a body: it is usually the body's first lines, and would show twice.
+ */
+const SNIPPET_NOISE = '<[^>]*>|```[A-Za-z0-9_+-]*|`|[*][*]|~~';
+const snippetSource = sql`regexp_replace(coalesce(nullif(${posts.body}, ''), ${posts.summary}), ${SNIPPET_NOISE}, ' ', 'g')`;
+
 /** A ts_headline result as safe HTML. */
 export function snippetHtml(headline: string): string {
   return escapeHtml(headline).replaceAll(START, '<mark>').replaceAll(STOP, '</mark>');
@@ -53,7 +61,7 @@ export async function searchPosts(
       title: posts.title,
       slug: posts.slug,
       publishedAt: posts.publishedAt,
-      headline: sql<string>`ts_headline('russian', ${posts.summary} || ' ' || ${posts.body}, ${query}, ${`StartSel=${START}, StopSel=${STOP}, MaxWords=35, MinWords=15, MaxFragments=2`})`,
+      headline: sql<string>`ts_headline('russian', ${snippetSource}, ${query}, ${`StartSel=${START}, StopSel=${STOP}, MaxWords=35, MinWords=15, MaxFragments=2`})`,
       rank: sql<number>`ts_rank_cd(${posts.searchVector}, ${query})`,
     })
     .from(posts)
