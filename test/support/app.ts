@@ -2,6 +2,9 @@
  * Builds the real web app on a test database, with its logs captured, for in-process HTTP tests
  * (Fastify's inject: no port is bound).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { UserRow } from '../../src/contrib/auth/schema.js';
@@ -54,7 +57,13 @@ export interface TestAppOptions {
 export const GOOD_PASSWORD = 'correct-Horse-battery-staple-42';
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const settings = testSettings({ LOG_LEVEL: 'debug', ...options.env });
+  // Uploads and built files go to a folder of the test's own, never into the repository's ./media.
+  const ownMediaRoot = options.env?.MEDIA_ROOT ? null : mkdtempSync(join(tmpdir(), 'keen-test-media-'));
+  const settings = testSettings({
+    LOG_LEVEL: 'debug',
+    ...(ownMediaRoot ? { MEDIA_ROOT: ownMediaRoot } : {}),
+    ...options.env,
+  });
   const ownDatabase = !options.database;
   const database = options.database ?? (await createTestDatabase());
   let raw = '';
@@ -87,6 +96,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     async close() {
       await app.close();
       if (ownDatabase) await database.close();
+      if (ownMediaRoot) rmSync(ownMediaRoot, { recursive: true, force: true });
     },
   };
 }

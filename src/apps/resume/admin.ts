@@ -10,6 +10,7 @@ import { lazyTranslator, translator } from '../../i18n/messages.js';
 import type { FormErrors } from '../../web/forms.js';
 import { renderBody } from '../blog/markup/render.js';
 import { resumeMessages } from './messages.js';
+import { buildAfterSave } from './pdf-routes.js';
 import { achievements, certifications, education, experience, profiles, skills } from './schema.js';
 import { profilePdfUrl, RESUME_PATH } from './urls.js';
 
@@ -174,4 +175,6 @@ export const profileAdmin = defineAdmin(profiles, {
     values.summaryHtml = renderedFrom(summary, format);
     values.updatedAt = new Date();
   },
+  // The new PDF is built now, not by the first visitor who asks for it.
+  afterCommit: (row, app) => buildAfterSave(app, row.id),
 });

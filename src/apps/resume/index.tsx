@@ -13,6 +13,7 @@ import { todayIn } from './dates.js';
 import type { ResumeDocument } from './document.js';
 import { resumeMessages } from './messages.js';
 import { NoResumePage, ResumePage } from './page.js';
+import { registerPdfRoutes } from './pdf-routes.js';
 import { loadActiveResume } from './queries.js';
 import { RESUME_PATH, RESUME_PDF_PATH } from './urls.js';
 
@@ -49,6 +50,7 @@ export const resumeApp: KeenApp = {
   staticDir: join(projectRoot(), 'src', 'apps', 'resume', 'static'),
   messages: resumeMessages,
   routes(app, { database }) {
+    registerPdfRoutes(app, database.db);
     // A public page: under /<language>/ when LANGUAGE_URL_PREFIXES is on.
     app.get(RESUME_PATH, { config: { localized: true } }, async (request, reply) => {
       const context = pageContext(request);

@@ -10,8 +10,9 @@ import { Layout } from '../../web/layout.js';
 import type { PageMeta } from '../../web/page-meta.js';
 import type { PageContext } from '../../web/render.js';
 import { dateRange, durationText } from './dates.js';
-import type { ResumeDocument, ResumeSkill } from './document.js';
+import type { ResumeDocument } from './document.js';
 import { resumeMessages } from './messages.js';
+import { skillGroups } from './skill-groups.js';
 
 /** Declared at import time so the start-up check covers it (docs/static-files.md). */
 export const resumeCss = staticAsset('css/resume.css');
@@ -27,17 +28,6 @@ export interface ResumePageProps {
   /** Today in the site's time zone ('YYYY-MM-DD'), for the current position's duration. */
   today: string;
   meta?: PageMeta;
-}
-
-/** Skills in their categories, categories in the order their first skill comes. */
-export function skillGroups(list: readonly ResumeSkill[]): { category: string; skills: ResumeSkill[] }[] {
-  const groups = new Map<string, ResumeSkill[]>();
-  for (const skill of list) {
-    const group = groups.get(skill.category) ?? [];
-    group.push(skill);
-    groups.set(skill.category, group);
-  }
-  return [...groups].map(([category, skills]) => ({ category, skills }));
 }
 
 function Rich({ html, class: className }: { html: string; class: string }) {

@@ -1,0 +1,86 @@
+/**
+ * The résumé's PDF:
+ *
+ * - `GET /resume/export/pdf/`: the active profile, in the visitor's language, for anyone. Cacheable
+ *   for five minutes, then revalidated by its ETag (the file's content hash), so a changed résumé is
+ *   seen within minutes and an unchanged one costs a 304.
+ * - `GET /resume/<id>/pdf/`: any profile, for staff who may view profiles (previews of drafts); never
+ *   stored by a shared cache.
+ *
+ * The bytes come from the media storage (./pdf-store.ts); a request builds only when the résumé has
+ * changed since the last build.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { redirectToLogin } from '../../contrib/auth/views.js';
+import { MEDIA_CSP } from '../../contrib/media/serve.js';
+import type { Db } from '../../db/client.js';
+import { ForbiddenError, NotFoundError } from '../../errors.js';
+import { translator } from '../../i18n/messages.js';
+import type { ResumeDocument } from './document.js';
+import { resumeMessages } from './messages.js';
+import { contentDisposition, resumeFileNames } from './pdf/file-name.js';
+import { renderResumePdf } from './pdf/render.js';
+import { ResumePdfs } from './pdf-store.js';
+import { loadActiveResume, loadResumeById } from './queries.js';
+import { RESUME_PDF_PATH } from './urls.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The résumé PDFs, built off the request path (src/apps/resume/pdf-store.ts). */
+    resumePdfs: ResumePdfs;
+  }
+}
+
+async function sendPdf(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  resume: ResumeDocument,
+  cache: 'public' | 'private',
+): Promise<FastifyReply> {
+  const { language } = request;
+  const pdf = await request.server.resumePdfs.ensure(resume, language);
+  const t = translator(resumeMessages, language);
+  reply
+    .header('etag', pdf.etag)
+    .header('cache-control', cache === 'public' ? 'public, max-age=300' : 'private, no-cache')
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', MEDIA_CSP);
+  if (request.headers['if-none-match'] === pdf.etag) return reply.code(304).send();
+  const file = await request.server.media.storage.open(pdf.name);
+  const names = resumeFileNames(resume.fullName, { ascii: 'Resume', local: t('pdf.fileWord') });
+  return reply
+    .type('application/pdf')
+    .header('content-disposition', contentDisposition(names))
+    .header('content-length', file.size)
+    .send(file.stream);
+}
+
+export function registerPdfRoutes(app: FastifyInstance, db: Db): void {
+  const { settings } = app.keen;
+  app.decorate('resumePdfs', new ResumePdfs(db, app.media, renderResumePdf, settings.timeZone, app.log));
+
+  // No session: the same bytes for everyone who reads the same language.
+  app.get(RESUME_PDF_PATH, { config: { session: false } }, async (request, reply) => {
+    const resume = await loadActiveResume(db);
+    if (!resume) throw new NotFoundError('no active résumé profile');
+    return sendPdf(request, reply, resume, 'public');
+  });
+
+  app.get<{ Params: { id: string } }>('/resume/:id/pdf/', async (request, reply) => {
+    if (redirectToLogin(request, reply)) return reply;
+    const { user } = request;
+    if (!user.isAuthenticated || !user.isStaff || !(await user.hasPerm('resume.view_profile')))
+      throw new ForbiddenError('viewing profiles needs resume.view_profile');
+    const id = /^[1-9][0-9]{0,8}$/.test(request.params.id) ? Number(request.params.id) : null;
+    const resume = id === null ? null : await loadResumeById(db, id);
+    if (!resume) throw new NotFoundError(`no profile ${request.params.id.slice(0, 20)}`);
+    return sendPdf(request, reply, resume, 'private');
+  });
+}
+
+/** After an admin save: builds the saved profile's PDF in every language, so no visitor waits for it. */
+export async function buildAfterSave(app: FastifyInstance, profileId: number): Promise<void> {
+  const resume = await loadResumeById(app.keen.database.db, profileId);
+  if (!resume) return;
+  for (const language of app.keen.settings.languages) await app.resumePdfs.ensure(resume, language);
+}
