@@ -1,5 +1,5 @@
 /**
- * The benchmark's baseline: the same five endpoints with no framework — node:http, a pg Pool and string
+ * The benchmark's baseline: the same six endpoints with no framework — node:http, a pg Pool and string
  * templates, run as a node:cluster with the same worker count as Keen.
  *
  * It is meant to be the fastest honest hand-written version, so the keen/baseline ratio shows what the
@@ -21,7 +21,14 @@ import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Serv
 import { extname, join, normalize, sep } from 'node:path';
 import { verify } from '@node-rs/argon2';
 import pg from 'pg';
-import { BENCH_ITEMS_URL, LOGIN_PATH, PAGE_SIZE, READY_LINE } from './bench-constants.js';
+import {
+  BASELINE_PDF_NAME,
+  BENCH_ITEMS_URL,
+  LOGIN_PATH,
+  PAGE_SIZE,
+  READY_LINE,
+  RESUME_PDF_PATH,
+} from './bench-constants.js';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -37,6 +44,7 @@ const SECRET_KEY = required('SECRET_KEY');
 const [HOST = '127.0.0.1', PORT_TEXT = '8000'] = required('BIND').split(':');
 const WORKERS = Number(process.env.WEB_CONCURRENCY ?? 2);
 const STATIC_ROOT = required('STATIC_ROOT');
+const MEDIA_ROOT = required('MEDIA_ROOT');
 const POOL_SIZE = Number(process.env.DB_POOL_SIZE ?? 10);
 const SESSION_AGE_SECONDS = Number(process.env.SESSION_COOKIE_AGE ?? 1_209_600);
 const BODY_LIMIT = 2_621_440;
@@ -472,6 +480,26 @@ async function staticFile(request: IncomingMessage, response: ServerResponse): P
   createReadStream(path).pipe(response);
 }
 
+/** The résumé PDF as a hand-written server would send a stored file: find the profile, stream the file. */
+async function resumePdf(db: Db, response: ServerResponse): Promise<void> {
+  const { rows } = await db.query<{ id: number; full_name: string }>(
+    'SELECT id, full_name FROM resume_profile WHERE is_active LIMIT 1',
+  );
+  if (!rows[0]) return send(response, 404, 'text/plain', 'no résumé');
+  const path = join(MEDIA_ROOT, BASELINE_PDF_NAME);
+  const info = await stat(path);
+  response.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'content-type': 'application/pdf',
+    'content-length': info.size,
+    'content-disposition': `attachment; filename="Resume.pdf"; filename*=UTF-8''${encodeURIComponent(`${rows[0].full_name}.pdf`)}`,
+    'cache-control': 'public, max-age=300',
+    etag: `"${Math.floor(info.mtimeMs).toString(16)}-${info.size.toString(16)}"`,
+    vary: 'Accept-Language, Cookie',
+  });
+  createReadStream(path).pipe(response);
+}
+
 async function handle(db: Db, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = request.url ?? '/';
   const method = request.method;
@@ -489,6 +517,7 @@ async function handle(db: Db, request: IncomingMessage, response: ServerResponse
     if (method === 'POST') return itemsPost(db, request, response);
   }
   if (url.startsWith('/static/') && method === 'GET') return staticFile(request, response);
+  if (url === RESUME_PDF_PATH && method === 'GET') return resumePdf(db, response);
   send(response, 404, 'text/plain', 'not found');
 }
 

@@ -21,3 +21,8 @@ export const STATIC_CSS_PATH = '/static/css/bench.css';
  * worker listens, or the cluster hands all of the generator's keep-alive connections to the first one.
  */
 export const READY_LINE = 'bench: worker ready pid=';
+
+/** The stored résumé PDF: Keen serves its content-hashed file, the baseline a copy the runner made. */
+export const RESUME_PDF_PATH = '/resume/export/pdf/';
+/** The baseline's copy, in MEDIA_ROOT. */
+export const BASELINE_PDF_NAME = 'bench-resume.pdf';

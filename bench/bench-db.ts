@@ -4,7 +4,11 @@
  * itself names is only used to run CREATE/DROP DATABASE; no data in it is touched.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import pg from 'pg';
+import { renderResumePdf } from '../src/apps/resume/pdf/render.js';
+import { loadActiveResume } from '../src/apps/resume/queries.js';
 import { insertUser } from '../src/contrib/auth/users.js';
 import { openDatabase } from '../src/db/client.js';
 import { Secret } from '../src/settings.js';
@@ -51,6 +55,48 @@ export async function seed(url: string): Promise<void> {
     );
     await client.query('ANALYZE bench_item');
   });
+}
+
+/** An active résumé profile with a few entries, so `/resume/export/pdf/` has something to serve. */
+export async function seedResume(url: string): Promise<void> {
+  await withClient(url, async (client) => {
+    const { rows } = await client.query<{ id: number }>(
+      `INSERT INTO resume_profile (full_name, title, email, location, summary, is_active)
+       VALUES ('Анна Петрова', 'Ведущий разработчик', 'anna@example.com', 'Москва',
+               'Делаю быстрые и надёжные сайты: от схемы базы данных до последнего пикселя.', true)
+       RETURNING id`,
+    );
+    const profileId = rows[0]?.id;
+    await client.query(
+      `INSERT INTO resume_experience (profile_id, position, company, start_date, end_date, description, "order")
+       SELECT $1, 'Разработчик ' || n, 'Компания ' || n, make_date(2024 - 2 * n, 1, 1), make_date(2025 - 2 * n, 12, 31),
+              E'Разработка на TypeScript и PostgreSQL.\n\n- Поиск по-русски\n- Перезапуск без потери запросов', n
+       FROM generate_series(1, 6) AS n`,
+      [profileId],
+    );
+    await client.query(
+      `INSERT INTO resume_skill (profile_id, name, category, level, "order")
+       SELECT $1, 'Навык ' || n, CASE WHEN n % 2 = 0 THEN 'Языки' ELSE 'Данные' END, n, n FROM generate_series(1, 10) AS n`,
+      [profileId],
+    );
+  });
+}
+
+/** The baseline's copy of the résumé PDF: the same document, written once by the runner. */
+export async function writeBaselinePdf(url: string, path: string): Promise<void> {
+  const database = await openDatabase(
+    { kind: 'postgres', url: new Secret(url), ssl: false, poolSize: 1, statementTimeoutMs: 0 },
+    { command: 'bench' },
+  );
+  try {
+    const resume = await loadActiveResume(database.db);
+    if (!resume) throw new Error('the bench database has no active résumé profile');
+    const bytes = await renderResumePdf(resume, { language: 'ru', timeZone: 'UTC', photo: null });
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, bytes);
+  } finally {
+    await database.close();
+  }
 }
 
 /** The account the load logs in as, created with Keen's own insertUser (argon2id hash). */

@@ -1,11 +1,11 @@
 /**
- * The five benchmarked endpoints, the one-time login that gives the authenticated ones their cookie and
+ * The six benchmarked endpoints, the one-time login that gives the authenticated ones their cookie and
  * CSRF token, and the load itself (autocannon, the same settings for both servers).
  */
 import autocannon from 'autocannon';
-import { BENCH_ITEMS_URL, LOGIN_PATH, STATIC_CSS_PATH } from './bench-constants.js';
+import { BENCH_ITEMS_URL, LOGIN_PATH, RESUME_PDF_PATH, STATIC_CSS_PATH } from './bench-constants.js';
 
-export const ENDPOINT_IDS = ['healthz', 'login', 'items', 'post', 'static'] as const;
+export const ENDPOINT_IDS = ['healthz', 'login', 'items', 'post', 'static', 'resume_pdf'] as const;
 export type EndpointId = (typeof ENDPOINT_IDS)[number];
 
 /** What an authenticated request carries: the session cookie and a masked CSRF token. */
@@ -23,6 +23,8 @@ export interface Endpoint {
   path: string;
   headers(origin: string, credentials: Credentials): Record<string, string>;
   body?(credentials: Credentials): string;
+  /** Concurrent connections for this endpoint, instead of --connections. */
+  connections?: number;
 }
 
 export const ENDPOINTS: readonly Endpoint[] = [
@@ -72,6 +74,18 @@ export const ENDPOINTS: readonly Endpoint[] = [
     method: 'GET',
     path: STATIC_CSS_PATH,
     headers: () => ({}),
+  },
+  {
+    id: 'resume_pdf',
+    // Built by the check request; measured is serving it. A download is one request per visitor, and at
+    // 50 connections a 42 KB body makes the load generator (on the same two cores) the limit, for both
+    // servers: 10 connections measure the server's latency instead of the generator's queue.
+    label: `GET ${RESUME_PDF_PATH} (stored résumé PDF, 10 connections)`,
+    connections: 10,
+    expectedStatus: 200,
+    method: 'GET',
+    path: RESUME_PDF_PATH,
+    headers: () => ({ 'accept-language': 'ru' }),
   },
 ];
 
@@ -177,7 +191,7 @@ export async function runLoad(
     method: endpoint.method,
     headers: endpoint.headers(origin, credentials),
     body: endpoint.body?.(credentials),
-    connections: settings.connections,
+    connections: endpoint.connections ?? settings.connections,
     duration: settings.duration,
     timeout: 10,
   });

@@ -10,6 +10,8 @@ export const TARGETS = Object.freeze({
   maxP99Factor: 2,
   /** Database round trips per request keen may make (an anonymous visitor's form page: none). */
   maxRoundTripsByEndpoint: { login: 0 } as Partial<Record<EndpointId, number>>,
+  /** Median latency keen must stay under, in ms (the résumé PDF once built: issue 11). */
+  maxP50MsByEndpoint: { resume_pdf: 5 } as Partial<Record<EndpointId, number>>,
 });
 
 export interface EndpointResult {
@@ -27,6 +29,9 @@ export interface EndpointResult {
   /** The most database round trips per request allowed, if the endpoint has a target. */
   maxRoundTrips: number | null;
   roundTripsMet: boolean;
+  /** The median latency keen must stay under, if the endpoint has one. */
+  maxP50Ms: number | null;
+  p50Met: boolean;
 }
 
 export function compare(endpoint: Endpoint, keen: LoadStats, baseline: LoadStats): EndpointResult {
@@ -36,6 +41,7 @@ export function compare(endpoint: Endpoint, keen: LoadStats, baseline: LoadStats
   const maxRoundTrips = TARGETS.maxRoundTripsByEndpoint[endpoint.id] ?? null;
   // Measured over thousands of requests, so a stray statement elsewhere stays below 0.01 per request.
   const roundTrips = keen.dbRoundTripsPerRequest ?? Number.NaN;
+  const maxP50Ms = TARGETS.maxP50MsByEndpoint[endpoint.id] ?? null;
   return {
     id: endpoint.id,
     label: endpoint.label,
@@ -48,6 +54,8 @@ export function compare(endpoint: Endpoint, keen: LoadStats, baseline: LoadStats
     p99Met: p99Factor <= TARGETS.maxP99Factor,
     maxRoundTrips,
     roundTripsMet: maxRoundTrips === null || roundTrips <= maxRoundTrips + 0.01,
+    maxP50Ms,
+    p50Met: maxP50Ms === null || keen.latencyMs.p50 < maxP50Ms,
   };
 }
 

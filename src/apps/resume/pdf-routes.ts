@@ -16,7 +16,6 @@ import { MEDIA_CSP } from '../../contrib/media/serve.js';
 import type { Db } from '../../db/client.js';
 import { ForbiddenError, NotFoundError } from '../../errors.js';
 import { translator } from '../../i18n/messages.js';
-import type { ResumeDocument } from './document.js';
 import { resumeMessages } from './messages.js';
 import { contentDisposition, resumeFileNames } from './pdf/file-name.js';
 import { renderResumePdf } from './pdf/render.js';
@@ -31,39 +30,39 @@ declare module 'fastify' {
   }
 }
 
-async function sendPdf(
+/** The headers every PDF answer has; true when the client's copy is current (then send a 304). */
+function pdfHeaders(
   request: FastifyRequest,
   reply: FastifyReply,
-  resume: ResumeDocument,
+  etag: string,
   cache: 'public' | 'private',
-): Promise<FastifyReply> {
-  const { language } = request;
-  const pdf = await request.server.resumePdfs.ensure(resume, language);
-  const t = translator(resumeMessages, language);
+): boolean {
   reply
-    .header('etag', pdf.etag)
+    .header('etag', etag)
     .header('cache-control', cache === 'public' ? 'public, max-age=300' : 'private, no-cache')
     .header('x-content-type-options', 'nosniff')
     .header('content-security-policy', MEDIA_CSP);
-  if (request.headers['if-none-match'] === pdf.etag) return reply.code(304).send();
-  const file = await request.server.media.storage.open(pdf.name);
-  const names = resumeFileNames(resume.fullName, { ascii: 'Resume', local: t('pdf.fileWord') });
-  return reply
-    .type('application/pdf')
-    .header('content-disposition', contentDisposition(names))
-    .header('content-length', file.size)
-    .send(file.stream);
+  return request.headers['if-none-match'] === etag;
+}
+
+function disposition(request: FastifyRequest, fullName: string): string {
+  const t = translator(resumeMessages, request.language);
+  return contentDisposition(resumeFileNames(fullName, { ascii: 'Resume', local: t('pdf.fileWord') }));
 }
 
 export function registerPdfRoutes(app: FastifyInstance, db: Db): void {
   const { settings } = app.keen;
   app.decorate('resumePdfs', new ResumePdfs(db, app.media, renderResumePdf, settings.timeZone, app.log));
 
-  // No session: the same bytes for everyone who reads the same language.
+  // No session: the same bytes for everyone who reads the same language, kept in memory a few seconds.
   app.get(RESUME_PDF_PATH, { config: { session: false } }, async (request, reply) => {
-    const resume = await loadActiveResume(db);
-    if (!resume) throw new NotFoundError('no active résumé profile');
-    return sendPdf(request, reply, resume, 'public');
+    const pdf = await app.resumePdfs.publicPdf(request.language, () => loadActiveResume(db));
+    if (!pdf) throw new NotFoundError('no active résumé profile');
+    if (pdfHeaders(request, reply, pdf.etag, 'public')) return reply.code(304).send();
+    return reply
+      .type('application/pdf')
+      .header('content-disposition', disposition(request, pdf.fullName))
+      .send(pdf.bytes);
   });
 
   app.get<{ Params: { id: string } }>('/resume/:id/pdf/', async (request, reply) => {
@@ -74,12 +73,20 @@ export function registerPdfRoutes(app: FastifyInstance, db: Db): void {
     const id = /^[1-9][0-9]{0,8}$/.test(request.params.id) ? Number(request.params.id) : null;
     const resume = id === null ? null : await loadResumeById(db, id);
     if (!resume) throw new NotFoundError(`no profile ${request.params.id.slice(0, 20)}`);
-    return sendPdf(request, reply, resume, 'private');
+    const pdf = await app.resumePdfs.ensure(resume, request.language);
+    if (pdfHeaders(request, reply, pdf.etag, 'private')) return reply.code(304).send();
+    const file = await app.media.storage.open(pdf.name);
+    return reply
+      .type('application/pdf')
+      .header('content-disposition', disposition(request, resume.fullName))
+      .header('content-length', file.size)
+      .send(file.stream);
   });
 }
 
 /** After an admin save: builds the saved profile's PDF in every language, so no visitor waits for it. */
 export async function buildAfterSave(app: FastifyInstance, profileId: number): Promise<void> {
+  app.resumePdfs.forgetPublicCopies();
   const resume = await loadResumeById(app.keen.database.db, profileId);
   if (!resume) return;
   for (const language of app.keen.settings.languages) await app.resumePdfs.ensure(resume, language);

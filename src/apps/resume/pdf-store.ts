@@ -17,6 +17,12 @@ import type { Db } from '../../db/client.js';
 import type { ResumeDocument } from './document.js';
 import { pdfBuilds } from './schema.js';
 
+/**
+ * How long a worker serves the public PDF from memory before asking the database again whether the
+ * résumé changed. An admin save clears it at once in its own worker; the others follow within this.
+ */
+export const PUBLIC_COPY_MS = 10_000;
+
 /** Bump when the PDF's layout changes, so every résumé gets a fresh file. */
 export const PDF_LAYOUT_VERSION = 1;
 /** How long a waiting request polls for another's build before giving up. */
@@ -34,6 +40,12 @@ export interface StoredPdf {
   /** The media storage name; its hash part is also the ETag. */
   name: string;
   etag: string;
+}
+
+/** The public PDF as a worker keeps it: the file's bytes and who it names, for PUBLIC_COPY_MS. */
+export interface PublicPdf extends StoredPdf {
+  bytes: Buffer;
+  fullName: string;
 }
 
 /** The hash of what a PDF shows: the same résumé in the same language is the same file. */
@@ -54,6 +66,8 @@ async function bytesOf(stream: Readable): Promise<Buffer> {
 export class ResumePdfs {
   /** Builds under way in this worker, by name: a second request joins the first. */
   private readonly building = new Map<string, Promise<void>>();
+  /** The public PDF per language, with when it must be checked again. */
+  private readonly publicCopies = new Map<string, { pdf: PublicPdf | null; until: number }>();
 
   constructor(
     private readonly db: Db,
@@ -62,6 +76,39 @@ export class ResumePdfs {
     private readonly timeZone: string,
     private readonly log: FastifyBaseLogger,
   ) {}
+
+  /**
+   * The active résumé's PDF in `language`, from memory while it is fresh; else `loadActive` reads the
+   * résumé (one query) and the stored file is read (built first if the résumé changed). Null when no
+   * profile is active.
+   */
+  async publicPdf(
+    language: string,
+    loadActive: () => Promise<ResumeDocument | null>,
+  ): Promise<PublicPdf | null> {
+    const kept = this.publicCopies.get(language);
+    if (kept && kept.until > Date.now()) return kept.pdf;
+    const resume = await loadActive();
+    let pdf: PublicPdf | null = null;
+    if (resume) {
+      const stored = await this.ensure(resume, language);
+      pdf =
+        kept?.pdf?.name === stored.name
+          ? kept.pdf
+          : {
+              ...stored,
+              fullName: resume.fullName,
+              bytes: await bytesOf((await this.media.storage.open(stored.name)).stream),
+            };
+    }
+    this.publicCopies.set(language, { pdf, until: Date.now() + PUBLIC_COPY_MS });
+    return pdf;
+  }
+
+  /** Forgets this worker's public copies (after an admin save, so the next request looks again). */
+  forgetPublicCopies(): void {
+    this.publicCopies.clear();
+  }
 
   /** The stored PDF of `resume` in `language`, built first if there is none yet. */
   async ensure(resume: ResumeDocument, language: string): Promise<StoredPdf> {
