@@ -289,7 +289,10 @@ describe(`résumé (${ENGINE})`, () => {
     expect(job?.descriptionHtml).toContain('<li>one</li>');
     const form = readForm((await root.get(`${ADMIN}resume/profile/${profile!.id}/change/`)).body);
     expect(fieldValue(form, 'resume_experience-0-description')?.replace(/\r\n/g, '\n')).toBe('- one\n- two');
-    // Not active yet: "view on site" is the staff PDF preview.
+    const change = await root.get(`${ADMIN}resume/profile/${profile!.id}/change/`);
+    expect(change.body).toContain(`<a href="/resume/${profile!.id}/pdf/">Download PDF</a>`);
+    // Not active yet: no "View on site".
+    expect(change.body).not.toContain('View on site');
     const list = await root.post(`${ADMIN}resume/profile/`, {
       action: 'make_active',
       _selected_action: String(profile!.id),

@@ -161,7 +161,8 @@ export const profileAdmin = defineAdmin(profiles, {
     },
   ],
   actions: [makeActiveAction],
-  viewOnSite: (row) => (row.isActive ? RESUME_PATH : profilePdfUrl(row.id)),
+  viewOnSite: (row) => (row.isActive ? RESUME_PATH : null),
+  objectLinks: (row) => [{ label: text('admin.pdf'), url: profilePdfUrl(row.id) }],
   validate(values, existing, { language }) {
     const errors: FormErrors = {};
     const name = values.fullName ?? existing?.fullName;

@@ -194,6 +194,8 @@ export interface AdminOptions<T extends PgTable> {
   formAssets?: FormAssets;
   /** The object's public URL, for a "View on site" link. */
   viewOnSite?: (row: RowOf<T>) => string | null;
+  /** More links beside "History" and "View on site" on the change page (a résumé's PDF). */
+  objectLinks?: (row: RowOf<T>) => readonly { label: LocalText; url: string }[];
   /**
    * Extra validation after the schema's own: field errors, or `__all__` for the whole form, written in
    * `context.language`.

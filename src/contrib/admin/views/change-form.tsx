@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { atomic } from '../../../db/transaction.js';
+import { localText } from '../../../i18n/messages.js';
 import type { FormErrors } from '../../../web/forms.js';
 import type { AuthenticatedUser } from '../../auth/current-user.js';
 import {
@@ -110,6 +111,7 @@ async function renderForm(
   );
   const objectUrl = row ? `${model.url}${encodeURIComponent(objectIdOf(model, row))}/` : null;
   const siteUrl = row && model.options.viewOnSite ? model.options.viewOnSite(row as never) : null;
+  const moreLinks = row && model.options.objectLinks ? model.options.objectLinks(row as never) : [];
   // The read-only view page has no inputs for an editor script to improve.
   const formAssets = mode === 'view' ? undefined : model.options.formAssets;
   return sendAdminPage(
@@ -136,6 +138,11 @@ async function renderForm(
               <a href={siteUrl}>{t('form.viewOnSite')}</a>
             </li>
           )}
+          {moreLinks.map((link) => (
+            <li>
+              <a href={link.url}>{localText(link.label, request.language)}</a>
+            </li>
+          ))}
         </ul>
       ) : null,
       <ChangeForm
