@@ -105,9 +105,9 @@ export function ResumePage({ context, resume, photoUrl, pdfUrl, today, meta }: R
         {resume.experience.length > 0 && (
           <section aria-labelledby="experience">
             <h2 id="experience">{t('experience')}</h2>
-            <ol class="Resume-timeline">
+            <ol class="Timeline">
               {resume.experience.map((item) => (
-                <li class="Resume-job">
+                <li class="Timeline-item Resume-job">
                   <h3>{t('position', { role: item.position, company: item.company })}</h3>
                   <p class="Resume-when">
                     {dateRange(t, language, item.startDate, item.endDate)}
