@@ -1,7 +1,7 @@
 // What a newcomer does first, on the embedded database with nothing configured but KEEN_DATA_DIR:
 // `keen loaddemo`, then `keen serve` from the production build (what `npm start` runs). The demo's
 // images live under KEEN_DATA_DIR/media and the app serves them with the same safety headers as the
-// nginx template; the pages link them.
+// nginx template; the pages link them. The résumé PDF is built by the bundled server too.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,5 +59,15 @@ describe.runIf(ENGINE === 'pglite')('media after loaddemo and keen serve, nothin
     const photo = resume.match(/class="Resume-photo" src="([^"]+)"/)?.[1];
     expect((await fetch(`${keen.url}${photo}`)).status).toBe(200);
     expect((await fetch(`${keen.url}/media/no-such.png`)).status).toBe(404);
+  });
+
+  it('the production build makes the résumé PDF (pdfkit and the fonts survive the bundle)', async () => {
+    const pdf = await fetch(`${keen.url}/resume/export/pdf/`, { headers: { 'accept-language': 'ru' } });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const bytes = Buffer.from(await pdf.arrayBuffer());
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(bytes.toString('latin1')).toContain('DejaVuSans');
+    await keen.waitForLog((line) => line.msg === 'résumé PDF built');
   });
 });
