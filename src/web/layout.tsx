@@ -90,6 +90,7 @@ export function Layout({ title, context, styles = [], meta, children }: LayoutPr
             {user.isAuthenticated ? (
               <>
                 <span class="SiteHeader-user">{user.username}</span>
+                <a href="/accounts/sessions/">{t('nav.sessions')}</a>
                 <a href="/accounts/password_change/">{t('nav.passwordChange')}</a>
                 <form method="post" action="/accounts/logout/" class="SiteHeader-logout">
                   <input type="hidden" name="_csrf" value={csrfToken ?? ''} />

@@ -31,6 +31,19 @@ export const unlockLoginAction: BulkAction = {
   },
 };
 
+/** Ends every session of the selected users (a lost laptop, a departing editor): they must log in again. */
+export const endSessionsAction: BulkAction = {
+  name: 'end_sessions',
+  label: text('admin.endSessions'),
+  permission: 'change',
+  async run({ tx, ids, language }) {
+    const selected = ids.map(Number).filter((id) => Number.isSafeInteger(id) && id > 0);
+    let ended = 0;
+    for (const id of selected) ended += await deleteUserSessions(tx, id);
+    return authTranslator(language)('admin.endedSessions', { count: ended, users: selected.length });
+  },
+};
+
 /**
  * The languages Keen ships catalogues for, each named in itself (as language menus do); a language
  * not in LANGUAGES is ignored when chosen. Empty: follow the browser, like any visitor.
@@ -59,7 +72,7 @@ export const userAdmin = defineAdmin(users, {
   passwordField: 'password',
   readonlyFields: ['lastLogin', 'dateJoined'],
   superuserOnlyFields: ['isSuperuser'],
-  actions: [unlockLoginAction],
+  actions: [unlockLoginAction, endSessionsAction],
   fieldsets: [
     { fields: ['username', 'password'] },
     { title: text('admin.personalInfo'), fields: ['firstName', 'lastName', 'email'] },

@@ -1,7 +1,11 @@
-/** The auth app: users, groups, permissions; login, logout, password change and first-run setup. */
+/**
+ * The auth app: users, groups, permissions; login, logout, password change, first-run setup, and the
+ * user's own sessions page.
+ */
 import type { KeenApp } from '../../web/keen-app.js';
 import { groupAdmin, permissionAdmin, userAdmin } from './admin.js';
 import { authMessages } from './messages.js';
+import { registerSessionRoutes } from './sessions-page.js';
 import { registerAuthRoutes } from './views.js';
 
 export const authApp: KeenApp = {
@@ -14,5 +18,8 @@ export const authApp: KeenApp = {
   ],
   admin: [userAdmin, groupAdmin, permissionAdmin],
   messages: authMessages,
-  routes: registerAuthRoutes,
+  routes(app, context) {
+    registerAuthRoutes(app, context);
+    registerSessionRoutes(app, context);
+  },
 };

@@ -2,7 +2,7 @@
  * The session store: PostgreSQL (or PGlite) table `keen_session`. The session row and its user come
  * back in one query, so an authenticated request costs one round trip before the view runs.
  */
-import { and, eq, gt, inArray, lte, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, lte, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { type UserRow, users } from '../auth/schema.js';
 import { sessions } from './schema.js';
@@ -12,12 +12,22 @@ export interface LoadedSession {
   data: Record<string, unknown>;
   userId: number | null;
   user: UserRow | null;
+  lastSeen: Date;
+}
+
+/** A session's "last seen" is written at most this often, so reading pages costs no write. */
+export const SESSION_TOUCH_MS = 5 * 60 * 1000;
+
+/** Who opened a session: shown on the user's sessions page. */
+export interface SessionClient {
+  userAgent: string;
+  ip: string;
 }
 
 /** The session-and-user query, built once per database and prepared: it runs on every request. */
 function loadQuery(db: Db) {
   return db
-    .select({ data: sessions.data, userId: sessions.userId, user: users })
+    .select({ data: sessions.data, userId: sessions.userId, lastSeen: sessions.lastSeen, user: users })
     .from(sessions)
     .leftJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.key, sql.placeholder('key')), gt(sessions.expireDate, sql`now()`)))
@@ -34,6 +44,8 @@ function insertQuery(db: Db) {
       data: sql.placeholder('data'),
       userId: sql.placeholder('userId'),
       expireDate: sql.placeholder('expireDate'),
+      userAgent: sql.placeholder('userAgent'),
+      ip: sql.placeholder('ip'),
     })
     .prepare('keen_insert_session');
 }
@@ -49,6 +61,8 @@ function updateQuery(db: Db) {
         data: sql.placeholder('data'),
         userId: sql.placeholder('userId'),
         expireDate: sql.placeholder('expireDate'),
+        ip: sql.placeholder('ip'),
+        lastSeen: sql`now()`,
       } as unknown as Partial<typeof sessions.$inferInsert>)
       .where(eq(sessions.key, sql.placeholder('key')))
       .returning({ key: sessions.key })
@@ -77,27 +91,61 @@ function statementsFor(db: Db): PreparedStatements {
 /** Loads an unexpired session and its user; null for an unknown or expired key. */
 export async function loadSession(db: Db, key: string): Promise<LoadedSession | null> {
   const row = (await statementsFor(db).load.execute({ key }))[0];
-  return row ? { data: row.data, userId: row.userId, user: row.user } : null;
+  return row ? { data: row.data, userId: row.userId, user: row.user, lastSeen: row.lastSeen } : null;
 }
 
 /**
  * Writes the session: deletes retired keys, then inserts (new key) or updates the row.
  * Returns false when the row vanished meanwhile (logged out elsewhere): it is not brought back.
  */
-export async function saveSession(db: Db, session: Session, maxAgeSeconds: number): Promise<boolean> {
+export async function saveSession(
+  db: Db,
+  session: Session,
+  maxAgeSeconds: number,
+  client: SessionClient,
+): Promise<boolean> {
   const expireDate = new Date(Date.now() + maxAgeSeconds * 1000);
   const retired = session.takeRetiredKeys();
   if (retired.length > 0) await db.delete(sessions).where(inArray(sessions.key, retired));
-  const values = { data: session.toJSON(), userId: session.userId, expireDate };
+  const values = { data: session.toJSON(), userId: session.userId, expireDate, ip: client.ip };
   const statements = statementsFor(db);
   if (session.key === null) {
     const key = newSessionKey();
-    await statements.insert.execute({ key, ...values });
+    await statements.insert.execute({ key, ...values, userAgent: client.userAgent });
     session.assignKey(key);
     return true;
   }
   const updated = await statements.update.execute({ key: session.key, ...values });
   return updated.length > 0;
+}
+
+/** Notes that a session was used now, from `ip` (the sessions page shows it). */
+export async function touchSession(db: Db, key: string, ip: string): Promise<void> {
+  await db.update(sessions).set({ lastSeen: sql`now()`, ip }).where(eq(sessions.key, key));
+}
+
+export interface UserSessionRow {
+  key: string;
+  userAgent: string;
+  ip: string;
+  createdAt: Date;
+  lastSeen: Date;
+}
+
+/** A user's unexpired sessions, the most recently used first. */
+export async function listUserSessions(db: Db, userId: number): Promise<UserSessionRow[]> {
+  return db
+    .select({
+      key: sessions.key,
+      userAgent: sessions.userAgent,
+      ip: sessions.ip,
+      createdAt: sessions.createdAt,
+      lastSeen: sessions.lastSeen,
+    })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), gt(sessions.expireDate, sql`now()`)))
+    .orderBy(desc(sessions.lastSeen))
+    .limit(100);
 }
 
 /** Deletes one session row (logout, or a session emptied of data). */

@@ -15,7 +15,14 @@ import {
   sessionKeyFromRequest,
 } from '../../contrib/sessions/cookie.js';
 import { Session } from '../../contrib/sessions/session.js';
-import { deleteSession, loadSession, saveSession } from '../../contrib/sessions/store.js';
+import {
+  deleteSession,
+  loadSession,
+  SESSION_TOUCH_MS,
+  type SessionClient,
+  saveSession,
+  touchSession,
+} from '../../contrib/sessions/store.js';
 import { addVary } from '../cookies.js';
 import type { Stage } from '../stage.js';
 
@@ -25,6 +32,12 @@ export const sessions: Stage = {
     const secret = settings.secretKey.reveal();
     app.decorateRequest('session', null);
     app.decorateRequest('sessionUserRow', null);
+    // When the loaded session was last written as seen; touched again once it is older than SESSION_TOUCH_MS.
+    const lastSeen = new WeakMap<object, Date>();
+    const clientOf = (request: { ip: string; headers: Record<string, unknown> }): SessionClient => ({
+      userAgent: String(request.headers['user-agent'] ?? '').slice(0, 300),
+      ip: request.ip.slice(0, 45),
+    });
 
     app.addHook('preHandler', async (request) => {
       if (request.routeOptions.config.session === false) return;
@@ -33,6 +46,7 @@ export const sessions: Stage = {
       if (loaded) {
         request.session = new Session(key, loaded.data, loaded.userId);
         request.sessionUserRow = loaded.user;
+        lastSeen.set(request, loaded.lastSeen);
       } else {
         request.session = new Session(null);
       }
@@ -43,14 +57,21 @@ export const sessions: Stage = {
       if (!session) return payload;
       if (session.accessed) addVary(reply, 'Cookie');
       // Django's rule: a server error must not persist half-done session changes.
-      if (!session.modified || reply.statusCode >= 500) return payload;
+      if (reply.statusCode >= 500) return payload;
+      if (!session.modified) {
+        const seen = lastSeen.get(request);
+        if (session.key && seen && Date.now() - seen.getTime() > SESSION_TOUCH_MS) {
+          await touchSession(database.db, session.key, clientOf(request).ip);
+        }
+        return payload;
+      }
       if (session.isEmpty) {
         const keys = [...session.takeRetiredKeys(), ...(session.key ? [session.key] : [])];
         await deleteSession(database.db, keys);
         dropSessionCookie(request, reply);
         return payload;
       }
-      const saved = await saveSession(database.db, session, settings.sessionCookieAge);
+      const saved = await saveSession(database.db, session, settings.sessionCookieAge, clientOf(request));
       if (!saved) {
         // The row was deleted by a concurrent logout: do not resurrect it.
         request.log.info('session ended by another request; not saved');
