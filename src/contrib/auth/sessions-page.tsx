@@ -76,9 +76,7 @@ function SessionsPage({
               <form method="post" action={SESSIONS_URL}>
                 <input type="hidden" name="_csrf" value={request.csrfToken()} />
                 <input type="hidden" name="end" value={sessionRef(secret, row.key)} />
-                <button type="submit">
-                  {t('sessions.end')}
-                </button>
+                <button type="submit">{t('sessions.end')}</button>
               </form>
             )}
           </li>
