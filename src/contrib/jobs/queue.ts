@@ -1,0 +1,157 @@
+/**
+ * Background jobs on the site's own database (pg-boss 10: PostgreSQL tables, no new infrastructure).
+ * An app declares its jobs (`JobDefinition`); code enqueues one with `enqueue`, inside its transaction
+ * when the job follows data being written. A failing job is retried with exponential backoff, then
+ * moved to its dead-letter queue (`<name>__dead`) where it waits to be looked at and retried.
+ *
+ * Handlers must be idempotent: a job may run again after a crash between its work and its completion.
+ */
+
+import type { FastifyBaseLogger as Logger } from 'fastify';
+import PgBoss from 'pg-boss';
+import type { Database, Tx } from '../../db/client.js';
+import { jobDb } from './executor.js';
+
+/** What a handler gets besides the job's data. */
+export interface JobContext {
+  id: string;
+  /** How many times it failed before this run (0 on the first). */
+  retryCount: number;
+  log: Logger;
+}
+
+export interface JobDefinition<Data extends object = Record<string, unknown>> {
+  /** Unique across apps, e.g. `resume.build_pdf`. */
+  name: string;
+  handler(data: Data, context: JobContext): Promise<void>;
+  /** Retries after the first failure (default 5), spaced out exponentially from `retryDelaySeconds`. */
+  retryLimit?: number;
+  retryDelaySeconds?: number;
+  /** A run longer than this counts as failed (default 15 minutes). */
+  expireInSeconds?: number;
+  /**
+   * pg-boss's queue policy: `standard` (default) keeps every job; `short` keeps at most one waiting job
+   * per singleton key (a rebuild asked for twice is one rebuild); `singleton` one running job;
+   * `stately` one of each.
+   */
+  policy?: 'standard' | 'short' | 'singleton' | 'stately';
+}
+
+export interface EnqueueOptions {
+  /** The transaction the job belongs to: it is stored only if that transaction commits. */
+  tx?: Tx;
+  /** With a `short` (or `stately`) queue: at most one waiting job with this key; a second is dropped. */
+  singletonKey?: string;
+  /** Run no earlier than this many seconds from now. */
+  startAfterSeconds?: number;
+}
+
+export interface StartOptions {
+  /** Run handlers in this process (keen worker; keen serve on the embedded database). */
+  work: boolean;
+  /** Jobs handled at once per queue (default 2). */
+  concurrency?: number;
+  /** How often an idle worker looks for jobs (default 2 s; pg-boss allows 0.5 at least). */
+  pollingIntervalSeconds?: number;
+}
+
+export const deadLetterQueue = (name: string) => `${name}__dead`;
+
+export class JobQueue {
+  private readonly boss: PgBoss;
+  private readonly definitions = new Map<string, JobDefinition<object>>();
+  private started = false;
+
+  constructor(
+    private readonly database: Database,
+    private readonly log: Logger,
+  ) {
+    // pg-boss's own maintenance and cron run where jobs are worked (see start()).
+    this.boss = new PgBoss({ db: jobDb(database) as PgBoss.Db, supervise: false, schedule: false });
+    this.boss.on('error', (error: Error) => this.log.error({ err: error }, 'job queue error'));
+  }
+
+  define<Data extends object>(definition: JobDefinition<Data>): void {
+    if (this.definitions.has(definition.name)) throw new Error(`job "${definition.name}" is defined twice`);
+    this.definitions.set(definition.name, definition as JobDefinition<object>);
+  }
+
+  /** Creates pg-boss's tables (first time) and the queues; with `work`, starts the handlers. */
+  async start(options: StartOptions): Promise<void> {
+    await this.boss.start();
+    for (const definition of this.definitions.values()) {
+      const dead = deadLetterQueue(definition.name);
+      await this.boss.createQueue(dead);
+      await this.boss.createQueue(definition.name, {
+        name: definition.name,
+        policy: definition.policy ?? 'standard',
+        retryLimit: definition.retryLimit ?? 5,
+        retryDelay: definition.retryDelaySeconds ?? 10,
+        retryBackoff: true,
+        expireInSeconds: definition.expireInSeconds ?? 15 * 60,
+        deadLetter: dead,
+      });
+    }
+    this.started = true;
+    if (!options.work) return;
+    for (const definition of this.definitions.values()) {
+      for (let i = 0; i < (options.concurrency ?? 2); i++) {
+        await this.boss.work<object>(
+          definition.name,
+          { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
+          async ([job]) => {
+            if (!job) return;
+            const meta = job as unknown as { retryCount?: number };
+            const log = this.log.child({ job: definition.name, jobId: job.id });
+            const started = performance.now();
+            try {
+              await definition.handler(job.data, { id: job.id, retryCount: meta.retryCount ?? 0, log });
+              log.info({ ms: Math.round(performance.now() - started) }, 'job done');
+            } catch (error) {
+              log.warn({ err: error, retryCount: meta.retryCount ?? 0 }, 'job failed');
+              throw error;
+            }
+          },
+        );
+      }
+    }
+  }
+
+  /** Stores a job; returns its id, or null when a waiting job with the same singleton key exists. */
+  async enqueue(name: string, data: object, options: EnqueueOptions = {}): Promise<string | null> {
+    if (!this.definitions.has(name)) throw new Error(`no job named "${name}"`);
+    if (!this.started) throw new Error('the job queue is not started');
+    return this.boss.send(name, data, {
+      ...(options.tx ? { db: jobDb(this.database, options.tx) as PgBoss.Db } : {}),
+      ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
+      ...(options.startAfterSeconds
+        ? { startAfter: new Date(Date.now() + options.startAfterSeconds * 1000) }
+        : {}),
+    });
+  }
+
+  /** One job's state, for tests and `keen jobs`. */
+  async job(
+    name: string,
+    id: string,
+  ): Promise<{ state: string; retryCount: number; output: unknown } | null> {
+    const job = (await this.boss.getJobById(name, id)) as
+      | (PgBoss.JobWithMetadata & { retryCount?: number; retrycount?: number })
+      | null;
+    return job
+      ? { state: job.state, retryCount: job.retryCount ?? job.retrycount ?? 0, output: job.output }
+      : null;
+  }
+
+  /** Stops taking jobs; waits up to `timeoutMs` for the ones in hand to finish. */
+  async stop(timeoutMs: number): Promise<void> {
+    if (!this.started) return;
+    await this.boss.stop({
+      graceful: true,
+      timeout: timeoutMs,
+      close: false,
+      wait: true,
+    } as PgBoss.StopOptions);
+    this.started = false;
+  }
+}
