@@ -20,6 +20,7 @@ import { serveCommand } from './commands/serve.js';
 import { shellCommand } from './commands/shell.js';
 import { unlockCommand } from './commands/unlock.js';
 import { waitForDbCommand } from './commands/wait-for-db.js';
+import { workerCommand } from './commands/worker.js';
 
 /** Every command, in the order `keen --help` lists them: running (and deploying), database, users, maintenance. */
 export const commands: readonly Command[] = [
@@ -44,6 +45,7 @@ export const commands: readonly Command[] = [
   loaddemoCommand,
   // Maintenance (cron)
   clearsessionsCommand,
+  workerCommand,
 ];
 
 function help(): string {

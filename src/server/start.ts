@@ -66,6 +66,9 @@ export async function startServer(options: StartOptions): Promise<StartedServer>
       apps: options.apps,
       setupToken: needsSetup ? options.setupToken : null,
     });
+    // Jobs: on the embedded database this one process runs them too (one worker, one PGlite); on
+    // PostgreSQL web workers only enqueue, and `keen worker` runs them.
+    await app.jobs.start({ work: database.kind === 'pglite' });
     app.server.keepAliveTimeout = HTTP_TIMEOUTS.keepAliveMs;
     app.server.headersTimeout = HTTP_TIMEOUTS.headersMs;
     app.server.requestTimeout = HTTP_TIMEOUTS.requestMs;

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AdminRegistration } from '../contrib/admin/define.js';
 import type { ModelInfo } from '../contrib/auth/permissions.js';
+import type { JobDefinition } from '../contrib/jobs/queue.js';
 import { AppRegistryError, I18nError } from '../errors.js';
 import { checkCatalogues } from '../i18n/check.js';
 import type { MessageCatalogues } from '../i18n/messages.js';
@@ -26,6 +27,8 @@ export interface KeenApp {
   admin?: readonly AdminRegistration[];
   /** The app's messages (`defineMessages(...)` over its locale/*.json), checked at start-up. */
   messages?: MessageCatalogues<string>;
+  /** Background jobs the app runs (`defineJob(...)`), started by keen serve or keen worker. */
+  jobs?: readonly JobDefinition<object>[];
   /** Adds the app's routes. */
   routes?(app: FastifyInstance, context: WebContext): void;
 }

@@ -103,6 +103,23 @@ describe(`serving the résumé PDF (${ENGINE})`, () => {
     expect(builds().length - before).toBe(t.settings.languages.length);
   });
 
+  it('with the job queue running, an admin save builds the PDF in a job', async () => {
+    await t.app.jobs.start({ work: true, concurrency: 1, pollingIntervalSeconds: 0.5 });
+    const root = await staffClient(t, 'pdf-root-jobs', { superuser: true });
+    const before = builds().length;
+    const saved = await openAndSubmit(root, `${ADMIN}resume/profile/${profileId}/change/`, {
+      title: 'Технический директор',
+    });
+    expect(saved.statusCode).toBe(303);
+    await expect
+      .poll(() => t.logs.some((line) => line.msg === 'job done' && line.job === 'resume.build_pdf'), {
+        timeout: 20_000,
+      })
+      .toBe(true);
+    expect(builds().length - before).toBe(t.settings.languages.length);
+    await t.app.jobs.stop(5000);
+  }, 60_000);
+
   it('staff with resume.view_profile preview any profile; others cannot', async () => {
     const [draft] = await t.database.db.insert(profiles).values({ fullName: 'Черновик' }).returning();
     const url = `/resume/${draft!.id}/pdf/`;

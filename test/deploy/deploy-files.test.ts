@@ -19,13 +19,13 @@ const read = (path: string) => readFileSync(join(root, path), 'utf8');
 type Service = Record<string, unknown> & { ports?: string[]; healthcheck?: { test: string[] } };
 
 describe('compose.yaml', () => {
-  const compose = parse(read('compose.yaml')) as {
+  const compose = parse(read('compose.yaml'), { merge: true }) as {
     services: Record<string, Service>;
     volumes: Record<string, unknown>;
   };
 
   it('has web and db, an optional nginx, and the postgres_data volume', () => {
-    expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['web', 'db', 'nginx']));
+    expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['web', 'worker', 'db', 'nginx']));
     expect(compose.volumes).toHaveProperty('postgres_data');
     expect(compose.services.nginx?.profiles).toEqual(['nginx']);
   });
@@ -38,6 +38,18 @@ describe('compose.yaml', () => {
     expect(web.healthcheck?.test.join(' ')).toContain('/healthz');
     expect(web.restart).toBe('unless-stopped');
     expect(web.ports).toEqual(['127.0.0.1:8000:8000']);
+  });
+
+  it('worker: the same image running keen worker, no port, no HTTP health check', () => {
+    const worker = compose.services.worker as Service & {
+      command?: string[];
+      healthcheck?: { disable?: boolean };
+    };
+    expect(worker.image).toBe('keen-web');
+    expect(worker.command).toEqual(['keen', 'worker']);
+    expect(worker.ports).toEqual([]);
+    expect(worker.healthcheck?.disable).toBe(true);
+    expect(worker.depends_on).toEqual({ db: { condition: 'service_healthy' } });
   });
 
   it('db: postgres:15-alpine on the volume, pg_isready health check, not published', () => {

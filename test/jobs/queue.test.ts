@@ -7,12 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { numberedSql } from '../../src/contrib/jobs/executor.js';
 import { deadLetterQueue, JobQueue } from '../../src/contrib/jobs/queue.js';
 import { createLogger } from '../../src/log.js';
-import { testSettings } from '../support/app.js';
-import { createTestDatabase, ENGINE, type TestDatabase } from '../support/database.js';
+import { createTestApp, type TestApp, testSettings } from '../support/app.js';
+import { ENGINE, type TestDatabase } from '../support/database.js';
 
 const POLL = { timeout: 20_000, interval: 100 };
 
 describe(`the job queue (${ENGINE})`, () => {
+  let t: TestApp;
   let database: TestDatabase;
   let queue: JobQueue;
   const done: string[] = [];
@@ -21,12 +22,15 @@ describe(`the job queue (${ENGINE})`, () => {
   let slowStarted = false;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    // A queue of its own (the app's has the apps' jobs), attached to a real app as handlers expect.
+    t = await createTestApp();
+    database = t.database;
     const logger = createLogger(
       testSettings({ LOG_LEVEL: 'silent' }),
       new Writable({ write: (_chunk, _encoding, next) => next() }),
     );
     queue = new JobQueue(database, logger);
+    queue.attach(t.app);
     queue.define<{ text: string }>({
       name: 'test.record',
       async handler(data) {
@@ -64,7 +68,7 @@ describe(`the job queue (${ENGINE})`, () => {
 
   afterAll(async () => {
     await queue?.stop(5000);
-    await database?.close();
+    await t?.close();
   });
 
   it('turns numbered SQL into bound parameters', () => {

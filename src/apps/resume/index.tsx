@@ -13,7 +13,7 @@ import { todayIn } from './dates.js';
 import type { ResumeDocument } from './document.js';
 import { resumeMessages } from './messages.js';
 import { NoResumePage, ResumePage } from './page.js';
-import { registerPdfRoutes } from './pdf-routes.js';
+import { buildPdfJob, registerPdfRoutes } from './pdf-routes.js';
 import { loadActiveResume } from './queries.js';
 import { RESUME_PATH, RESUME_PDF_PATH } from './urls.js';
 
@@ -47,6 +47,7 @@ export const resumeApp: KeenApp = {
     { name: 'education', verboseName: 'education' },
   ],
   admin: [profileAdmin],
+  jobs: [buildPdfJob],
   staticDir: join(projectRoot(), 'src', 'apps', 'resume', 'static'),
   messages: resumeMessages,
   routes(app, { database }) {

@@ -12,6 +12,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { redirectToLogin } from '../../contrib/auth/views.js';
+import { defineJob } from '../../contrib/jobs/queue.js';
 import { MEDIA_CSP } from '../../contrib/media/serve.js';
 import type { Db } from '../../db/client.js';
 import { ForbiddenError, NotFoundError } from '../../errors.js';
@@ -84,10 +85,31 @@ export function registerPdfRoutes(app: FastifyInstance, db: Db): void {
   });
 }
 
-/** After an admin save: builds the saved profile's PDF in every language, so no visitor waits for it. */
-export async function buildAfterSave(app: FastifyInstance, profileId: number): Promise<void> {
-  app.resumePdfs.forgetPublicCopies();
+/** Builds a profile's PDF in every language (the job below, or right away where no queue runs). */
+export async function buildProfilePdfs(app: FastifyInstance, profileId: number): Promise<void> {
   const resume = await loadResumeById(app.keen.database.db, profileId);
   if (!resume) return;
   for (const language of app.keen.settings.languages) await app.resumePdfs.ensure(resume, language);
+}
+
+/**
+ * The build as a background job: one waiting build per profile however often it is saved (a `short`
+ * queue keyed by the profile), retried if it fails.
+ */
+export const buildPdfJob = defineJob<{ profileId: number }>({
+  name: 'resume.build_pdf',
+  policy: 'short',
+  retryLimit: 3,
+  handler: (data, { app }) => buildProfilePdfs(app, data.profileId),
+});
+
+/** After an admin save: the new PDF is built now, not by the first visitor who asks for it. */
+export async function buildAfterSave(app: FastifyInstance, profileId: number): Promise<void> {
+  app.resumePdfs.forgetPublicCopies();
+  if (app.jobs.isStarted) {
+    await app.jobs.enqueue(buildPdfJob.name, { profileId }, { singletonKey: `profile-${profileId}` });
+    return;
+  }
+  // No queue in this process (a test app, a command): build here, after the response.
+  await buildProfilePdfs(app, profileId);
 }

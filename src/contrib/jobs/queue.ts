@@ -7,7 +7,7 @@
  * Handlers must be idempotent: a job may run again after a crash between its work and its completion.
  */
 
-import type { FastifyBaseLogger as Logger } from 'fastify';
+import type { FastifyInstance, FastifyBaseLogger as Logger } from 'fastify';
 import PgBoss from 'pg-boss';
 import type { Database, Tx } from '../../db/client.js';
 import { jobDb } from './executor.js';
@@ -18,6 +18,8 @@ export interface JobContext {
   /** How many times it failed before this run (0 on the first). */
   retryCount: number;
   log: Logger;
+  /** The app the queue belongs to: settings, database, media storage, as a request would have them. */
+  app: FastifyInstance;
 }
 
 export interface JobDefinition<Data extends object = Record<string, unknown>> {
@@ -57,10 +59,16 @@ export interface StartOptions {
 
 export const deadLetterQueue = (name: string) => `${name}__dead`;
 
+/** A job definition as an app lists it (`KeenApp.jobs`), whatever its data's shape. */
+export function defineJob<Data extends object>(definition: JobDefinition<Data>): JobDefinition<object> {
+  return definition as unknown as JobDefinition<object>;
+}
+
 export class JobQueue {
   private readonly boss: PgBoss;
   private readonly definitions = new Map<string, JobDefinition<object>>();
   private started = false;
+  private app: FastifyInstance | null = null;
 
   constructor(
     private readonly database: Database,
@@ -69,6 +77,16 @@ export class JobQueue {
     // pg-boss's own maintenance and cron run where jobs are worked (see start()).
     this.boss = new PgBoss({ db: jobDb(database) as PgBoss.Db, supervise: false, schedule: false });
     this.boss.on('error', (error: Error) => this.log.error({ err: error }, 'job queue error'));
+  }
+
+  /** The app handlers get in their context (set once the app is built). */
+  attach(app: FastifyInstance): void {
+    this.app = app;
+  }
+
+  /** True once started: enqueueing works (and, with `work`, handlers run somewhere). */
+  get isStarted(): boolean {
+    return this.started;
   }
 
   define<Data extends object>(definition: JobDefinition<Data>): void {
@@ -105,7 +123,9 @@ export class JobQueue {
             const log = this.log.child({ job: definition.name, jobId: job.id });
             const started = performance.now();
             try {
-              await definition.handler(job.data, { id: job.id, retryCount: meta.retryCount ?? 0, log });
+              if (!this.app) throw new Error('the job queue has no app attached');
+              const context = { id: job.id, retryCount: meta.retryCount ?? 0, log, app: this.app };
+              await definition.handler(job.data, context);
               log.info({ ms: Math.round(performance.now() - started) }, 'job done');
             } catch (error) {
               log.warn({ err: error, retryCount: meta.retryCount ?? 0 }, 'job failed');
