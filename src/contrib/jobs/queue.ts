@@ -65,7 +65,7 @@ export function defineJob<Data extends object>(definition: JobDefinition<Data>):
 }
 
 export class JobQueue {
-  private readonly boss: PgBoss;
+  private boss: PgBoss | null = null;
   private readonly definitions = new Map<string, JobDefinition<object>>();
   private started = false;
   private app: FastifyInstance | null = null;
@@ -73,10 +73,12 @@ export class JobQueue {
   constructor(
     private readonly database: Database,
     private readonly log: Logger,
-  ) {
-    // pg-boss's own maintenance and cron run where jobs are worked (see start()).
-    this.boss = new PgBoss({ db: jobDb(database) as PgBoss.Db, supervise: false, schedule: false });
-    this.boss.on('error', (error: Error) => this.log.error({ err: error }, 'job queue error'));
+  ) {}
+
+  /** pg-boss itself, made by start(): its maintenance (expiring, archiving, deleting old jobs) runs only where jobs are worked. */
+  private client(): PgBoss {
+    if (!this.boss) throw new Error('the job queue is not started');
+    return this.boss;
   }
 
   /** The app handlers get in their context (set once the app is built). */
@@ -96,11 +98,18 @@ export class JobQueue {
 
   /** Creates pg-boss's tables (first time) and the queues; with `work`, starts the handlers. */
   async start(options: StartOptions): Promise<void> {
-    await this.boss.start();
+    const boss = new PgBoss({
+      db: jobDb(this.database) as PgBoss.Db,
+      supervise: options.work,
+      schedule: false,
+    });
+    boss.on('error', (error: Error) => this.log.error({ err: error }, 'job queue error'));
+    this.boss = boss;
+    await boss.start();
     for (const definition of this.definitions.values()) {
       const dead = deadLetterQueue(definition.name);
-      await this.boss.createQueue(dead);
-      await this.boss.createQueue(definition.name, {
+      await boss.createQueue(dead);
+      await boss.createQueue(definition.name, {
         name: definition.name,
         policy: definition.policy ?? 'standard',
         retryLimit: definition.retryLimit ?? 5,
@@ -114,7 +123,7 @@ export class JobQueue {
     if (!options.work) return;
     for (const definition of this.definitions.values()) {
       for (let i = 0; i < (options.concurrency ?? 2); i++) {
-        await this.boss.work<object>(
+        await boss.work<object>(
           definition.name,
           { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
           async ([job]) => {
@@ -141,7 +150,7 @@ export class JobQueue {
   async enqueue(name: string, data: object, options: EnqueueOptions = {}): Promise<string | null> {
     if (!this.definitions.has(name)) throw new Error(`no job named "${name}"`);
     if (!this.started) throw new Error('the job queue is not started');
-    return this.boss.send(name, data, {
+    return this.client().send(name, data, {
       ...(options.tx ? { db: jobDb(this.database, options.tx) as PgBoss.Db } : {}),
       ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
       ...(options.startAfterSeconds
@@ -155,7 +164,7 @@ export class JobQueue {
     name: string,
     id: string,
   ): Promise<{ state: string; retryCount: number; output: unknown } | null> {
-    const job = (await this.boss.getJobById(name, id)) as
+    const job = (await this.client().getJobById(name, id)) as
       | (PgBoss.JobWithMetadata & { retryCount?: number; retrycount?: number })
       | null;
     return job
@@ -166,7 +175,7 @@ export class JobQueue {
   /** Stops taking jobs; waits up to `timeoutMs` for the ones in hand to finish. */
   async stop(timeoutMs: number): Promise<void> {
     if (!this.started) return;
-    await this.boss.stop({
+    await this.client().stop({
       graceful: true,
       timeout: timeoutMs,
       close: false,
