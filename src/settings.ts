@@ -88,6 +88,10 @@ export interface Settings {
   secureHstsIncludeSubdomains: boolean;
   secureHstsPreload: boolean;
   sessionCookieAge: number;
+  /** CLEARSESSIONS_SCHEDULE: when the background worker deletes expired sessions (cron, site's TIME_ZONE); null = never. */
+  clearSessionsSchedule: string | null;
+  /** THROTTLE_CLEANUP_SCHEDULE: when it deletes login-throttle counters whose window has passed; null = never. */
+  throttleCleanupSchedule: string | null;
   dataUploadMaxMemorySize: number;
   dataUploadMaxNumberFields: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -163,6 +167,21 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
   throw new SettingsError(name, `must be true or false (got "${env[name]}")`);
+}
+
+/**
+ * A cron expression (five fields: minute hour day-of-month month day-of-week), `off` for none; checked
+ * for its shape here, and fully by the job queue when it registers the schedule.
+ */
+function schedule(env: Env, name: string, fallback: string): string | null {
+  const raw = text(env, name, fallback);
+  if (raw.toLowerCase() === 'off') return null;
+  if (!/^[\d*,/-]+(\s+[\d*,/-]+){4}$/.test(raw))
+    throw new SettingsError(
+      name,
+      `must be a cron expression of five fields, like "30 3 * * *", or off (got "${raw}")`,
+    );
+  return raw;
 }
 
 function int(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -526,6 +545,8 @@ export function loadSettings(env: Env): Readonly<Settings> {
     secureHstsIncludeSubdomains: bool(env, 'SECURE_HSTS_INCLUDE_SUBDOMAINS', false),
     secureHstsPreload: bool(env, 'SECURE_HSTS_PRELOAD', false),
     sessionCookieAge: int(env, 'SESSION_COOKIE_AGE', 1_209_600, 60),
+    clearSessionsSchedule: schedule(env, 'CLEARSESSIONS_SCHEDULE', '30 3 * * *'),
+    throttleCleanupSchedule: schedule(env, 'THROTTLE_CLEANUP_SCHEDULE', '40 3 * * *'),
     dataUploadMaxMemorySize: int(env, 'DATA_UPLOAD_MAX_MEMORY_SIZE', 2_621_440, 1024),
     dataUploadMaxNumberFields: int(env, 'DATA_UPLOAD_MAX_NUMBER_FIELDS', 1000, 1),
     logLevel,

@@ -3,10 +3,23 @@
  * user's own sessions page.
  */
 import type { KeenApp } from '../../web/keen-app.js';
+import { defineJob } from '../jobs/queue.js';
 import { groupAdmin, permissionAdmin, userAdmin } from './admin.js';
 import { authMessages } from './messages.js';
 import { registerSessionRoutes } from './sessions-page.js';
+import { pruneThrottle } from './throttle.js';
 import { registerAuthRoutes } from './views.js';
+
+/** Login-throttle counters whose window has passed, deleted on a schedule (THROTTLE_CLEANUP_SCHEDULE). */
+export const pruneThrottleJob = defineJob<Record<string, never>>({
+  name: 'auth.prune_throttle',
+  policy: 'short',
+  schedule: (settings) => settings.throttleCleanupSchedule,
+  async handler(_data, { app, log }) {
+    const count = await pruneThrottle(app.keen.database.db);
+    log.info({ count }, 'old login-throttle counters deleted');
+  },
+});
 
 export const authApp: KeenApp = {
   name: 'auth',
@@ -18,6 +31,7 @@ export const authApp: KeenApp = {
   ],
   admin: [userAdmin, groupAdmin, permissionAdmin],
   messages: authMessages,
+  jobs: [pruneThrottleJob],
   routes(app, context) {
     registerAuthRoutes(app, context);
     registerSessionRoutes(app, context);

@@ -10,6 +10,7 @@
 import type { FastifyInstance, FastifyBaseLogger as Logger } from 'fastify';
 import PgBoss from 'pg-boss';
 import type { Database, Tx } from '../../db/client.js';
+import type { Settings } from '../../settings.js';
 import { jobDb } from './executor.js';
 
 /** What a handler gets besides the job's data. */
@@ -37,6 +38,11 @@ export interface JobDefinition<Data extends object = Record<string, unknown>> {
    * `stately` one of each.
    */
   policy?: 'standard' | 'short' | 'singleton' | 'stately';
+  /**
+   * When to run it by itself: a cron expression read from the settings (null: never). pg-boss keeps
+   * the schedule in the database and sends each run once, however many workers and hosts are running.
+   */
+  schedule?: (settings: Readonly<Settings>) => string | null;
 }
 
 export interface EnqueueOptions {
@@ -121,6 +127,13 @@ export class JobQueue {
     }
     this.started = true;
     if (!options.work) return;
+    const settings = this.app?.keen.settings;
+    for (const definition of this.definitions.values()) {
+      if (!definition.schedule || !settings) continue;
+      const cron = definition.schedule(settings);
+      if (cron) await boss.schedule(definition.name, cron, {}, { tz: settings.timeZone });
+      else await boss.unschedule(definition.name);
+    }
     for (const definition of this.definitions.values()) {
       for (let i = 0; i < (options.concurrency ?? 2); i++) {
         await boss.work<object>(
