@@ -11,6 +11,7 @@ import { clearsessionsCommand } from './commands/clearsessions.js';
 import { collectstaticCommand } from './commands/collectstatic.js';
 import { createsuperuserCommand } from './commands/createsuperuser.js';
 import { devCommand } from './commands/dev.js';
+import { jobsCommand } from './commands/jobs.js';
 import { loaddemoCommand } from './commands/loaddemo.js';
 import { makemigrationsCommand } from './commands/makemigrations.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -46,6 +47,7 @@ export const commands: readonly Command[] = [
   // Maintenance (cron)
   clearsessionsCommand,
   workerCommand,
+  jobsCommand,
 ];
 
 function help(): string {

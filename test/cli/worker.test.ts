@@ -88,6 +88,38 @@ describe('keen worker', () => {
     90_000,
   );
 
+  it('keen jobs lists the queues, and refuses a bad action or id with one line', async () => {
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; output: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'jobs', ...args], {
+          cwd: projectRoot(),
+          env: {
+            PATH: process.env.PATH ?? '',
+            SECRET_KEY: TEST_SECRET_KEY,
+            DATABASE_URL: '',
+            KEEN_DATA_DIR: mkdtempSync(join(tmpdir(), 'keen-jobs-')),
+            LOG_LEVEL: 'warn',
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let output = '';
+        child.stdout?.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+        });
+        child.stderr?.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+        });
+        child.once('exit', (code) => resolve({ code, output }));
+      });
+    const listed = await run(['--failed']);
+    expect(listed.code).toBe(0);
+    expect(listed.output).toContain('no jobs yet');
+    expect(listed.output).toContain('no failed jobs');
+    const bad = await run(['retry', 'resume.build_pdf', 'not-a-uuid']);
+    expect(bad.code).toBe(1);
+    expect(bad.output).toContain('needs a queue name and a job id');
+  }, 90_000);
+
   it('refuses the embedded database, saying why', async () => {
     const worker = startWorker({ DATABASE_URL: '', KEEN_DATA_DIR: media });
     expect(await worker.exit).toBe(1);

@@ -119,6 +119,20 @@ describe(`the job queue (${ENGINE})`, () => {
     expect(dead[0]?.n).toBe(1);
   }, 60_000);
 
+  it('summarises queues, lists failures with their error, retries and cancels', async () => {
+    await expect.poll(async () => (await queue.failed()).length, POLL).toBeGreaterThan(0);
+    const failed = await queue.failed();
+    expect(failed[0]).toMatchObject({ queue: 'test.fail', error: 'always fails' });
+    const summary = await queue.summary();
+    expect(summary).toEqual(expect.arrayContaining([{ queue: 'test.fail', state: 'failed', count: 1 }]));
+    expect(summary.some((row) => row.queue === 'test.record' && row.state === 'completed')).toBe(true);
+    await queue.retry('test.fail', failed[0]!.id);
+    expect((await queue.job('test.fail', failed[0]!.id))?.state).not.toBe('failed');
+    const later = await queue.enqueue('test.record', { text: 'never' }, { startAfterSeconds: 600 });
+    await queue.cancel('test.record', later!);
+    expect((await queue.job('test.record', later!))?.state).toBe('cancelled');
+  }, 60_000);
+
   it('a short queue keeps one waiting job per singleton key', async () => {
     const later = { startAfterSeconds: 60 };
     const first = await queue.enqueue('test.once', { text: 'once' }, { singletonKey: 'k1', ...later });

@@ -7,6 +7,7 @@
  * Handlers must be idempotent: a job may run again after a crash between its work and its completion.
  */
 
+import { sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyBaseLogger as Logger } from 'fastify';
 import PgBoss from 'pg-boss';
 import type { Database, Tx } from '../../db/client.js';
@@ -170,6 +171,37 @@ export class JobQueue {
         ? { startAfter: new Date(Date.now() + options.startAfterSeconds * 1000) }
         : {}),
     });
+  }
+
+  /** Jobs per queue and state (`keen jobs`): every defined queue and its dead letters, even when empty. */
+  async summary(): Promise<{ queue: string; state: string; count: number }[]> {
+    this.client();
+    const result = (await this.database.db.execute(
+      sql`select name as queue, state, count(*)::int as count from pgboss.job group by name, state order by name, state`,
+    )) as unknown as { rows: { queue: string; state: string; count: number }[] };
+    return result.rows;
+  }
+
+  /** The most recent failed jobs with their error (`keen jobs --failed`). */
+  async failed(
+    limit = 20,
+  ): Promise<{ queue: string; id: string; error: string; completedOn: Date | null }[]> {
+    this.client();
+    const result = (await this.database.db.execute(
+      sql`select name as queue, id::text as id, coalesce(output->>'message', output::text, '') as error, completed_on as "completedOn"
+          from pgboss.job where state = 'failed' order by completed_on desc nulls last limit ${limit}`,
+    )) as unknown as { rows: { queue: string; id: string; error: string; completedOn: Date | null }[] };
+    return result.rows;
+  }
+
+  /** Puts a failed (or cancelled) job back in its queue. */
+  async retry(name: string, id: string): Promise<void> {
+    await this.client().retry(name, id);
+  }
+
+  /** Cancels a waiting or active job. */
+  async cancel(name: string, id: string): Promise<void> {
+    await this.client().cancel(name, id);
   }
 
   /** One job's state, for tests and `keen jobs`. */
