@@ -68,7 +68,20 @@ export async function startServer(options: StartOptions): Promise<StartedServer>
     });
     // Jobs: on the embedded database this one process runs them too (one worker, one PGlite); on
     // PostgreSQL web workers only enqueue, and `keen worker` runs them.
-    await app.jobs.start({ work: database.kind === 'pglite' });
+    if (database.kind === 'pglite') {
+      await app.jobs.start({ work: true });
+    } else {
+      // A web worker only enqueues; if the queue cannot be set up it must still serve pages (work that
+      // would be enqueued is then done in-process, see JobQueue.isStarted).
+      await app.jobs
+        .start({ work: false })
+        .catch((error: unknown) =>
+          logger.warn(
+            { err: error },
+            'job queue not available in this web worker; background work runs in-process',
+          ),
+        );
+    }
     app.server.keepAliveTimeout = HTTP_TIMEOUTS.keepAliveMs;
     app.server.headersTimeout = HTTP_TIMEOUTS.headersMs;
     app.server.requestTimeout = HTTP_TIMEOUTS.requestMs;

@@ -153,3 +153,27 @@ describe(`the job queue (${ENGINE})`, () => {
     expect(done).toContain('slow finished');
   }, 30_000);
 });
+
+describe(`several processes setting up the queue at once (${ENGINE})`, () => {
+  it('web workers and a worker starting together all get a working queue', async () => {
+    const t = await createTestApp();
+    const silent = createLogger(
+      testSettings({ LOG_LEVEL: 'silent' }),
+      new Writable({ write: (_chunk, _encoding, next) => next() }),
+    );
+    const queues = Array.from({ length: 3 }, () => {
+      const queue = new JobQueue(t.database, silent);
+      queue.define({ name: 'race.job', async handler() {} });
+      queue.attach(t.app);
+      return queue;
+    });
+    try {
+      await Promise.all(queues.map((queue) => queue.start({ work: false })));
+      const ids = await Promise.all(queues.map((queue, i) => queue.enqueue('race.job', { i })));
+      expect(ids.every((id) => typeof id === 'string')).toBe(true);
+    } finally {
+      for (const queue of queues) await queue.stop(1000);
+      await t.close();
+    }
+  }, 60_000);
+});

@@ -38,8 +38,17 @@ export function jobDb(database: Database, target: Db | Tx = database.db): JobDb 
   return {
     async executeSql(text, values) {
       if ((!values || values.length === 0) && database.pglite && target === database.db) {
-        const results = await database.pglite.exec(text);
-        return { rows: results.at(-1)?.rows ?? [] };
+        const pglite = database.pglite;
+        try {
+          const results = await pglite.exec(text);
+          return { rows: results.at(-1)?.rows ?? [] };
+        } catch (error) {
+          // A script with its own BEGIN that fails halfway leaves PGlite's one session in an aborted
+          // transaction, which would fail every later query of the site: end it. (On PostgreSQL the
+          // pool drops a connection whose query failed.)
+          await pglite.exec('ROLLBACK').catch(() => {});
+          throw error;
+        }
       }
       return { rows: rowsOf(await target.execute(numberedSql(text, values ?? []))) };
     },

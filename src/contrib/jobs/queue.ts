@@ -108,23 +108,23 @@ export class JobQueue {
     const boss = new PgBoss({
       db: jobDb(this.database) as PgBoss.Db,
       supervise: options.work,
-      schedule: false,
+      // pg-boss's cron monitor: only where jobs are worked, which is where scheduled runs are sent from.
+      schedule: options.work,
     });
     boss.on('error', (error: Error) => this.log.error({ err: error }, 'job queue error'));
     this.boss = boss;
-    await boss.start();
-    for (const definition of this.definitions.values()) {
-      const dead = deadLetterQueue(definition.name);
-      await boss.createQueue(dead);
-      await boss.createQueue(definition.name, {
-        name: definition.name,
-        policy: definition.policy ?? 'standard',
-        retryLimit: definition.retryLimit ?? 5,
-        retryDelay: definition.retryDelaySeconds ?? 10,
-        retryBackoff: true,
-        expireInSeconds: definition.expireInSeconds ?? 15 * 60,
-        deadLetter: dead,
-      });
+    // Several processes starting at once (web workers, keen worker) race to create pg-boss's schema and
+    // the queues; the loser of a race finds them made on its next try.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await boss.start();
+        await this.createQueues(boss);
+        break;
+      } catch (error) {
+        if (attempt >= 4) throw error;
+        this.log.info({ attempt, err: error }, 'job queue setup raced another process; trying again');
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt + Math.random() * 300));
+      }
     }
     this.started = true;
     if (!options.work) return;
@@ -192,6 +192,24 @@ export class JobQueue {
           from pgboss.job where state = 'failed' order by completed_on desc nulls last limit ${limit}`,
     )) as unknown as { rows: { queue: string; id: string; error: string; completedOn: Date | null }[] };
     return result.rows;
+  }
+
+  /** Each defined queue and its dead-letter queue, made once (existing ones are left as they are). */
+  private async createQueues(boss: PgBoss): Promise<void> {
+    for (const definition of this.definitions.values()) {
+      const dead = deadLetterQueue(definition.name);
+      if (!(await boss.getQueue(dead))) await boss.createQueue(dead);
+      if (await boss.getQueue(definition.name)) continue;
+      await boss.createQueue(definition.name, {
+        name: definition.name,
+        policy: definition.policy ?? 'standard',
+        retryLimit: definition.retryLimit ?? 5,
+        retryDelay: definition.retryDelaySeconds ?? 10,
+        retryBackoff: true,
+        expireInSeconds: definition.expireInSeconds ?? 15 * 60,
+        deadLetter: dead,
+      });
+    }
   }
 
   /** Puts a failed (or cancelled) job back in its queue. */
