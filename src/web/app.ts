@@ -7,7 +7,7 @@ import { STATUS_CODES } from 'node:http';
 import proxyAddr from '@fastify/proxy-addr';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
-import { JobQueue } from '../contrib/jobs/queue.js';
+import { type JobQueue, queueForApps } from '../contrib/jobs/queue.js';
 import type { StaticMode } from '../contrib/staticfiles/static-urls.js';
 import type { Database } from '../db/client.js';
 import { installedApps } from '../installed-apps.js';
@@ -94,8 +94,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.decorate('keen', { ...context, setupToken: options.setupToken ?? null });
   // The queue is built here and started by the process that serves (src/server/worker.ts) or works
   // (`keen worker`): an app built for a test or a command does not start it.
-  const jobs = new JobQueue(options.database, options.logger);
-  for (const keenApp of apps) for (const job of keenApp.jobs ?? []) jobs.define(job);
+  const jobs = queueForApps(apps, options.database, options.logger);
   jobs.attach(app);
   app.decorate('jobs', jobs);
   app.addHook('onClose', async () => jobs.stop(settings.gracefulTimeout * 1000));

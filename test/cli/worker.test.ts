@@ -1,7 +1,7 @@
 // `keen worker` as an operator runs it: on PostgreSQL it takes the jobs the web app enqueues (here the
 // résumé PDF build) and stops cleanly on SIGTERM with exit 0; on the embedded database it refuses,
 // because `keen serve` runs the jobs there.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,7 +52,18 @@ describe('keen worker', () => {
     'runs the jobs the site enqueues, and stops on SIGTERM with exit 0',
     async () => {
       const database = await createTestDatabase();
-      const env = { DATABASE_URL: database.url as string, MEDIA_ROOT: media, KEEN_DATA_DIR: media };
+      // As in the Docker image, the worker runs beside collected static files (DEBUG is off).
+      const staticRoot = join(media, 'static');
+      execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'collectstatic', '--noinput'], {
+        cwd: projectRoot(),
+        env: { PATH: process.env.PATH ?? '', SECRET_KEY: TEST_SECRET_KEY, STATIC_ROOT: staticRoot },
+      });
+      const env = {
+        DATABASE_URL: database.url as string,
+        MEDIA_ROOT: media,
+        KEEN_DATA_DIR: media,
+        STATIC_ROOT: staticRoot,
+      };
       const t = await createTestApp({ database, env: { MEDIA_ROOT: media } });
       const worker = startWorker(env);
       try {

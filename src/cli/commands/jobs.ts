@@ -1,10 +1,13 @@
 /**
  * `keen jobs`: the background job queues at a glance (jobs per queue and state), the recent failures
  * with their errors, and retrying or cancelling one job. On the embedded database stop `keen serve`
- * first (one process owns PGlite).
+ * first (one process owns PGlite). It reads the queue tables only, so it builds no web app (and needs no
+ * collected static files).
  */
+
+import { queueForApps } from '../../contrib/jobs/queue.js';
 import { CommandError } from '../../errors.js';
-import { buildApp } from '../../web/app.js';
+import { installedApps } from '../../installed-apps.js';
 import { openRuntime } from '../bootstrap.js';
 import type { Command } from '../command.js';
 import { parseArgs } from '../command.js';
@@ -23,24 +26,24 @@ export const jobsCommand: Command = {
     if (action && (!queue || !id || !UUID.test(id)))
       throw new CommandError(`keen jobs ${action} needs a queue name and a job id (a UUID)`);
     const { settings, logger, database } = await openRuntime('jobs');
-    const app = await buildApp({ settings, database, logger });
+    const jobs = queueForApps(installedApps, database, logger);
     try {
-      await app.jobs.start({ work: false });
+      await jobs.start({ work: false });
       if (action === 'retry' || action === 'cancel') {
-        const before = await app.jobs.job(queue as string, id as string);
+        const before = await jobs.job(queue as string, id as string);
         if (!before) throw new CommandError(`no job ${id} in queue "${(queue as string).slice(0, 60)}"`);
-        if (action === 'retry') await app.jobs.retry(queue as string, id as string);
-        else await app.jobs.cancel(queue as string, id as string);
-        const after = await app.jobs.job(queue as string, id as string);
+        if (action === 'retry') await jobs.retry(queue as string, id as string);
+        else await jobs.cancel(queue as string, id as string);
+        const after = await jobs.job(queue as string, id as string);
         process.stdout.write(`${queue} ${id}: ${before.state} → ${after?.state ?? 'gone'}\n`);
         return 0;
       }
-      const rows = await app.jobs.summary();
+      const rows = await jobs.summary();
       if (rows.length === 0) process.stdout.write('no jobs yet\n');
       for (const row of rows)
         process.stdout.write(`${row.queue.padEnd(32)} ${row.state.padEnd(10)} ${row.count}\n`);
       if (flags.has('failed')) {
-        const failed = await app.jobs.failed();
+        const failed = await jobs.failed();
         process.stdout.write(failed.length === 0 ? '\nno failed jobs\n' : '\nfailed:\n');
         for (const job of failed) {
           process.stdout.write(
@@ -50,7 +53,7 @@ export const jobsCommand: Command = {
       }
       return 0;
     } finally {
-      await app.close();
+      await jobs.stop(settings.gracefulTimeout * 1000);
       await database.close();
     }
   },

@@ -71,6 +71,17 @@ export function defineJob<Data extends object>(definition: JobDefinition<Data>):
   return definition as unknown as JobDefinition<object>;
 }
 
+/** A queue with the jobs of every given app defined (the web app, `keen jobs`). */
+export function queueForApps(
+  apps: readonly { jobs?: readonly JobDefinition<object>[] }[],
+  database: Database,
+  log: Logger,
+): JobQueue {
+  const queue = new JobQueue(database, log);
+  for (const app of apps) for (const job of app.jobs ?? []) queue.define(job);
+  return queue;
+}
+
 export class JobQueue {
   private boss: PgBoss | null = null;
   private readonly definitions = new Map<string, JobDefinition<object>>();
