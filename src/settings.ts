@@ -9,34 +9,27 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { isIP } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { SettingsError } from './errors.js';
 import { matchLanguage, normaliseTag } from './i18n/languages.js';
 import { projectRoot } from './project-root.js';
+import {
+  bool,
+  type Env,
+  hostList,
+  int,
+  list,
+  originList,
+  proxyList,
+  schedule,
+  text,
+  urlPrefix,
+} from './settings/env-values.js';
+import { mediaFromEnv } from './settings/media.js';
+import { Secret } from './settings/secret.js';
 
-/** A secret value: prints as `[secret]` so it never lands in a log or an error by accident. */
-export class Secret {
-  readonly #value: string;
-  constructor(value: string) {
-    this.#value = value;
-  }
-  /** The real value; call it only where the secret is used. */
-  reveal(): string {
-    return this.#value;
-  }
-  toString(): string {
-    return '[secret]';
-  }
-  toJSON(): string {
-    return '[secret]';
-  }
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return '[secret]';
-  }
-}
+export { Secret } from './settings/secret.js';
 
 /** Where the data lives: PostgreSQL over the network, or PGlite embedded in this process. */
 export type DatabaseSettings =
@@ -140,8 +133,6 @@ const PLACEHOLDER_SECRETS = [
 const MIN_SECRET_LENGTH = 50;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-type Env = Record<string, string | undefined>;
-
 /** Reads `.env` from the project folder (if any) and merges it under the real environment. */
 export function readEnvironment(processEnv: Env = process.env, cwd = projectRoot()): Env {
   const file = join(cwd, '.env');
@@ -153,91 +144,6 @@ export function readEnvironment(processEnv: Env = process.env, cwd = projectRoot
     throw new SettingsError('.env', `cannot be read: ${(error as Error).message}`);
   }
   return { ...fromFile, ...processEnv };
-}
-
-/** Small typed readers; each names its variable in the error it throws. */
-function text(env: Env, name: string, fallback: string): string {
-  const raw = env[name];
-  return raw === undefined || raw.trim() === '' ? fallback : raw.trim();
-}
-
-function bool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new SettingsError(name, `must be true or false (got "${env[name]}")`);
-}
-
-/**
- * A cron expression (five fields: minute hour day-of-month month day-of-week), `off` for none; checked
- * for its shape here, and fully by the job queue when it registers the schedule.
- */
-function schedule(env: Env, name: string, fallback: string): string | null {
-  const raw = text(env, name, fallback);
-  if (raw.toLowerCase() === 'off') return null;
-  if (!/^[\d*,/-]+(\s+[\d*,/-]+){4}$/.test(raw))
-    throw new SettingsError(
-      name,
-      `must be a cron expression of five fields, like "30 3 * * *", or off (got "${raw}")`,
-    );
-  return raw;
-}
-
-function int(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^-?\d+$/.test(raw)) throw new SettingsError(name, `must be a whole number (got "${raw}")`);
-  const value = Number(raw);
-  if (value < min || value > max) {
-    throw new SettingsError(name, `must be between ${min} and ${max} (got ${value})`);
-  }
-  return value;
-}
-
-function list(env: Env, name: string, fallback: readonly string[]): string[] {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return [...fallback];
-  return raw
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
-}
-
-/** Accepts single IPs and CIDR ranges, and proxy-addr's names (loopback, linklocal, uniquelocal). */
-function proxyList(env: Env, name: string): string[] {
-  const entries = list(env, name, []);
-  for (const entry of entries) {
-    if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) continue;
-    const [address, bits, extra] = entry.split('/');
-    const family = isIP(address ?? '');
-    const maxBits = family === 6 ? 128 : 32;
-    const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits);
-    if (family === 0 || !bitsOk || extra !== undefined) {
-      throw new SettingsError(name, `"${entry}" is not an IP address or CIDR range`);
-    }
-  }
-  return entries;
-}
-
-function originList(env: Env, name: string): string[] {
-  const entries = list(env, name, []);
-  for (const entry of entries) {
-    if (!/^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d+)?$/i.test(entry)) {
-      throw new SettingsError(name, `"${entry}" must be a scheme and host, like https://example.com`);
-    }
-  }
-  return entries.map((entry) => entry.toLowerCase());
-}
-
-function hostList(env: Env, name: string, fallback: readonly string[]): string[] {
-  const entries = list(env, name, fallback).map((host) => host.toLowerCase());
-  for (const host of entries) {
-    if (host !== '*' && !/^\.?(\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/.test(host)) {
-      throw new SettingsError(name, `"${host}" is not a host name (no scheme, port or path)`);
-    }
-  }
-  return entries;
 }
 
 function databaseFromEnv(env: Env, dataDir: string): DatabaseSettings {
@@ -404,108 +310,6 @@ function siteUrlFromEnv(env: Env): string | null {
     );
   }
   return url.origin;
-}
-
-function urlPrefix(env: Env, name: string, fallback: string): string {
-  const value = text(env, name, fallback);
-  if (!/^\/([\w.-]+\/)+$/.test(value))
-    throw new SettingsError(name, `must look like ${fallback} (got "${value}")`);
-  return value;
-}
-
-/**
- * A trimmed value from `name`, else from `fallback` (the origin deployment's R2_* name), with the name
- * it came from so an error can point at the right one; undefined when both are unset or blank.
- */
-function either(env: Env, name: string, fallback: string): { name: string; value: string } | undefined {
-  for (const candidate of [name, fallback]) {
-    const value = env[candidate]?.trim();
-    if (value) return { name: candidate, value };
-  }
-  return undefined;
-}
-
-/** Like {@link either}, but a missing value stops the start (S3 storage needs it). */
-function required(env: Env, name: string, fallback: string): { name: string; value: string } {
-  const found = either(env, name, fallback);
-  if (!found) {
-    throw new SettingsError(name, `is required when MEDIA_STORAGE is s3 (${fallback} is accepted too)`);
-  }
-  return found;
-}
-
-/** An http(s) URL without query or fragment and without a trailing slash; `https://` is added to a bare host. */
-function baseUrl(name: string, raw: string, allowPath: boolean): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`);
-  } catch {
-    throw new SettingsError(name, `is not a URL (got "${raw}")`);
-  }
-  if (!['http:', 'https:'].includes(parsed.protocol) || parsed.search || parsed.hash || parsed.username) {
-    throw new SettingsError(name, `must be an http(s) URL without query or credentials (got "${raw}")`);
-  }
-  const path = parsed.pathname.replace(/\/+$/, '');
-  if (path && !allowPath) {
-    throw new SettingsError(
-      name,
-      `must be scheme and host only (got path "${path}"; put the bucket in S3_BUCKET)`,
-    );
-  }
-  return `${parsed.origin}${path}`;
-}
-
-/**
- * Media storage: MEDIA_STORAGE (or the origin deployment's USE_R2) and the S3_* variables, each
- * accepting its R2_* name as a fallback so an existing .env keeps working.
- */
-function mediaFromEnv(
-  env: Env,
-): Pick<Settings, 'mediaStorage' | 's3' | 'fileUploadMaxSize' | 'fileUploadTempDir'> {
-  const root = projectRoot();
-  const useR2 = bool(env, 'USE_R2', false);
-  const chosen = text(env, 'MEDIA_STORAGE', useR2 ? 's3' : 'local').toLowerCase();
-  if (chosen !== 'local' && chosen !== 's3') {
-    throw new SettingsError('MEDIA_STORAGE', `must be local or s3 (got "${chosen}")`);
-  }
-  if (chosen === 'local' && useR2) {
-    throw new SettingsError('USE_R2', 'is true but MEDIA_STORAGE is local; remove one of them');
-  }
-  const upload = {
-    fileUploadMaxSize: int(env, 'FILE_UPLOAD_MAX_SIZE', 10_485_760, 1),
-    fileUploadTempDir: resolve(root, text(env, 'FILE_UPLOAD_TEMP_DIR', tmpdir())),
-  };
-  if (chosen === 'local') return { mediaStorage: 'local', s3: null, ...upload };
-
-  const endpoint = required(env, 'S3_ENDPOINT_URL', 'R2_ENDPOINT_URL');
-  const endpointUrl = baseUrl(endpoint.name, endpoint.value, false);
-  const bucket = required(env, 'S3_BUCKET', 'R2_BUCKET_NAME');
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket.value)) {
-    throw new SettingsError(
-      bucket.name,
-      `"${bucket.value}" is not a bucket name (3-63 of a-z, 0-9, . and -)`,
-    );
-  }
-  const accessKeyId = required(env, 'S3_ACCESS_KEY_ID', 'R2_ACCESS_KEY_ID').value;
-  const secretAccessKey = new Secret(required(env, 'S3_SECRET_ACCESS_KEY', 'R2_SECRET_ACCESS_KEY').value);
-  const region = text(env, 'S3_REGION', 'auto');
-  if (!/^[a-z0-9-]+$/.test(region)) {
-    throw new SettingsError('S3_REGION', `must look like auto or eu-west-1 (got "${region}")`);
-  }
-  const domain = either(env, 'S3_CUSTOM_DOMAIN', 'R2_CUSTOM_DOMAIN');
-  const publicBaseUrl = domain ? baseUrl(domain.name, domain.value, true) : `${endpointUrl}/${bucket.value}`;
-  return {
-    mediaStorage: 's3',
-    s3: Object.freeze({
-      endpointUrl,
-      bucket: bucket.value,
-      accessKeyId,
-      secretAccessKey,
-      region,
-      publicBaseUrl,
-    }),
-    ...upload,
-  };
 }
 
 /**
