@@ -9,6 +9,7 @@ import { siteApp } from './apps/site/index.js';
 import { adminApp } from './contrib/admin/index.js';
 import { authApp } from './contrib/auth/index.js';
 import { healthApp } from './contrib/health/index.js';
+import { jobsApp } from './contrib/jobs/index.js';
 import { mediaApp } from './contrib/media/index.js';
 import { sessionsApp } from './contrib/sessions/index.js';
 import type { KeenApp } from './web/keen-app.js';
@@ -18,6 +19,7 @@ export const installedApps: readonly KeenApp[] = Object.freeze([
   authApp,
   mediaApp,
   adminApp,
+  jobsApp,
   healthApp,
   siteApp,
   blogApp,

@@ -3,7 +3,7 @@
  * these from its index.ts. src/installed-apps.ts lists them.
  */
 import type { FastifyInstance } from 'fastify';
-import type { AdminRegistration } from '../contrib/admin/define.js';
+import type { AdminRegistration, AdminView } from '../contrib/admin/define.js';
 import type { ModelInfo } from '../contrib/auth/permissions.js';
 import type { JobDefinition } from '../contrib/jobs/queue.js';
 import { AppRegistryError, I18nError } from '../errors.js';
@@ -25,6 +25,8 @@ export interface KeenApp {
   staticDir?: string;
   /** Tables the admin edits (`defineAdmin(...)`), listed explicitly: nothing is auto-discovered. */
   admin?: readonly AdminRegistration[];
+  /** Pages of the app's own under the admin (`AdminView`), listed under "Tools" on its index. */
+  adminViews?: readonly AdminView[];
   /** The app's messages (`defineMessages(...)` over its locale/*.json), checked at start-up. */
   messages?: MessageCatalogues<string>;
   /** Background jobs the app runs (`defineJob(...)`), started by keen serve or keen worker. */

@@ -47,7 +47,7 @@ export const jobsCommand: Command = {
         process.stdout.write(failed.length === 0 ? '\nno failed jobs\n' : '\nfailed:\n');
         for (const job of failed) {
           process.stdout.write(
-            `${job.queue} ${job.id} ${job.completedOn?.toISOString?.() ?? ''} ${job.error.slice(0, 200)}\n`,
+            `${job.queue} ${job.id} ${job.completedOn?.toISOString() ?? ''} ${job.error.slice(0, 200)}\n`,
           );
         }
       }

@@ -18,6 +18,7 @@ import type { Tx } from '../../db/client.js';
 import type { LocalText } from '../../i18n/messages.js';
 import type { FormErrors } from '../../web/forms.js';
 import type { StaticAsset } from '../staticfiles/asset.js';
+import type { AdminEnvironment } from './views/shared.js';
 
 /** A row of the table as Drizzle selects it. */
 export type RowOf<T extends PgTable> = T['$inferSelect'];
@@ -238,4 +239,19 @@ export interface AdminRegistration {
 /** Registers `table` with the admin; put the result in your KeenApp's `admin` list. */
 export function defineAdmin<T extends PgTable>(table: T, options: AdminOptions<T>): AdminRegistration {
   return { table, options: options as unknown as AdminOptions<PgTable> };
+}
+
+/**
+ * A page of an app's own under the admin (Django's AdminSite.get_urls): its routes are added with the
+ * admin's, and the index lists it under "Tools" for users who have `permission`.
+ */
+export interface AdminView {
+  /** The path under ADMIN_PATH, ending in a slash: `jobs/`. */
+  path: string;
+  /** The permission that lists the page on the index (`jobs.view_job`); its routes check their own. */
+  permission: string;
+  /** The link text and page title. */
+  title: LocalText;
+  /** Adds the page's routes at `url` (ADMIN_PATH + path). */
+  register(app: FastifyInstance, environment: AdminEnvironment, url: string): void;
 }

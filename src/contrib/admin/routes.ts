@@ -1,6 +1,8 @@
 /** The admin's URLs (Django's AdminSite.get_urls + ModelAdmin.get_urls), each view in ./views. */
 import type { FastifyInstance } from 'fastify';
+import type { KeenApp } from '../../web/keen-app.js';
 import type { WebContext } from '../../web/stage.js';
+import type { AdminView } from './define.js';
 import { schemaTables } from './delete-plan.js';
 import { AdminSite } from './site.js';
 import { registerAutocompleteView } from './views/autocomplete.js';
@@ -21,6 +23,7 @@ export function registerAdminRoutes(app: FastifyInstance, context: WebContext): 
     settings: context.settings,
     // The deletion plan follows foreign keys across every table of the schema.
     tables: schemaTables(),
+    views: adminViews(context.apps),
   };
   // Static paths first in the list for readers; the router prefers them over `:app/` anyway.
   registerAutocompleteView(app, environment);
@@ -31,5 +34,11 @@ export function registerAdminRoutes(app: FastifyInstance, context: WebContext): 
   registerChangeFormViews(app, environment);
   registerDeleteViews(app, environment);
   registerHistoryView(app, environment);
+  for (const view of environment.views) view.register(app, environment, `${site.basePath}${view.path}`);
   return site;
+}
+
+/** Every installed app's own admin pages, in app order. */
+function adminViews(apps: readonly KeenApp[]): AdminView[] {
+  return apps.flatMap((keenApp) => [...(keenApp.adminViews ?? [])]);
 }

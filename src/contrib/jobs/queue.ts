@@ -64,6 +64,26 @@ export interface StartOptions {
   pollingIntervalSeconds?: number;
 }
 
+/** pg-boss's job states. */
+export type JobState = 'created' | 'retry' | 'active' | 'completed' | 'cancelled' | 'failed';
+
+/** One job as `keen jobs` and the admin list it. */
+export interface JobRow {
+  queue: string;
+  id: string;
+  state: JobState;
+  retryCount: number;
+  /** The error of a failed job ('' otherwise). */
+  error: string;
+  createdOn: Date;
+  completedOn: Date | null;
+}
+
+/** PGlite and node-postgres both give timestamps as Date; text is accepted in case a driver does not. */
+function toDate(value: Date | string): Date {
+  return value instanceof Date ? value : new Date(value);
+}
+
 export const deadLetterQueue = (name: string) => `${name}__dead`;
 
 /** A job definition as an app lists it (`KeenApp.jobs`), whatever its data's shape. */
@@ -194,15 +214,28 @@ export class JobQueue {
   }
 
   /** The most recent failed jobs with their error (`keen jobs --failed`). */
-  async failed(
-    limit = 20,
-  ): Promise<{ queue: string; id: string; error: string; completedOn: Date | null }[]> {
+  async failed(limit = 20): Promise<JobRow[]> {
+    return this.list(['failed'], limit);
+  }
+
+  /** The most recent jobs in `states` (newest first), with the error of a failed one. */
+  async list(states: readonly JobState[], limit = 20): Promise<JobRow[]> {
     this.client();
     const result = (await this.database.db.execute(
-      sql`select name as queue, id::text as id, coalesce(output->>'message', output::text, '') as error, completed_on as "completedOn"
-          from pgboss.job where state = 'failed' order by completed_on desc nulls last limit ${limit}`,
-    )) as unknown as { rows: { queue: string; id: string; error: string; completedOn: Date | null }[] };
-    return result.rows;
+      sql`select name as queue, id::text as id, state, retry_count as "retryCount",
+            case when state = 'failed' then coalesce(output->>'message', output::text, '') else '' end as error,
+            created_on as "createdOn", completed_on as "completedOn"
+          from pgboss.job where state::text in (${sql.join(
+            states.map((state) => sql`${state}`),
+            sql`, `,
+          )})
+          order by coalesce(completed_on, created_on) desc limit ${limit}`,
+    )) as unknown as { rows: JobRow[] };
+    return result.rows.map((row) => ({
+      ...row,
+      createdOn: toDate(row.createdOn),
+      completedOn: row.completedOn === null ? null : toDate(row.completedOn),
+    }));
   }
 
   /** Each defined queue and its dead-letter queue, made once (existing ones are left as they are). */

@@ -1,8 +1,10 @@
 /** The admin index (apps and models the user may see, and their recent actions) and each app's index. */
 import type { FastifyInstance } from 'fastify';
 import { ForbiddenError, NotFoundError } from '../../../errors.js';
+import { localText } from '../../../i18n/messages.js';
 import type { AuthenticatedUser } from '../../auth/current-user.js';
 import { type ModelPermissions, permissionsFor, requireStaff } from '../access.js';
+import type { AdminView } from '../define.js';
 import { changeLabels, describeChange, recentActions } from '../history.js';
 import { type AdminTranslate, adminTranslator } from '../messages.js';
 import type { AdminLogRow } from '../schema.js';
@@ -26,6 +28,12 @@ async function visibleApps(environment: AdminEnvironment, user: AuthenticatedUse
     if (models.length > 0) groups.push({ app: group.app, title: group.title, models });
   }
   return groups;
+}
+
+/** The apps' own admin pages the user may see. */
+async function visibleViews(environment: AdminEnvironment, user: AuthenticatedUser): Promise<AdminView[]> {
+  const allowed = await Promise.all(environment.views.map((view) => user.hasPerm(view.permission)));
+  return environment.views.filter((_, index) => allowed[index]);
 }
 
 function AppTable({
@@ -125,8 +133,9 @@ export function registerIndexViews(app: FastifyInstance, environment: AdminEnvir
   app.get(basePath, async (request, reply) => {
     const user = requireStaff(request, reply);
     if (!user) return reply;
-    const [apps, actions] = await Promise.all([
+    const [apps, tools, actions] = await Promise.all([
       visibleApps(environment, user, request.language),
+      visibleViews(environment, user),
       recentActions(environment.db, user.id, 10),
     ]);
     const { language } = request;
@@ -135,12 +144,28 @@ export function registerIndexViews(app: FastifyInstance, environment: AdminEnvir
       <h1>{t('index.title')}</h1>,
       <div class="AdminIndex">
         <div class="AdminIndex-apps">
-          {apps.length === 0 ? (
+          {apps.length === 0 && tools.length === 0 ? (
             <p>{t('index.nothing')}</p>
           ) : (
             apps.map((group) => (
               <AppTable app={group.app} title={group.title} models={group.models} basePath={basePath} t={t} />
             ))
+          )}
+          {tools.length > 0 && (
+            <section class="AdminModule" aria-labelledby="admin-tools">
+              <h2 id="admin-tools">{t('index.tools')}</h2>
+              <table class="AdminModule-table">
+                <tbody>
+                  {tools.map((view) => (
+                    <tr>
+                      <th scope="row">
+                        <a href={`${basePath}${view.path}`}>{localText(view.title, language)}</a>
+                      </th>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
           )}
         </div>
         <RecentActions actions={actions} environment={environment} t={t} language={language} />

@@ -9,6 +9,7 @@ import type { Settings } from '../../../settings.js';
 import { pageContext, sendPage } from '../../../web/render.js';
 import type { AuthenticatedUser } from '../../auth/current-user.js';
 import { type ModelPermissions, permissionsFor, requireStaff } from '../access.js';
+import type { AdminView } from '../define.js';
 import { AdminLayout, type Crumb, type PageAssets } from '../layout.js';
 import { type AdminTranslate, adminTranslator } from '../messages.js';
 import type { AdminSite, ModelAdmin } from '../site.js';
@@ -20,6 +21,8 @@ export interface AdminEnvironment {
   settings: Readonly<Settings>;
   /** Every table of the schema, for the deletion plan's foreign-key graph. */
   tables: readonly PgTable[];
+  /** The apps' own admin pages (KeenApp.adminViews). */
+  views: readonly AdminView[];
 }
 
 export interface ModelRequest {
