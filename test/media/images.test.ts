@@ -1,7 +1,10 @@
-// Images on both backends: dimensions stored, thumbnails made once through sharp and then served from
+// Images on both backends: dimensions stored, thumbnails made once through sharp outside the request
+// (after the upload, or when a page first asks, which gets the original meanwhile) and then served from
 // the storage (even with the original gone), and the allow-list of widths.
+import { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { THUMBNAIL_WIDTHS } from '../../src/contrib/media/index.js';
 import { installedApps } from '../../src/installed-apps.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { TestClient } from '../support/client.js';
@@ -86,43 +89,60 @@ describe.each(['local', 's3'] as const)(`images and thumbnails on %s storage (${
   const thumbnail = (name: string, w: string) =>
     t.app.inject({ url: `/thumbnails/${name}?w=${w}`, headers: { host: 'localhost' } });
 
+  const thumbsOf = (name: string) => THUMBNAIL_WIDTHS.map((width) => `thumbs/${name}-${width}.webp`);
+  const allMade = (name: string) => () => thumbsOf(name).every((thumb) => backend.list().includes(thumb));
+
   it('stores the width and height read by decoding the image', async () => {
     const { image } = await uploadImage(233, 101);
     expect(image).toMatchObject({ width: 233, height: 101 });
+    await t.app.media.thumbnails.settled(); // so the next test counts its own
   });
 
-  it('makes a thumbnail once, stores it, and serves the stored one afterwards', async () => {
-    const { image } = await uploadImage(400, 300);
+  it('makes every thumbnail once after an upload, outside the request, and serves the stored ones', async () => {
     const before = t.app.media.thumbnails.generated;
+    const { image } = await uploadImage(400, 300);
+    await t.app.media.thumbnails.settled();
+    expect(allMade(image.name)()).toBe(true);
+    expect(t.app.media.thumbnails.generated).toBe(before + THUMBNAIL_WIDTHS.length);
+
     const first = await thumbnail(image.name, '160');
     expect(first.statusCode).toBe(302);
     const location = first.headers.location as string;
     expect(location).toBe(t.app.media.url(`thumbs/${image.name}-160.webp`));
     expect(first.headers['cache-control']).toBe('public, max-age=86400');
-    expect(t.app.media.thumbnails.generated).toBe(before + 1);
-    expect(backend.list()).toContain(`thumbs/${image.name}-160.webp`);
-
     const served = await fetchMedia(location);
     expect(served.status).toBe(200);
     expect(served.type).toBe('image/webp');
-    const metadata = await sharp(served.body).metadata();
-    expect(metadata).toMatchObject({ format: 'webp', width: 160, height: 120 });
+    expect(await sharp(served.body).metadata()).toMatchObject({ format: 'webp', width: 160, height: 120 });
+    // Never enlarged: the 1280 variant of a 400 px image is 400 px.
+    const large = await fetchMedia(t.app.media.url(`thumbs/${image.name}-1280.webp`));
+    expect(await sharp(large.body).metadata()).toMatchObject({ width: 400, height: 300 });
 
     // Without the original, sharp could not run again: the stored thumbnail is what is served.
     await t.app.media.storage.delete(image.name);
     const again = await thumbnail(image.name, '160');
-    expect(again.statusCode).toBe(302);
     expect(again.headers.location).toBe(location);
-    expect(t.app.media.thumbnails.generated).toBe(before + 1);
-    expect((await fetchMedia(location)).body).toEqual(served.body);
+    expect(t.app.media.thumbnails.generated).toBe(before + THUMBNAIL_WIDTHS.length);
   });
 
-  it('two requests for a new thumbnail resize it once', async () => {
-    const { image } = await uploadImage(300, 300);
+  it('a thumbnail not made yet: the original at once (not cached), the thumbnails made once after', async () => {
+    const name = `uploads/2026/12/direct-${backendName}.png`;
+    const bytes = await pngBytes(300, 300);
+    await t.app.media.storage.save(name, Readable.from([bytes]), {
+      contentType: 'image/png',
+      size: bytes.length,
+    });
     const before = t.app.media.thumbnails.generated;
-    const [a, b] = await Promise.all([thumbnail(image.name, '320'), thumbnail(image.name, '320')]);
-    expect([a.statusCode, b.statusCode]).toEqual([302, 302]);
-    expect(t.app.media.thumbnails.generated).toBe(before + 1);
+    const [a, b] = await Promise.all([thumbnail(name, '320'), thumbnail(name, '320')]);
+    for (const response of [a, b]) {
+      expect(response.statusCode).toBe(302);
+      expect(response.headers.location).toBe(t.app.media.url(name));
+      expect(response.headers['cache-control']).toBe('no-store');
+    }
+    await t.app.media.thumbnails.settled();
+    expect(allMade(name)()).toBe(true);
+    expect(t.app.media.thumbnails.generated).toBe(before + THUMBNAIL_WIDTHS.length);
+    expect((await thumbnail(name, '320')).headers.location).toBe(t.app.media.url(`thumbs/${name}-320.webp`));
   });
 
   it('refuses widths outside the allow-list (400) and names without thumbnails (404)', async () => {

@@ -211,6 +211,8 @@ export interface PostPageProps {
   post: PostDetail;
   /** The public URL of the cover image, when there is one. */
   coverUrl: string | null;
+  /** Its thumbnails, so a phone loads a smaller file (the original is the fallback). */
+  coverSrcset?: string;
   meta?: PageMeta;
   /** The older and newer public posts, for the links under the post. */
   neighbours?: { previous: Neighbour | null; next: Neighbour | null };
@@ -218,7 +220,7 @@ export interface PostPageProps {
   after?: ComponentChildren;
 }
 
-export function PostPage({ context, post, coverUrl, meta, neighbours, after }: PostPageProps) {
+export function PostPage({ context, post, coverUrl, coverSrcset, meta, neighbours, after }: PostPageProps) {
   const t = translator(blogMessages, context.language);
   return (
     <Layout title={post.title} context={context} styles={[blogCss]} meta={meta}>
@@ -240,7 +242,15 @@ export function PostPage({ context, post, coverUrl, meta, neighbours, after }: P
         </header>
         {coverUrl && post.cover && (
           // Decorative: the title says what the post is about.
-          <img class="Post-cover" src={coverUrl} width={post.cover.width} height={post.cover.height} alt="" />
+          <img
+            class="Post-cover"
+            src={coverUrl}
+            srcset={coverSrcset}
+            sizes={coverSrcset ? '(max-width: 42rem) 100vw, 42rem' : undefined}
+            width={post.cover.width}
+            height={post.cover.height}
+            alt=""
+          />
         )}
         {/* Sanitized on save (markup/sanitize.ts); a post saved before bodies were rendered is rendered here. */}
         <div

@@ -25,7 +25,9 @@ export async function sendPostPage(
   refused?: { values: CommentFormState['values']; errors: CommentFormState['errors']; status: number },
 ): Promise<FastifyReply> {
   const [comments, neighbours] = await Promise.all([approvedComments(db, post.id), neighboursOf(db, post)]);
-  const coverUrl = post.cover ? request.server.media.url(post.cover.name) : null;
+  const { media } = request.server;
+  const coverUrl = post.cover ? media.url(post.cover.name) : null;
+  const coverSrcset = post.cover ? media.thumbnailSrcset(post.cover.name, [640, 1280]) : undefined;
   const context = pageContext(request);
   const path = localizedPath(context, `/blog/${encodeURIComponent(post.slug)}/`);
   const url = absoluteUrl(request, path);
@@ -65,6 +67,7 @@ export async function sendPostPage(
       context={context}
       post={post}
       coverUrl={coverUrl}
+      coverSrcset={coverSrcset}
       meta={meta}
       neighbours={neighbours}
       after={<CommentsSection context={context} comments={comments} open={post.commentsOpen} form={form} />}

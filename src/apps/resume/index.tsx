@@ -70,6 +70,9 @@ export const resumeApp: KeenApp = {
           context={context}
           resume={resume}
           photoUrl={photoUrl}
+          photoSrcset={
+            resume.photo ? request.server.media.thumbnailSrcset(resume.photo.name, [160, 320]) : undefined
+          }
           pdfUrl={RESUME_PDF_PATH}
           today={todayIn(request.server.keen.settings.timeZone)}
           meta={meta}

@@ -24,6 +24,8 @@ export interface ResumePageProps {
   resume: ResumeDocument;
   /** The photo's public URL, when there is a photo. */
   photoUrl: string | null;
+  /** The photo's thumbnails (it is shown 8rem wide; the original is the fallback). */
+  photoSrcset?: string;
   pdfUrl: string;
   /** Today in the site's time zone ('YYYY-MM-DD'), for the current position's duration. */
   today: string;
@@ -71,7 +73,7 @@ function Level({ level, t }: { level: number | null; t: ResumeTranslate }) {
   );
 }
 
-export function ResumePage({ context, resume, photoUrl, pdfUrl, today, meta }: ResumePageProps) {
+export function ResumePage({ context, resume, photoUrl, photoSrcset, pdfUrl, today, meta }: ResumePageProps) {
   const t = translator(resumeMessages, context.language);
   const { language } = context;
   const groups = skillGroups(resume.skills);
@@ -83,6 +85,8 @@ export function ResumePage({ context, resume, photoUrl, pdfUrl, today, meta }: R
             <img
               class="Resume-photo"
               src={photoUrl}
+              srcset={photoSrcset}
+              sizes={photoSrcset ? '8rem' : undefined}
               width={resume.photo.width}
               height={resume.photo.height}
               alt={t('photoAlt', { name: resume.fullName })}

@@ -125,7 +125,8 @@ export async function deleteStoredFile(media: Media, value: StoredFile): Promise
 /**
  * Runs `work`, which stores files (passing each value to `track`) and then writes the rows that point
  * at them. If anything in it throws, every tracked file is deleted before the error goes on, so no
- * stored object is left that no row points at.
+ * stored object is left that no row points at. When it succeeds, the thumbnails of the tracked images
+ * are asked for (made in the background, so the pages that show them rarely wait for the original).
  *
  * @example
  * await withStoredFiles(media, async (track) => {
@@ -139,10 +140,12 @@ export async function withStoredFiles<T>(
 ): Promise<T> {
   const stored: StoredFile[] = [];
   try {
-    return await work((value) => {
+    const result = await work((value) => {
       if (value) stored.push(value);
       return value;
     });
+    for (const value of stored) if ('width' in value) media.thumbnails.request(value.name);
+    return result;
   } catch (error) {
     const results = await Promise.allSettled(stored.map((value) => deleteStoredFile(media, value)));
     results.forEach((result, index) => {

@@ -1,7 +1,8 @@
 /**
  * Images through sharp: an uploaded image is decoded in full before it is accepted (a file named .png
- * that is not a PNG, a truncated file, or a pixel bomb is refused), and resized variants are made once
- * and kept in the storage beside the originals, under `thumbs/<original>-<width>.webp`.
+ * that is not a PNG, a truncated file, or a pixel bomb is refused), and resized variants are made
+ * once, outside requests, and kept in the storage beside the originals, under
+ * `thumbs/<original>-<width>.webp`.
  */
 import { Readable } from 'node:stream';
 import type SharpModule from 'sharp';
@@ -79,51 +80,91 @@ export function isThumbnailable(name: string): boolean {
   return Object.values(FILE_KINDS).some((kind) => kind.image && kind.extension === extension);
 }
 
-/** Makes thumbnails on first request and reuses the stored ones afterwards. */
+/** How thumbnails get made outside the request that wants them: a background job, or in this process. */
+export type ThumbnailScheduler = (name: string) => Promise<unknown>;
+
+/**
+ * An image's thumbnails: made once, in every width, outside page requests (by the `media.thumbnails`
+ * job, or in the background of this process when no job queue runs), and reused afterwards.
+ */
 export class Thumbnails {
-  /** Generations in progress, so two requests for the same new thumbnail resize it once. */
+  /** Generations in progress, so two requests for the same image's thumbnails resize it once. */
   readonly #pending = new Map<string, Promise<void>>();
   /** How many thumbnails this process has generated (for the logs and the tests). */
   generated = 0;
+  /** Set by the media app once the job queue exists; until then thumbnails are made in this process. */
+  scheduler: ThumbnailScheduler = (name) => this.makeAll(name);
 
   constructor(
     readonly storage: MediaStorage,
     readonly maxPixels = MAX_IMAGE_PIXELS,
+    readonly log?: { warn(object: object, message: string): void },
   ) {}
 
   /**
-   * The stored name of the `width` thumbnail of `name`, generating it if it does not exist yet.
-   * Throws 400 for a width outside {@link THUMBNAIL_WIDTHS} and 404 when `name` is not a stored image.
+   * The stored name of the `width` thumbnail of `name` if it is made, else null. Throws 400 for a
+   * width outside {@link THUMBNAIL_WIDTHS} and 404 when `name` cannot have thumbnails.
    */
-  async ensure(name: string, width: number): Promise<string> {
+  async find(name: string, width: number): Promise<string | null> {
     if (!THUMBNAIL_WIDTHS.includes(width)) {
       throw new BadRequestError('Bad request.', `thumbnail widths are ${THUMBNAIL_WIDTHS.join(', ')}`);
     }
     if (!isThumbnailable(name)) throw new NotFoundError(`${name} has no thumbnails`);
     const thumb = thumbnailName(name, width);
-    if (await this.storage.exists(thumb)) return thumb;
-    let job = this.#pending.get(thumb);
-    if (!job) {
-      job = this.#generate(name, thumb, width).finally(() => this.#pending.delete(thumb));
-      this.#pending.set(thumb, job);
-    }
-    await job;
-    return thumb;
+    return (await this.storage.exists(thumb)) ? thumb : null;
   }
 
-  async #generate(name: string, thumb: string, width: number): Promise<void> {
-    const original = await this.storage.open(name);
-    // Read into memory first: sharp buffers a stream input anyway, and originals are bounded by
-    // FILE_UPLOAD_MAX_SIZE. A storage failure while reading stays a storage error.
-    const input = Buffer.concat((await original.stream.toArray()) as Buffer[]);
-    let bytes: Buffer;
-    try {
-      bytes = await resize(input, width, this.maxPixels);
-    } catch (error) {
-      throw new InvalidImageError(`cannot make a thumbnail of ${name}: ${(error as Error).message}`);
+  /** Asks for `name`'s thumbnails to be made, without waiting for them; a failure is logged. */
+  request(name: string): void {
+    if (!isThumbnailable(name)) return;
+    this.scheduler(name).catch((error: unknown) =>
+      this.log?.warn({ err: error, name: name.slice(0, 200) }, 'could not schedule thumbnails'),
+    );
+  }
+
+  /**
+   * Makes every missing thumbnail of `name` (idempotent: a job tried twice makes nothing twice). An
+   * original that is gone (its row was rolled back or deleted since) is not an error: nothing to make.
+   */
+  makeAll(name: string): Promise<void> {
+    if (!isThumbnailable(name)) return Promise.resolve();
+    let job = this.#pending.get(name);
+    if (!job) {
+      job = this.#makeMissing(name).finally(() => this.#pending.delete(name));
+      this.#pending.set(name, job);
     }
-    await this.storage.save(thumb, Readable.from([bytes]), { contentType: 'image/webp', size: bytes.length });
-    this.generated++;
+    return job;
+  }
+
+  async #makeMissing(name: string): Promise<void> {
+    const missing: number[] = [];
+    for (const width of THUMBNAIL_WIDTHS) {
+      if (!(await this.storage.exists(thumbnailName(name, width)))) missing.push(width);
+    }
+    if (missing.length === 0 || !(await this.storage.exists(name))) return;
+    const original = await this.storage.open(name);
+    // Read into memory once for every width: originals are bounded by FILE_UPLOAD_MAX_SIZE. A storage
+    // failure while reading stays a storage error.
+    const input = Buffer.concat((await original.stream.toArray()) as Buffer[]);
+    for (const width of missing) {
+      let bytes: Buffer;
+      try {
+        bytes = await resize(input, width, this.maxPixels);
+      } catch (error) {
+        throw new InvalidImageError(`cannot make a thumbnail of ${name}: ${(error as Error).message}`);
+      }
+      const thumb = thumbnailName(name, width);
+      await this.storage.save(thumb, Readable.from([bytes]), {
+        contentType: 'image/webp',
+        size: bytes.length,
+      });
+      this.generated++;
+    }
+  }
+
+  /** Resolves when the thumbnails being made in this process are done (tests; a clean shutdown). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.#pending.values()]);
   }
 
   /** Deletes every thumbnail of `name` (when the original goes). */

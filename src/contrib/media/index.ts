@@ -7,6 +7,7 @@
 import type { KeenApp } from '../../web/keen-app.js';
 import { createMedia } from './media.js';
 import { registerMediaRoutes } from './serve.js';
+import { makeThumbnailsJob, useThumbnailJobs } from './thumbnail-job.js';
 import { sweepStaleUploads } from './upload.js';
 
 export {
@@ -29,9 +30,11 @@ export { type ReceivedFile, type ReceivedForm, receiveForm } from './upload.js';
 
 export const mediaApp: KeenApp = {
   name: 'media',
+  jobs: [makeThumbnailsJob],
   routes(app, { settings, logger }) {
     const media = createMedia(settings, logger.child({ app: 'media' }));
     app.decorate('media', media);
+    useThumbnailJobs(app);
     registerMediaRoutes(app, media, settings);
     // Temp files of a process killed mid-upload; in the background, it never delays the start.
     sweepStaleUploads(settings.fileUploadTempDir)

@@ -20,8 +20,10 @@ export interface Media {
   readonly log: Logger;
   /** The public URL of a stored file. */
   url(name: string): string;
-  /** The URL of a thumbnail `width` pixels wide (a redirect to the stored thumbnail). */
+  /** The URL of a thumbnail `width` pixels wide (a redirect to it, or to the original until it is made). */
   thumbnailUrl(name: string, width: number): string;
+  /** An `<img srcset>` of `name`'s thumbnails in `widths` (each one of THUMBNAIL_WIDTHS). */
+  thumbnailSrcset(name: string, widths: readonly number[]): string;
 }
 
 /** The storage MEDIA_STORAGE names: MEDIA_ROOT served at MEDIA_URL, or the S3 bucket. */
@@ -40,13 +42,17 @@ export interface MediaOptions {
 export function createMedia(settings: Readonly<Settings>, log: Logger, options: MediaOptions = {}): Media {
   const storage = options.storage ?? createMediaStorage(settings);
   const maxImagePixels = options.maxImagePixels ?? MAX_IMAGE_PIXELS;
+  const thumbnailUrl = (name: string, width: number) =>
+    `${THUMBNAIL_PATH}${encodeMediaName(name)}?w=${width}`;
   return {
     storage,
-    thumbnails: new Thumbnails(storage, maxImagePixels),
+    thumbnails: new Thumbnails(storage, maxImagePixels, log),
     maxImagePixels,
     log,
     url: (name) => storage.url(name),
-    thumbnailUrl: (name, width) => `${THUMBNAIL_PATH}${encodeMediaName(name)}?w=${width}`,
+    thumbnailUrl,
+    thumbnailSrcset: (name, widths) =>
+      widths.map((width) => `${thumbnailUrl(name, width)} ${width}w`).join(', '),
   };
 }
 

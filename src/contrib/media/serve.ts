@@ -3,7 +3,8 @@
  * SERVE_MEDIA=false), so an upload shows after `npm start` with nothing else installed; behind nginx,
  * its `/media/` location (deploy/nginx) answers first and these requests never reach the app. With S3
  * storage, URLs point at the bucket or its custom domain and the app serves no media bytes at all.
- * Thumbnails have their own route in every mode: it makes the variant once, then redirects to it.
+ * Thumbnails have their own route in every mode: it redirects to the stored variant, or, while it is
+ * not made yet, asks for it (a background job) and redirects to the original: a page never waits.
  */
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError } from '../../errors.js';
@@ -54,8 +55,12 @@ export function registerMediaRoutes(app: FastifyInstance, media: Media, settings
   app.get(`${THUMBNAIL_PATH}*`, { config: NO_SESSION }, async (request, reply) => {
     const name = nameFromTail(request.params);
     const width = Number((request.query as { w?: string }).w);
-    const thumb = await media.thumbnails.ensure(name, width);
+    const thumb = await media.thumbnails.find(name, width);
     // The thumbnail's name never changes, so browsers may remember where it is for a day.
-    return reply.header('cache-control', 'public, max-age=86400').redirect(media.url(thumb), 302);
+    if (thumb) return reply.header('cache-control', 'public, max-age=86400').redirect(media.url(thumb), 302);
+    if (!(await media.storage.exists(name))) throw new NotFoundError(`no stored file ${name}`);
+    media.thumbnails.request(name);
+    // The original until the thumbnail is made; not remembered, so the next view gets the thumbnail.
+    return reply.header('cache-control', 'no-store').redirect(media.url(name), 302);
   });
 }
