@@ -85,6 +85,12 @@ export interface Settings {
   clearSessionsSchedule: string | null;
   /** THROTTLE_CLEANUP_SCHEDULE: when it deletes login-throttle counters whose window has passed; null = never. */
   throttleCleanupSchedule: string | null;
+  /** When the background jobs write a backup archive (cron in TIME_ZONE), or null (the default: off). */
+  backupSchedule: string | null;
+  /** How many scheduled backup archives to keep in BACKUP_DIR. */
+  backupKeep: number;
+  /** Where scheduled backups are written. */
+  backupDir: string;
   dataUploadMaxMemorySize: number;
   dataUploadMaxNumberFields: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -351,6 +357,9 @@ export function loadSettings(env: Env): Readonly<Settings> {
     sessionCookieAge: int(env, 'SESSION_COOKIE_AGE', 1_209_600, 60),
     clearSessionsSchedule: schedule(env, 'CLEARSESSIONS_SCHEDULE', '30 3 * * *'),
     throttleCleanupSchedule: schedule(env, 'THROTTLE_CLEANUP_SCHEDULE', '40 3 * * *'),
+    backupSchedule: schedule(env, 'BACKUP_SCHEDULE', 'off'),
+    backupKeep: int(env, 'BACKUP_KEEP', 14, 1, 10_000),
+    backupDir: resolve(root, text(env, 'BACKUP_DIR', join(dataDir, 'backups'))),
     dataUploadMaxMemorySize: int(env, 'DATA_UPLOAD_MAX_MEMORY_SIZE', 2_621_440, 1024),
     dataUploadMaxNumberFields: int(env, 'DATA_UPLOAD_MAX_NUMBER_FIELDS', 1000, 1),
     logLevel,

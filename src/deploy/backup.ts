@@ -3,7 +3,7 @@
  * or PGlite's data folder), the uploaded media files, and a manifest with a SHA-256 per file, so a
  * restore can prove the archive is intact before it touches anything.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -43,33 +43,49 @@ function pgConnection(database: Extract<DatabaseSettings, { kind: 'postgres' }>)
   return { uri: url.toString(), env };
 }
 
-function runPgTool(tool: string, args: string[], env: NodeJS.ProcessEnv): void {
-  const result = spawnSync(tool, args, { env, encoding: 'utf8' });
-  if (result.error)
-    throw new BackupError(`${tool} could not run (${result.error.message}); install postgresql-client`);
-  if (result.status !== 0)
-    throw new BackupError(`${tool} failed: ${result.stderr.trim().split('\n').slice(-3).join(' ')}`);
+/** Runs pg_dump or pg_restore without blocking the process (a worker keeps running its other jobs). */
+async function runPgTool(tool: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const child = spawn(tool, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    if (stderr.length < 20_000) stderr += chunk.toString();
+  });
+  const outcome = await new Promise<{ code: number | null; error?: Error }>((resolve) => {
+    child.once('error', (error) => resolve({ code: null, error }));
+    child.once('close', (code) => resolve({ code }));
+  });
+  if (outcome.error)
+    throw new BackupError(`${tool} could not run (${outcome.error.message}); install postgresql-client`);
+  if (outcome.code !== 0)
+    throw new BackupError(`${tool} failed: ${stderr.trim().split('\n').slice(-3).join(' ')}`);
 }
 
-async function dumpDatabase(settings: Readonly<Settings>, into: string): Promise<string> {
-  if (settings.database.kind === 'postgres') {
+async function dumpDatabase(
+  settings: Readonly<Settings>,
+  into: string,
+  live: Database | undefined,
+): Promise<string> {
+  if (!live && settings.database.kind === 'postgres') {
     const { uri, env } = pgConnection(settings.database);
-    runPgTool(
+    await runPgTool(
       'pg_dump',
       ['--format=custom', '--no-owner', '--no-privileges', '--file', join(into, 'database.dump'), uri],
       env,
     );
     return 'database.dump';
   }
-  // The embedded database: its own data-folder dump (it takes the folder's lock, so the server must be stopped).
-  const database = await openDatabase(settings.database, { command: 'backup' });
+  // The embedded database: its own data-folder dump. From the command it opens the folder (taking its
+  // lock, so the server must be stopped); from a scheduled job it is given the server's open database,
+  // whose dump waits for the query in hand and is taken after a checkpoint.
+  const database = live ?? (await openDatabase(settings.database, { command: 'backup' }));
   try {
     if (!database.pglite) throw new BackupError('the embedded database cannot be dumped');
+    if (live) await database.pglite.exec('CHECKPOINT');
     const blob = await database.pglite.dumpDataDir('gzip');
     await writeFile(join(into, 'database.pglite.tar.gz'), Buffer.from(await blob.arrayBuffer()));
     return 'database.pglite.tar.gz';
   } finally {
-    await database.close();
+    if (!live) await database.close();
   }
 }
 
@@ -82,13 +98,19 @@ export interface BackupResult {
 /** Writes `<outputDir>/keen-backup-<stamp>.tar`; with `keep`, deletes all but the newest `keep` archives. */
 export async function createBackup(
   settings: Readonly<Settings>,
-  options: { outputDir: string; keep?: number; now?: Date },
+  options: {
+    outputDir: string;
+    keep?: number;
+    now?: Date;
+    /** The server's own open embedded database (the scheduled backup job); ignored for PostgreSQL. */
+    database?: Database;
+  },
 ): Promise<BackupResult> {
   const outputDir = resolve(options.outputDir);
   await mkdir(outputDir, { recursive: true });
   const staging = await mkdtemp(join(tmpdir(), 'keen-backup-'));
   try {
-    const databaseFile = await dumpDatabase(settings, staging);
+    const databaseFile = await dumpDatabase(settings, staging, options.database);
     // Object storage (MEDIA_STORAGE=s3) is backed up by its own means; only MEDIA_ROOT goes in the archive.
     const mediaIsLocal = settings.mediaStorage === 'local';
     const mediaFiles = mediaIsLocal ? await listFiles(settings.mediaRoot) : [];
@@ -98,7 +120,7 @@ export async function createBackup(
       version: 1,
       createdAt: (options.now ?? new Date()).toISOString(),
       database: {
-        engine: settings.database.kind,
+        engine: options.database?.kind ?? settings.database.kind,
         file: databaseFile,
         size: (await stat(join(staging, databaseFile))).size,
         sha256: await sha256File(join(staging, databaseFile)),
@@ -195,7 +217,7 @@ export async function restoreBackup(
         );
       }
       const { uri, env } = pgConnection(settings.database);
-      runPgTool(
+      await runPgTool(
         'pg_restore',
         [
           '--clean',
