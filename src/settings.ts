@@ -85,6 +85,8 @@ export interface Settings {
   clearSessionsSchedule: string | null;
   /** THROTTLE_CLEANUP_SCHEDULE: when it deletes login-throttle counters whose window has passed; null = never. */
   throttleCleanupSchedule: string | null;
+  /** ADMIN_REQUIRE_2FA: staff must set up and pass a second factor before any admin page (default: on unless DEBUG). */
+  adminRequire2fa: boolean;
   /** When the background jobs write a backup archive (cron in TIME_ZONE), or null (the default: off). */
   backupSchedule: string | null;
   /** How many scheduled backup archives to keep in BACKUP_DIR. */
@@ -357,6 +359,7 @@ export function loadSettings(env: Env): Readonly<Settings> {
     sessionCookieAge: int(env, 'SESSION_COOKIE_AGE', 1_209_600, 60),
     clearSessionsSchedule: schedule(env, 'CLEARSESSIONS_SCHEDULE', '30 3 * * *'),
     throttleCleanupSchedule: schedule(env, 'THROTTLE_CLEANUP_SCHEDULE', '40 3 * * *'),
+    adminRequire2fa: bool(env, 'ADMIN_REQUIRE_2FA', !debug),
     backupSchedule: schedule(env, 'BACKUP_SCHEDULE', 'off'),
     backupKeep: int(env, 'BACKUP_KEEP', 14, 1, 10_000),
     backupDir: resolve(root, text(env, 'BACKUP_DIR', join(dataDir, 'backups'))),

@@ -11,6 +11,7 @@ import { clearsessionsCommand } from './commands/clearsessions.js';
 import { collectstaticCommand } from './commands/collectstatic.js';
 import { createsuperuserCommand } from './commands/createsuperuser.js';
 import { devCommand } from './commands/dev.js';
+import { disable2faCommand } from './commands/disable2fa.js';
 import { jobsCommand } from './commands/jobs.js';
 import { loaddemoCommand } from './commands/loaddemo.js';
 import { makemigrationsCommand } from './commands/makemigrations.js';
@@ -43,6 +44,7 @@ export const commands: readonly Command[] = [
   createsuperuserCommand,
   changepasswordCommand,
   unlockCommand,
+  disable2faCommand,
   loaddemoCommand,
   // Maintenance (cron)
   clearsessionsCommand,

@@ -8,4 +8,5 @@ export * from '../apps/resume/schema.js';
 export * from '../apps/site/schema.js';
 export * from '../contrib/admin/schema.js';
 export * from '../contrib/auth/schema.js';
+export * from '../contrib/auth/two-factor/schema.js';
 export * from '../contrib/sessions/schema.js';

@@ -12,7 +12,9 @@ import { promptForPassword } from '../../src/cli/commands/changepassword.js';
 import { promptForSuperuser } from '../../src/cli/commands/createsuperuser.js';
 import { commands } from '../../src/cli/main.js';
 import type { Prompter } from '../../src/cli/prompt.js';
-import { authenticate } from '../../src/contrib/auth/login.js';
+import { authenticate, findUserByUsername } from '../../src/contrib/auth/login.js';
+import { enrolDevice } from '../../src/contrib/auth/two-factor/devices.js';
+import { codeAt, newSecret } from '../../src/contrib/auth/two-factor/totp.js';
 import { insertUser } from '../../src/contrib/auth/users.js';
 import { openDatabase } from '../../src/db/client.js';
 import { lockDataDir } from '../../src/db/datadir-lock.js';
@@ -235,6 +237,27 @@ describe(`keen with a database (${ENGINE})`, () => {
     } finally {
       await database.close();
     }
+  });
+
+  it('disable2fa removes the device and recovery codes of a user who lost them', async () => {
+    const settings = loadSettings(cli.env);
+    const database = await openDatabase(settings.database, { command: 'test' });
+    try {
+      const admin = await findUserByUsername(database.db, 'admin');
+      const secret = newSecret();
+      expect(await enrolDevice(database.db, admin!.id, secret, codeAt(secret, Date.now()))).toHaveLength(10);
+    } finally {
+      await database.close();
+    }
+    const result = await keen(['disable2fa', 'ADMIN'], cli.env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('two-factor authentication is off for "admin"; their sessions are ended\n');
+    const again = await keen(['disable2fa', 'admin'], cli.env);
+    expect(again.stdout).toContain('has no two-factor authentication; nothing changed');
+    const unknown = await keen(['disable2fa', 'nobody'], cli.env);
+    expect(unknown.code).toBe(1);
+    expect(errorLines(unknown)).toEqual([expect.stringContaining('"nobody" does not exist')]);
   });
 
   it('loaddemo fills the empty site once (posts with an image, comments awaiting moderation, a résumé)', async () => {

@@ -24,6 +24,9 @@ export function testSettings(env: Record<string, string> = {}): Readonly<Setting
   return loadSettings({
     SECRET_KEY: TEST_SECRET_KEY,
     DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused',
+    // Production's default is on; the admin tests log staff in with a password only. The two-factor
+    // tests turn it on (test/auth/two-factor.test.ts).
+    ADMIN_REQUIRE_2FA: 'false',
     ...env,
   });
 }

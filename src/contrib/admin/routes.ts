@@ -5,6 +5,7 @@ import type { WebContext } from '../../web/stage.js';
 import type { AdminView } from './define.js';
 import { schemaTables } from './delete-plan.js';
 import { AdminSite } from './site.js';
+import { requireSecondFactorForAdmin } from './two-factor-gate.js';
 import { registerAutocompleteView } from './views/autocomplete.js';
 import { registerChangeFormViews } from './views/change-form.js';
 import { registerChangeListViews } from './views/changelist.js';
@@ -25,6 +26,7 @@ export function registerAdminRoutes(app: FastifyInstance, context: WebContext): 
     tables: schemaTables(),
     views: adminViews(context.apps),
   };
+  if (context.settings.adminRequire2fa) requireSecondFactorForAdmin(app, site.basePath);
   // Static paths first in the list for readers; the router prefers them over `:app/` anyway.
   registerAutocompleteView(app, environment);
   registerPasswordViews(app, environment);

@@ -1,6 +1,6 @@
 /**
- * The auth app: users, groups, permissions; login, logout, password change, first-run setup, and the
- * user's own sessions page.
+ * The auth app: users, groups, permissions; login, logout, password change, first-run setup, the
+ * user's own sessions page, and two-factor authentication (two-factor/).
  */
 import type { KeenApp } from '../../web/keen-app.js';
 import { defineJob } from '../jobs/queue.js';
@@ -8,6 +8,7 @@ import { groupAdmin, permissionAdmin, userAdmin } from './admin.js';
 import { authMessages } from './messages.js';
 import { registerSessionRoutes } from './sessions-page.js';
 import { pruneThrottle } from './throttle.js';
+import { registerTwoFactorRoutes } from './two-factor/views.js';
 import { registerAuthRoutes } from './views.js';
 
 /** Login-throttle counters whose window has passed, deleted on a schedule (THROTTLE_CLEANUP_SCHEDULE). */
@@ -35,5 +36,6 @@ export const authApp: KeenApp = {
   routes(app, context) {
     registerAuthRoutes(app, context);
     registerSessionRoutes(app, context);
+    registerTwoFactorRoutes(app, context);
   },
 };

@@ -18,7 +18,10 @@
  */
 import { isIPv6 } from 'node:net';
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import type { FastifyRequest } from 'fastify';
 import { type Db, queryRows, type Tx } from '../../db/client.js';
+import { ThrottledError } from '../../errors.js';
+import { capForLog } from '../../log.js';
 import { throttleCounters } from './schema.js';
 
 export const THROTTLE = Object.freeze({
@@ -187,4 +190,33 @@ export async function pruneThrottle(db: Db, now = new Date()): Promise<number> {
     .where(lt(throttleCounters.windowStart, cutoff))
     .returning({ scope: throttleCounters.scope });
   return deleted.length;
+}
+
+/**
+ * Reserves a password attempt; a refused one is a 429, an allowed one may first have to wait (the
+ * account is under attack from many clients). `attempt.action` says what is being guessed.
+ */
+export async function throttleAttempt(db: Db, request: FastifyRequest, attempt: Attempt): Promise<void> {
+  const decision = await reserveAttempt(db, attempt);
+  const username = capForLog(attempt.account, 150);
+  if (!decision.allowed) {
+    request.log.warn(
+      {
+        action: attempt.action,
+        username,
+        ip: request.ip,
+        limit: decision.limit,
+        retryAfter: decision.retryAfterSeconds,
+      },
+      'password attempts throttled',
+    );
+    throw new ThrottledError(decision.retryAfterSeconds);
+  }
+  if (decision.delayMs > 0) {
+    request.log.warn(
+      { action: attempt.action, username, delayMs: decision.delayMs },
+      'password attempt slowed',
+    );
+    await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
+  }
 }

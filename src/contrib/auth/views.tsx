@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../../db/client.js';
-import { ForbiddenError, NotFoundError, ThrottledError } from '../../errors.js';
+import { ForbiddenError, NotFoundError } from '../../errors.js';
 import { capForLog } from '../../log.js';
 import { constantTimeEqual } from '../../signing.js';
 import { Field, type FormErrors, formField, PostForm } from '../../web/forms.js';
@@ -17,52 +17,20 @@ import { CHANGE_PASSWORD_NAMES, checkNewPassword, NewPasswordFields } from './ne
 import { verifyPassword } from './passwords/hashers.js';
 import { passwordHelp } from './passwords/validators.js';
 import { safeNextUrl } from './safe-next.js';
-import { type Attempt, attemptSucceeded, reserveAttempt } from './throttle.js';
+import { type Attempt, attemptSucceeded, throttleAttempt } from './throttle.js';
+import { deviceOf } from './two-factor/devices.js';
+import { startPendingLogin } from './two-factor/session-state.js';
+import { VERIFY_URL } from './two-factor/views.js';
+import { LOGIN_URL, redirectToLogin } from './urls.js';
 import { hasSuperuser, insertUser, validateNewUser } from './users.js';
 
-export const LOGIN_URL = '/accounts/login/';
+export { LOGIN_URL, redirectToLogin };
 
 /** The username column's length: anything longer is refused before any query. */
 const MAX_USERNAME_LENGTH = 150;
 
 /** Django's never_cache: pages with password fields must not be stored by any cache. */
 const NEVER_CACHE = 'max-age=0, no-cache, no-store, must-revalidate, private';
-
-/**
- * Reserves a password attempt; a refused one is a 429, an allowed one may first have to wait (the
- * account is under attack from many clients). `attempt.action` says what is being guessed.
- */
-async function throttle(db: Db, request: FastifyRequest, attempt: Attempt): Promise<void> {
-  const decision = await reserveAttempt(db, attempt);
-  const username = capForLog(attempt.account, 150);
-  if (!decision.allowed) {
-    request.log.warn(
-      {
-        action: attempt.action,
-        username,
-        ip: request.ip,
-        limit: decision.limit,
-        retryAfter: decision.retryAfterSeconds,
-      },
-      'password attempts throttled',
-    );
-    throw new ThrottledError(decision.retryAfterSeconds);
-  }
-  if (decision.delayMs > 0) {
-    request.log.warn(
-      { action: attempt.action, username, delayMs: decision.delayMs },
-      'password attempt slowed',
-    );
-    await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
-  }
-}
-
-/** Sends anonymous users to the login page with `next`; returns true when the caller should stop. */
-export function redirectToLogin(request: FastifyRequest, reply: FastifyReply): boolean {
-  if (request.user.isAuthenticated) return false;
-  void reply.redirect(`${LOGIN_URL}?next=${encodeURIComponent(request.url)}`, 302);
-  return true;
-}
 
 function LoginPage(props: { request: FastifyRequest; username: string; next: string; errors?: FormErrors }) {
   const context = pageContext(props.request);
@@ -209,13 +177,18 @@ export function registerAuthRoutes(app: FastifyInstance, { settings, database }:
       return refuse(errors);
     }
     const attempt: Attempt = { action: 'login', account: username, client: request.ip };
-    await throttle(db, request, attempt);
+    await throttleAttempt(db, request, attempt);
     const user = await authenticate(db, username, password);
     if (!user) {
       request.log.warn({ username: capForLog(username, 150), ip: request.ip }, 'login failed');
       return refuse({ __all__: [t('error.wrongCredentials')] });
     }
     await attemptSucceeded(db, attempt);
+    if (await deviceOf(db, user.id)) {
+      // The password was right; the login waits for the code from the user's authenticator app.
+      startPendingLogin(request, user, next);
+      return reply.redirect(VERIFY_URL, 303);
+    }
     await login(db, request, secret, user);
     request.log.info({ userId: user.id }, 'login');
     return reply.redirect(next || '/', 303);
@@ -247,7 +220,7 @@ export function registerAuthRoutes(app: FastifyInstance, { settings, database }:
     const errors: FormErrors = {};
     // The old password is a password guess like a login: the same limits, its own counters.
     const attempt: Attempt = { action: 'password_change', account: user.username, client: request.ip };
-    await throttle(db, request, attempt);
+    await throttleAttempt(db, request, attempt);
     if ((await verifyPassword(oldPassword, user.row.password)).ok) {
       await attemptSucceeded(db, attempt);
     } else {

@@ -34,6 +34,10 @@ export class Messages {
     this.add('info', text);
   }
 
+  warning(text: string): void {
+    this.add('warning', text);
+  }
+
   /** Returns the queued messages and forgets them (they are shown once). */
   consume(): Message[] {
     if (!this.session) return [];
