@@ -2,8 +2,7 @@
  * Account pages: log in, log out (POST only), change password, and the first-run setup page that
  * creates the first admin from a one-time link printed by the server.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Db } from '../../db/client.js';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ForbiddenError, NotFoundError } from '../../errors.js';
 import { capForLog } from '../../log.js';
 import { constantTimeEqual } from '../../signing.js';

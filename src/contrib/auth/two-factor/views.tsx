@@ -197,7 +197,7 @@ export function registerTwoFactorRoutes(app: FastifyInstance, { settings, databa
     }
     const [user] = await db.select().from(users).where(eq(users.id, pending.userId)).limit(1);
     // Deactivated, or the password changed since it was checked: the password must be given again.
-    if (!user || !user.isActive || user.password !== pending.passwordHash) {
+    if (!user?.isActive || user.password !== pending.passwordHash) {
       clearPendingLogin(request);
       request.messages.error(t('verify.expired'));
       return reply.redirect(LOGIN_URL, 303);
