@@ -89,6 +89,9 @@ function SessionsPage({
           <button type="submit">{t('sessions.endOthers', { count: others })}</button>
         </form>
       )}
+      <p class="SessionList-more">
+        <a href="/accounts/2fa/">{t('twoFactor.title')}</a>
+      </p>
     </Layout>
   );
 }

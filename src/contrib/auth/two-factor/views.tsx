@@ -74,7 +74,11 @@ async function sendEnrolPage(
     reply,
     <Layout title={t('twoFactor.title')} context={context}>
       <h1>{t('twoFactor.title')}</h1>
-      {next && <p class="Notice">{t('twoFactor.required')}</p>}
+      {next && (
+        <ul class="Messages">
+          <li class="Message Message--info">{t('twoFactor.required')}</li>
+        </ul>
+      )}
       <p>{t('twoFactor.introOff')}</p>
       <p>{t('twoFactor.scan')}</p>
       <div
@@ -84,7 +88,9 @@ async function sendEnrolPage(
         dangerouslySetInnerHTML={{ __html: svg }}
       />
       <p>
-        {t('twoFactor.manual')} <code class="TwoFactor-secret">{groupedSecret(secret)}</code>
+        {t('twoFactor.manual')}
+        <br />
+        <code class="TwoFactor-secret">{groupedSecret(secret)}</code>
       </p>
       <PostForm action={TWO_FACTOR_URL} csrfToken={request.csrfToken()} errors={errors}>
         <input type="hidden" name="next" value={next} />
