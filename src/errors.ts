@@ -312,3 +312,19 @@ export class I18nError extends KeenError {
     this.name = 'I18nError';
   }
 }
+
+/** KEEN_E_EMAIL: a message could not be sent (the SMTP server refused it or did not answer). */
+export class EmailError extends KeenError {
+  constructor(message: string) {
+    super('KEEN_E_EMAIL', 500, message);
+    this.name = 'EmailError';
+  }
+}
+
+/** KEEN_E_BAD_HEADER: an email subject or address holds a line break (header injection); nothing is sent. */
+export class EmailHeaderError extends KeenError {
+  constructor(field: string) {
+    super('KEEN_E_BAD_HEADER', 500, `the email's ${field} holds a line break; nothing was sent`);
+    this.name = 'EmailHeaderError';
+  }
+}

@@ -8,6 +8,7 @@ import { resumeApp } from './apps/resume/index.js';
 import { siteApp } from './apps/site/index.js';
 import { adminApp } from './contrib/admin/index.js';
 import { authApp } from './contrib/auth/index.js';
+import { emailApp } from './contrib/email/index.js';
 import { healthApp } from './contrib/health/index.js';
 import { jobsApp } from './contrib/jobs/index.js';
 import { mediaApp } from './contrib/media/index.js';
@@ -16,6 +17,7 @@ import type { KeenApp } from './web/keen-app.js';
 
 export const installedApps: readonly KeenApp[] = Object.freeze([
   sessionsApp,
+  emailApp,
   authApp,
   mediaApp,
   adminApp,

@@ -14,6 +14,7 @@ import { parseEnv } from 'node:util';
 import { SettingsError } from './errors.js';
 import { matchLanguage, normaliseTag } from './i18n/languages.js';
 import { projectRoot } from './project-root.js';
+import { type EmailSettings, emailFromEnv } from './settings/email.js';
 import {
   bool,
   type Env,
@@ -85,6 +86,8 @@ export interface Settings {
   clearSessionsSchedule: string | null;
   /** THROTTLE_CLEANUP_SCHEDULE: when it deletes login-throttle counters whose window has passed; null = never. */
   throttleCleanupSchedule: string | null;
+  /** Email: backend, SMTP server, senders, ADMINS (src/settings/email.ts). */
+  email: Readonly<EmailSettings>;
   /** ADMIN_REQUIRE_2FA: staff must set up and pass a second factor before any admin page (default: on unless DEBUG). */
   adminRequire2fa: boolean;
   /** When the background jobs write a backup archive (cron in TIME_ZONE), or null (the default: off). */
@@ -360,6 +363,7 @@ export function loadSettings(env: Env): Readonly<Settings> {
     clearSessionsSchedule: schedule(env, 'CLEARSESSIONS_SCHEDULE', '30 3 * * *'),
     throttleCleanupSchedule: schedule(env, 'THROTTLE_CLEANUP_SCHEDULE', '40 3 * * *'),
     adminRequire2fa: bool(env, 'ADMIN_REQUIRE_2FA', !debug),
+    email: Object.freeze(emailFromEnv(env, debug)),
     backupSchedule: schedule(env, 'BACKUP_SCHEDULE', 'off'),
     backupKeep: int(env, 'BACKUP_KEEP', 14, 1, 10_000),
     backupDir: resolve(root, text(env, 'BACKUP_DIR', join(dataDir, 'backups'))),

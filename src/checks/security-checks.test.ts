@@ -32,6 +32,9 @@ const PRODUCTION: Record<string, string> = {
   SECURE_SSL_REDIRECT: 'true',
   SECURE_HSTS_INCLUDE_SUBDOMAINS: 'true',
   SECURE_HSTS_PRELOAD: 'true',
+  EMAIL_HOST: 'smtp.example.com',
+  DEFAULT_FROM_EMAIL: 'Site <noreply@example.com>',
+  SERVER_EMAIL: 'errors@example.com',
 };
 
 function settingsWith(env: Record<string, string>) {
@@ -61,6 +64,8 @@ const CASES: { id: string; bad: Record<string, string>; good: Record<string, str
   { id: 'security.W008', bad: { SECURE_SSL_REDIRECT: 'false' }, good: { SECURE_SSL_REDIRECT: 'true' } },
   { id: 'keen.W001', bad: { TRUSTED_PROXIES: '' }, good: { TRUSTED_PROXIES: '10.0.0.0/8' } },
   { id: 'keen.W002', bad: { DATABASE_URL: '' }, good: {} },
+  { id: 'keen.W010', bad: { EMAIL_HOST: '' }, good: { EMAIL_HOST: '', EMAIL_BACKEND: 'console' } },
+  { id: 'keen.W011', bad: { SERVER_EMAIL: 'root@localhost' }, good: { SERVER_EMAIL: 'root@example.com' } },
   {
     id: 'keen.W003',
     bad: { DATABASE_URL: `postgres://keen:${DB_PASSWORD}@db.example.com:5432/keen` },

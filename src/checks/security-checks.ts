@@ -168,6 +168,37 @@ export const databaseSslCheck: SystemCheck = {
   hint: 'Add ?sslmode=verify-full (or sslmode=require) to DATABASE_URL.',
 };
 
+/** keen.W010: production with no way to send email: password resets and error mails go nowhere. */
+export const emailBackendCheck: SystemCheck = {
+  id: 'keen.W010',
+  level: 'warning',
+  deployOnly: true,
+  run: (settings) =>
+    settings.email.backend === 'none'
+      ? 'No email backend: EMAIL_HOST is not set, so password-reset mails and the error mails to ADMINS ' +
+        'are dropped.'
+      : null,
+  hint: 'Set EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS), then run keen sendtestemail you@example.com.',
+};
+
+/** keen.W011: mail from @localhost is refused or filed as spam by most receiving servers. */
+export const emailSenderCheck: SystemCheck = {
+  id: 'keen.W011',
+  level: 'warning',
+  deployOnly: true,
+  run(settings) {
+    if (settings.email.backend !== 'smtp') return null;
+    const local = [
+      ['DEFAULT_FROM_EMAIL', settings.email.defaultFrom],
+      ['SERVER_EMAIL', settings.email.serverEmail],
+    ].filter(([, value]) => /@localhost>?$/i.test(value ?? ''));
+    return local.length > 0
+      ? `${local.map(([name]) => name).join(' and ')} ${local.length > 1 ? 'are' : 'is'} an @localhost address: receiving servers reject or bin such mail.`
+      : null;
+  },
+  hint: 'Set DEFAULT_FROM_EMAIL and SERVER_EMAIL to addresses of your domain, like "Site <noreply@example.com>".',
+};
+
 /** Every deployment check, in the order `keen check` reports them within a level. */
 export const securityChecks: readonly SystemCheck[] = Object.freeze([
   debugCheck,
@@ -178,6 +209,8 @@ export const securityChecks: readonly SystemCheck[] = Object.freeze([
   hstsPreloadCheck,
   sslRedirectCheck,
   trustedProxiesCheck,
+  emailBackendCheck,
+  emailSenderCheck,
   embeddedDatabaseCheck,
   databaseSslCheck,
 ]);

@@ -18,6 +18,7 @@ import { makemigrationsCommand } from './commands/makemigrations.js';
 import { migrateCommand } from './commands/migrate.js';
 import { nginxCommand } from './commands/nginx.js';
 import { restoreCommand } from './commands/restore.js';
+import { sendtestemailCommand } from './commands/sendtestemail.js';
 import { serveCommand } from './commands/serve.js';
 import { shellCommand } from './commands/shell.js';
 import { unlockCommand } from './commands/unlock.js';
@@ -45,6 +46,7 @@ export const commands: readonly Command[] = [
   changepasswordCommand,
   unlockCommand,
   disable2faCommand,
+  sendtestemailCommand,
   loaddemoCommand,
   // Maintenance (cron)
   clearsessionsCommand,

@@ -22,6 +22,7 @@ import * as schema from '../../src/db/schema.js';
 import { projectRoot } from '../../src/project-root.js';
 import { loadSettings } from '../../src/settings.js';
 import { createTestDatabase, ENGINE, type TestDatabase } from '../support/database.js';
+import { startSmtpServer } from '../support/smtp-server.js';
 
 const ROOT = projectRoot();
 const SECRET_KEY = 'cli-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABC';
@@ -130,6 +131,39 @@ describe.concurrent('keen without a database', () => {
     expect(lines[0]).toContain('WEB_CONCURRENCY');
   });
 
+  it('sendtestemail sends through EMAIL_HOST, and fails in one line when it cannot', async ({ expect }) => {
+    const smtp = await startSmtpServer();
+    try {
+      const env = {
+        ...cli.env,
+        EMAIL_HOST: '127.0.0.1',
+        EMAIL_PORT: String(smtp.port),
+        ADMINS: 'ops@example.com',
+      };
+      const sent = await keen(['sendtestemail', 'anna@example.com', '--admins'], env);
+      expect(sent.stderr).toBe('');
+      expect(sent.code).toBe(0);
+      expect(sent.stdout).toBe(
+        `sent a test email to anna@example.com, ops@example.com through 127.0.0.1:${smtp.port}\n`,
+      );
+      const [message] = await smtp.waitFor(1);
+      expect(message?.subject).toMatch(/^\[Keen\] Test email from /);
+      const down = await keen(['sendtestemail', 'anna@example.com'], {
+        ...env,
+        EMAIL_PORT: '1',
+        EMAIL_TIMEOUT: '2',
+      });
+      expect(down.code).toBe(1);
+      expect(errorLines(down)).toEqual([expect.stringContaining('could not send email through 127.0.0.1:1')]);
+      const none = await keen(['sendtestemail', 'anna@example.com'], cli.env);
+      expect(errorLines(none)).toEqual([expect.stringContaining('no email backend')]);
+      const bad = await keen(['sendtestemail', 'not-an-address'], env);
+      expect(errorLines(bad)).toEqual([expect.stringContaining('is not an email address')]);
+    } finally {
+      await smtp.close();
+    }
+  });
+
   it('check --deploy is silent on a production-like configuration', async ({ expect }) => {
     const result = await keen(['check', '--deploy', '--fail-level', 'info'], {
       ...cli.env,
@@ -138,6 +172,9 @@ describe.concurrent('keen without a database', () => {
       SECURE_SSL_REDIRECT: 'true',
       SECURE_HSTS_INCLUDE_SUBDOMAINS: 'true',
       SECURE_HSTS_PRELOAD: 'true',
+      EMAIL_HOST: 'smtp.example.com',
+      DEFAULT_FROM_EMAIL: 'noreply@example.com',
+      SERVER_EMAIL: 'errors@example.com',
     });
     expect(result.stdout).toContain('System check identified 0 issue(s).');
     expect(result.code).toBe(0);

@@ -49,7 +49,7 @@ function CodeField({ t, errors, label }: { t: Translate; errors?: FormErrors; la
     <Field
       errors={errors}
       name="code"
-      label={label ?? t('field.code')}
+      label={label ?? t('field.twoFactorCode')}
       autocomplete="one-time-code"
       autofocus
     />
