@@ -88,6 +88,8 @@ export interface Settings {
   throttleCleanupSchedule: string | null;
   /** Email: backend, SMTP server, senders, ADMINS (src/settings/email.ts). */
   email: Readonly<EmailSettings>;
+  /** PASSWORD_RESET_TIMEOUT: seconds a password-reset link works (Django's default: 3 days). */
+  passwordResetTimeout: number;
   /** ADMIN_REQUIRE_2FA: staff must set up and pass a second factor before any admin page (default: on unless DEBUG). */
   adminRequire2fa: boolean;
   /** When the background jobs write a backup archive (cron in TIME_ZONE), or null (the default: off). */
@@ -363,6 +365,7 @@ export function loadSettings(env: Env): Readonly<Settings> {
     clearSessionsSchedule: schedule(env, 'CLEARSESSIONS_SCHEDULE', '30 3 * * *'),
     throttleCleanupSchedule: schedule(env, 'THROTTLE_CLEANUP_SCHEDULE', '40 3 * * *'),
     adminRequire2fa: bool(env, 'ADMIN_REQUIRE_2FA', !debug),
+    passwordResetTimeout: int(env, 'PASSWORD_RESET_TIMEOUT', 259_200, 60, 30 * 86_400),
     email: Object.freeze(emailFromEnv(env, debug)),
     backupSchedule: schedule(env, 'BACKUP_SCHEDULE', 'off'),
     backupKeep: int(env, 'BACKUP_KEEP', 14, 1, 10_000),

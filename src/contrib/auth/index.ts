@@ -1,11 +1,14 @@
 /**
  * The auth app: users, groups, permissions; login, logout, password change, first-run setup, the
- * user's own sessions page, and two-factor authentication (two-factor/).
+ * user's own sessions page, two-factor authentication (two-factor/) and password reset by email
+ * (password-reset/).
  */
 import type { KeenApp } from '../../web/keen-app.js';
 import { defineJob } from '../jobs/queue.js';
 import { groupAdmin, permissionAdmin, userAdmin } from './admin.js';
 import { authMessages } from './messages.js';
+import { passwordResetJob } from './password-reset/job.js';
+import { registerPasswordResetRoutes } from './password-reset/views.js';
 import { registerSessionRoutes } from './sessions-page.js';
 import { pruneThrottle } from './throttle.js';
 import { registerTwoFactorRoutes } from './two-factor/views.js';
@@ -24,7 +27,7 @@ export const pruneThrottleJob = defineJob<Record<string, never>>({
 
 export const authApp: KeenApp = {
   name: 'auth',
-  dependsOn: ['sessions'],
+  dependsOn: ['sessions', 'email'],
   models: [
     { name: 'user', verboseName: 'user' },
     { name: 'group', verboseName: 'group' },
@@ -32,10 +35,11 @@ export const authApp: KeenApp = {
   ],
   admin: [userAdmin, groupAdmin, permissionAdmin],
   messages: authMessages,
-  jobs: [pruneThrottleJob],
+  jobs: [pruneThrottleJob, passwordResetJob],
   routes(app, context) {
     registerAuthRoutes(app, context);
     registerSessionRoutes(app, context);
     registerTwoFactorRoutes(app, context);
+    registerPasswordResetRoutes(app, context);
   },
 };

@@ -56,6 +56,9 @@ function LoginPage(props: { request: FastifyRequest; username: string; next: str
         />
         <button type="submit">{t('login.submit')}</button>
       </PostForm>
+      <p class="Login-forgot">
+        <a href="/accounts/password_reset/">{t('login.forgot')}</a>
+      </p>
     </Layout>
   );
 }
