@@ -14,7 +14,7 @@ import {
 import { users } from '../../src/contrib/auth/schema.js';
 import { sessions } from '../../src/contrib/sessions/schema.js';
 import { pageText } from '../admin/view-helpers.js';
-import { createTestApp, GOOD_PASSWORD, type TestApp } from '../support/app.js';
+import { createTestApp, type TestApp } from '../support/app.js';
 import { TestClient } from '../support/client.js';
 import { ENGINE } from '../support/database.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
@@ -114,14 +114,12 @@ describe(`password reset by email (${ENGINE})`, () => {
     const loggedIn = new TestClient(t.app);
     await loggedIn.get('/accounts/login/');
     // A login would void the mailed link (last login changes): this session is made directly.
-    await t.database.db
-      .insert(sessions)
-      .values({
-        key: 'anna-other-device',
-        data: {},
-        userId: annaId,
-        expireDate: new Date(Date.now() + 3_600_000),
-      });
+    await t.database.db.insert(sessions).values({
+      key: 'anna-other-device',
+      data: {},
+      userId: annaId,
+      expireDate: new Date(Date.now() + 3_600_000),
+    });
     const before = smtp.messages.length;
     await request('anna@example.com');
     const [mail] = (await smtp.waitFor(before + 1, 20_000)).slice(before);
