@@ -2,15 +2,18 @@
  * `POST /blog/<slug>/comments/`: a reader's comment. CSRF is checked by the pipeline; then the post
  * must be public with comments open, the form filled by a person (honeypot, minimum fill time), the
  * client under its rate limit, and the fields valid. A comment is stored waiting for moderation and the
- * reader is sent back to the post with a notice; a refused one shows the post again with the errors.
+ * reader is sent back to the post with a notice (and the post's author gets an email, ./notify.tsx); a
+ * refused one shows the post again with the errors.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../../db/client.js';
 import { NotFoundError } from '../../../errors.js';
 import { translator } from '../../../i18n/messages.js';
+import { siteOrigin } from '../../../web/site-url.js';
 import { blogMessages } from '../messages.js';
 import { sendPostPage } from '../post-view.js';
 import { findPublicPost } from '../queries.js';
+import { notifyAuthorOfComment } from './notify.js';
 import { addCommentWithinLimit, commentClientKey } from './store.js';
 import { readComment } from './submission.js';
 
@@ -37,15 +40,29 @@ export function registerCommentRoutes(app: FastifyInstance, db: Db): void {
     }
     if (read.problem) return refuse(400, { ...read.errors, __all__: [t(`comments.error.${read.problem}`)] });
     if (Object.keys(read.errors).length > 0) return refuse(400);
-    const stored = await addCommentWithinLimit(db, {
-      postId: post.id,
-      userId: request.user.isAuthenticated ? request.user.id : null,
-      name: read.values.name,
-      email: read.values.email,
-      url: read.url,
-      body: read.values.body,
-      clientKey: commentClientKey(secret, request.ip),
-    });
+    const commenterId = request.user.isAuthenticated ? request.user.id : null;
+    const stored = await addCommentWithinLimit(
+      db,
+      {
+        postId: post.id,
+        userId: commenterId,
+        name: read.values.name,
+        email: read.values.email,
+        url: read.url,
+        body: read.values.body,
+        clientKey: commentClientKey(secret, request.ip),
+      },
+      new Date(),
+      (tx, commentId) =>
+        notifyAuthorOfComment(request.server, tx, {
+          commentId,
+          commenterId,
+          name: read.values.name,
+          body: read.values.body,
+          post,
+          origin: siteOrigin(request),
+        }),
+    );
     if (!stored) return refuse(429, { __all__: [t('comments.error.rate')] });
     request.log.info({ post: post.id }, 'comment received, awaiting moderation');
     request.messages.success(t('comments.awaiting'));

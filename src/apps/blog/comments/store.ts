@@ -5,7 +5,7 @@
  */
 import { and, asc, count, eq, gt, inArray, sql } from 'drizzle-orm';
 import { clientKey } from '../../../contrib/auth/throttle.js';
-import type { Db } from '../../../db/client.js';
+import type { Db, Tx } from '../../../db/client.js';
 import { keyedHash } from '../../../signing.js';
 import { comments } from '../schema.js';
 
@@ -69,7 +69,13 @@ export interface NewComment {
  * window: then nothing is stored and the answer is false. Count and insert run under a transaction
  * lock on the client key, so a burst of parallel posts cannot slip past the limit.
  */
-export async function addCommentWithinLimit(db: Db, comment: NewComment, now = new Date()): Promise<boolean> {
+export async function addCommentWithinLimit(
+  db: Db,
+  comment: NewComment,
+  now = new Date(),
+  /** Runs in the same transaction once the comment is stored (the author's notification). */
+  afterStore?: (tx: Tx, commentId: number) => Promise<unknown>,
+): Promise<boolean> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${comment.clientKey}, 0))`);
     const [row] = await tx
@@ -82,7 +88,11 @@ export async function addCommentWithinLimit(db: Db, comment: NewComment, now = n
         ),
       );
     if ((row?.total ?? 0) >= COMMENT_RATE.limit) return false;
-    await tx.insert(comments).values({ ...comment, isApproved: false });
+    const [stored] = await tx
+      .insert(comments)
+      .values({ ...comment, isApproved: false })
+      .returning({ id: comments.id });
+    if (stored && afterStore) await afterStore(tx, stored.id);
     return true;
   });
 }
