@@ -70,6 +70,18 @@ describe(`two-factor authentication (${ENGINE})`, () => {
     return client;
   }
 
+  /** A staff user enrolled a minute ago, whose password was just given: the login waits for a code. */
+  async function halfLoggedIn(username: string, ip = '127.0.0.1') {
+    const user = await t.createUser({ username, isStaff: true });
+    const secret = newSecret();
+    const enrolledAt = Date.now() - 2 * STEP_MS;
+    await enrolDevice(t.database.db, user.id, secret, codeAt(secret, enrolledAt), enrolledAt);
+    const client = new TestClient(t.app, { remoteAddress: ip });
+    await client.get('/accounts/login/');
+    await client.post('/accounts/login/', { username, password: GOOD_PASSWORD });
+    return { user, secret, client };
+  }
+
   it('each code works once; a recovery code once; a wrong one never (database level)', async () => {
     const user = await t.createUser({ username: 'clock' });
     const secret = newSecret();
@@ -161,18 +173,7 @@ describe(`two-factor authentication (${ENGINE})`, () => {
   });
 
   it('guessing codes is throttled like guessing passwords (429 after five misses)', async () => {
-    const user = await t.createUser({ username: 'guessed', isStaff: true });
-    const secret = newSecret();
-    await enrolDevice(
-      t.database.db,
-      user.id,
-      secret,
-      codeAt(secret, Date.now() - 2 * STEP_MS),
-      Date.now() - 2 * STEP_MS,
-    );
-    const client = new TestClient(t.app, { remoteAddress: '203.0.113.9' });
-    await client.get('/accounts/login/');
-    await client.post('/accounts/login/', { username: 'guessed', password: GOOD_PASSWORD });
+    const { secret, client } = await halfLoggedIn('guessed', '203.0.113.9');
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++)
       statuses.push((await client.post('/accounts/login/verify/', { code: `00000${i}` })).statusCode);
@@ -185,18 +186,7 @@ describe(`two-factor authentication (${ENGINE})`, () => {
   });
 
   it('a password changed between the two steps voids the login', async () => {
-    const user = await t.createUser({ username: 'slow', isStaff: true });
-    const secret = newSecret();
-    await enrolDevice(
-      t.database.db,
-      user.id,
-      secret,
-      codeAt(secret, Date.now() - 2 * STEP_MS),
-      Date.now() - 2 * STEP_MS,
-    );
-    const client = new TestClient(t.app);
-    await client.get('/accounts/login/');
-    await client.post('/accounts/login/', { username: 'slow', password: GOOD_PASSWORD });
+    const { user, secret, client } = await halfLoggedIn('slow');
     await t.database.db.update(users).set({ password: 'changed elsewhere' }).where(eq(users.id, user.id));
     const refused = await client.post('/accounts/login/verify/', { code: codeAt(secret, Date.now()) });
     expect(refused.statusCode).toBe(303);

@@ -5,13 +5,11 @@
  */
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ComponentChildren } from 'preact';
 import { isEmailAddress } from '../../../settings/email.js';
 import { Field, type FormErrors, formField, PostForm } from '../../../web/forms.js';
-import { Layout } from '../../../web/layout.js';
-import { pageContext, sendPage } from '../../../web/render.js';
 import { siteOrigin } from '../../../web/site-url.js';
 import type { WebContext } from '../../../web/stage.js';
+import { sendAccountPage } from '../account-page.js';
 import { setPassword } from '../login.js';
 import { authTranslator } from '../messages.js';
 import { CHANGE_PASSWORD_NAMES, checkNewPassword, NewPasswordFields } from '../new-password.js';
@@ -29,29 +27,13 @@ const SET_PASSWORD = 'set-password';
 const TOKEN_KEY = '_password_reset_token';
 const NEVER_CACHE = 'max-age=0, no-cache, no-store, must-revalidate, private';
 
-function Page({
-  request,
-  title,
-  children,
-}: {
-  request: FastifyRequest;
-  title: string;
-  children: ComponentChildren;
-}) {
-  const context = pageContext(request);
-  return (
-    <Layout title={title} context={context}>
-      <h1>{title}</h1>
-      {children}
-    </Layout>
-  );
-}
-
 function sendRequestPage(request: FastifyRequest, reply: FastifyReply, email = '', errors?: FormErrors) {
   const t = authTranslator(request.language);
-  return sendPage(
+  return sendAccountPage(
+    request,
     reply,
-    <Page request={request} title={t('reset.title')}>
+    t('reset.title'),
+    <>
       <p>{t('reset.intro')}</p>
       <PostForm action={RESET_URL} csrfToken={request.csrfToken()} errors={errors}>
         <Field
@@ -65,21 +47,23 @@ function sendRequestPage(request: FastifyRequest, reply: FastifyReply, email = '
         />
         <button type="submit">{t('reset.submit')}</button>
       </PostForm>
-    </Page>,
+    </>,
     errors ? 400 : 200,
   );
 }
 
 function sendInvalidPage(request: FastifyRequest, reply: FastifyReply) {
   const t = authTranslator(request.language);
-  return sendPage(
+  return sendAccountPage(
+    request,
     reply,
-    <Page request={request} title={t('reset.invalidTitle')}>
+    t('reset.invalidTitle'),
+    <>
       <p>{t('reset.invalid')}</p>
       <p>
         <a href={RESET_URL}>{t('reset.again')}</a>
       </p>
-    </Page>,
+    </>,
     400,
   );
 }
@@ -91,15 +75,17 @@ function sendSetPasswordPage(
   errors?: FormErrors,
 ) {
   const t = authTranslator(request.language);
-  return sendPage(
+  return sendAccountPage(
+    request,
     reply,
-    <Page request={request} title={t('reset.confirmTitle')}>
+    t('reset.confirmTitle'),
+    <>
       <p>{t('reset.confirmIntro')}</p>
       <PostForm action={action} csrfToken={request.csrfToken()} errors={errors}>
         <NewPasswordFields names={CHANGE_PASSWORD_NAMES} errors={errors} language={request.language} />
         <button type="submit">{t('reset.confirmSubmit')}</button>
       </PostForm>
-    </Page>,
+    </>,
     errors ? 400 : 200,
   );
 }
@@ -141,12 +127,14 @@ export function registerPasswordResetRoutes(app: FastifyInstance, { settings, da
 
   app.get(SENT_URL, async (request, reply) => {
     const t = authTranslator(request.language);
-    return sendPage(
+    return sendAccountPage(
+      request,
       reply,
-      <Page request={request} title={t('reset.sentTitle')}>
+      t('reset.sentTitle'),
+      <>
         <p>{t('reset.sent')}</p>
         <p>{t('reset.sentHint')}</p>
-      </Page>,
+      </>,
     );
   });
 
@@ -189,14 +177,16 @@ export function registerPasswordResetRoutes(app: FastifyInstance, { settings, da
 
   app.get(DONE_URL, async (request, reply) => {
     const t = authTranslator(request.language);
-    return sendPage(
+    return sendAccountPage(
+      request,
       reply,
-      <Page request={request} title={t('reset.doneTitle')}>
+      t('reset.doneTitle'),
+      <>
         <p>{t('reset.done')}</p>
         <p>
           <a href={LOGIN_URL}>{t('reset.login')}</a>
         </p>
-      </Page>,
+      </>,
     );
   });
 }

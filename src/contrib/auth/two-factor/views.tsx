@@ -10,9 +10,9 @@ import QRCode from 'qrcode';
 import type { Db } from '../../../db/client.js';
 import { formatDate } from '../../../i18n/dates.js';
 import { Field, type FormErrors, formField, PostForm } from '../../../web/forms.js';
-import { Layout } from '../../../web/layout.js';
-import { pageContext, sendPage } from '../../../web/render.js';
+import { pageContext } from '../../../web/render.js';
 import type { WebContext } from '../../../web/stage.js';
+import { sendAccountPage } from '../account-page.js';
 import { login } from '../login.js';
 import { authTranslator } from '../messages.js';
 import { verifyPassword } from '../passwords/hashers.js';
@@ -70,10 +70,11 @@ async function sendEnrolPage(
   const uri = provisioningUri(secret, user.isAuthenticated ? user.username : '', issuer);
   // SVG markup only (paths, no script or style attribute), so the page's CSP allows it inline.
   const svg = await QRCode.toString(uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
-  return sendPage(
+  return sendAccountPage(
+    request,
     reply,
-    <Layout title={t('twoFactor.title')} context={context}>
-      <h1>{t('twoFactor.title')}</h1>
+    t('twoFactor.title'),
+    <>
       {next && (
         <ul class="Messages">
           <li class="Message Message--info">{t('twoFactor.required')}</li>
@@ -97,7 +98,7 @@ async function sendEnrolPage(
         <CodeField t={t} errors={errors} label={t('twoFactor.confirm')} />
         <button type="submit">{t('twoFactor.enable')}</button>
       </PostForm>
-    </Layout>,
+    </>,
     errors ? 400 : 200,
   );
 }
@@ -105,10 +106,11 @@ async function sendEnrolPage(
 function sendCodesPage(request: FastifyRequest, reply: FastifyReply, codes: string[], next: string) {
   const context = pageContext(request);
   const t = authTranslator(context.language);
-  return sendPage(
+  return sendAccountPage(
+    request,
     reply,
-    <Layout title={t('twoFactor.codesTitle')} context={context}>
-      <h1>{t('twoFactor.codesTitle')}</h1>
+    t('twoFactor.codesTitle'),
+    <>
       <p>{t('twoFactor.codesIntro')}</p>
       <ol class="TwoFactor-codes">
         {codes.map((code) => (
@@ -120,7 +122,7 @@ function sendCodesPage(request: FastifyRequest, reply: FastifyReply, codes: stri
       <p>
         <a href={next || TWO_FACTOR_URL}>{t('twoFactor.continue')}</a>
       </p>
-    </Layout>,
+    </>,
   );
 }
 
@@ -134,10 +136,11 @@ async function sendManagePage(
   const context = pageContext(request);
   const t = authTranslator(context.language);
   const left = await recoveryCodesLeft(db, request.user.id ?? 0);
-  return sendPage(
+  return sendAccountPage(
+    request,
     reply,
-    <Layout title={t('twoFactor.title')} context={context}>
-      <h1>{t('twoFactor.title')}</h1>
+    t('twoFactor.title'),
+    <>
       <p>{t('twoFactor.on', { date: formatDate(since, context.language, context.timeZone, 'day') })}</p>
       <p>{t('twoFactor.codesLeft', { count: left })}</p>
       <h2>{t('twoFactor.newCodes')}</h2>
@@ -158,7 +161,7 @@ async function sendManagePage(
         />
         <button type="submit">{t('twoFactor.disable')}</button>
       </PostForm>
-    </Layout>,
+    </>,
     errors ? 400 : 200,
   );
 }
@@ -166,16 +169,17 @@ async function sendManagePage(
 function sendVerifyPage(request: FastifyRequest, reply: FastifyReply, errors?: FormErrors) {
   const context = pageContext(request);
   const t = authTranslator(context.language);
-  return sendPage(
+  return sendAccountPage(
+    request,
     reply,
-    <Layout title={t('verify.title')} context={context}>
-      <h1>{t('verify.title')}</h1>
+    t('verify.title'),
+    <>
       <p>{t('verify.intro')}</p>
       <PostForm action={VERIFY_URL} csrfToken={request.csrfToken()} errors={errors}>
         <CodeField t={t} errors={errors} label={t('field.twoFactorCode')} />
         <button type="submit">{t('verify.submit')}</button>
       </PostForm>
-    </Layout>,
+    </>,
     errors ? 400 : 200,
   );
 }
