@@ -112,6 +112,10 @@ export interface Settings {
   languageUrlPrefixes: boolean;
   staticRoot: string;
   staticUrl: string;
+  /** STATIC_MEMORY_BUDGET: bytes of collected, hashed static files each worker keeps in memory. */
+  staticMemoryBudget: number;
+  /** STATIC_MEMORY_FILE_MAX: larger files (and their variants) are streamed from disk instead. */
+  staticMemoryFileMax: number;
   /** Where the admin lives, e.g. `/admin/`. */
   adminPath: string;
   /**
@@ -380,6 +384,8 @@ export function loadSettings(env: Env): Readonly<Settings> {
     languageUrlPrefixes: bool(env, 'LANGUAGE_URL_PREFIXES', false),
     staticRoot: resolve(root, text(env, 'STATIC_ROOT', 'staticfiles')),
     staticUrl: urlPrefix(env, 'STATIC_URL', '/static/'),
+    staticMemoryBudget: int(env, 'STATIC_MEMORY_BUDGET', 32 * 1024 * 1024, 0),
+    staticMemoryFileMax: int(env, 'STATIC_MEMORY_FILE_MAX', 512 * 1024, 0),
     adminPath: urlPrefix(env, 'ADMIN_PATH', '/admin/'),
     siteUrl: siteUrlFromEnv(env),
     // On the embedded database the uploads live beside it, so KEEN_DATA_DIR holds a whole site.

@@ -197,4 +197,76 @@ describe(`serving collected static files (${ENGINE})`, () => {
     expect(after.body).toBe('changed, and longer than before\n');
     expect(Number(after.headers['content-length'])).toBe(after.rawPayload.length);
   });
+
+  it('keeps hashed files in memory once served: no disk read after the first, ranges and encodings too', async () => {
+    const hashedJs = paths.get('js/app.js') as string;
+    const url = `/static/${hashedJs}`;
+    const first = await get(url, { 'accept-encoding': 'br' });
+    const plain = await get(url);
+    // Gone from the disk: a name that never changes content is answered from memory, identically.
+    for (const suffix of ['', '.br'])
+      renameSync(join(staticRoot, hashedJs + suffix), join(staticRoot, `${hashedJs}${suffix}.moved`));
+    try {
+      const again = await get(url, { 'accept-encoding': 'br' });
+      expect(again.statusCode).toBe(200);
+      expect(again.headers['content-encoding']).toBe('br');
+      expect(again.rawPayload).toEqual(first.rawPayload);
+      expect(again.headers.etag).toBe(first.headers.etag);
+      const range = await get(url, { range: 'bytes=10-19' });
+      expect(range.statusCode).toBe(206);
+      expect(range.rawPayload).toEqual(plain.rawPayload.subarray(10, 20));
+      expect(range.headers['content-length']).toBe('10');
+      expect((await get(url, { 'if-none-match': plain.headers.etag as string })).statusCode).toBe(304);
+    } finally {
+      for (const suffix of ['', '.br'])
+        renameSync(join(staticRoot, `${hashedJs}${suffix}.moved`), join(staticRoot, hashedJs + suffix));
+    }
+  });
+});
+
+describe(`static files in memory: the limits (${ENGINE})`, () => {
+  it('never keeps plain names, files over STATIC_MEMORY_FILE_MAX, or past STATIC_MEMORY_BUDGET', async () => {
+    const extra = writeTree(tempDir('limits'), { 'big.js': BIG_CSS, 'small.txt': 'small\n' });
+    const staticRoot = join(tempDir('limits-root'), 'staticfiles');
+    const apps = [...installedApps, { name: 'extra', staticDir: extra }];
+    const { paths } = await collectStatic({
+      staticRoot,
+      staticUrl: '/static/',
+      sources: staticSources(apps),
+    });
+    const t = await createTestApp({
+      env: { STATIC_ROOT: staticRoot, STATIC_MEMORY_FILE_MAX: String(BIG_CSS.length - 1) },
+      apps,
+      staticMode: 'manifest',
+    });
+    try {
+      const get = (url: string) => t.app.inject({ url, headers: { host: 'localhost' } });
+      const big = paths.get('big.js') as string;
+      expect((await get(`/static/${big}`)).statusCode).toBe(200);
+      expect((await get('/static/small.txt')).statusCode).toBe(200);
+      // Neither was kept: with the files gone from the disk, both are 404.
+      renameSync(join(staticRoot, big), join(staticRoot, `${big}.moved`));
+      renameSync(join(staticRoot, 'small.txt'), join(staticRoot, 'small.txt.moved'));
+      expect((await get(`/static/${big}`)).statusCode).toBe(404);
+      expect((await get('/static/small.txt')).statusCode).toBe(404);
+      const small = paths.get('small.txt') as string;
+      expect((await get(`/static/${small}`)).statusCode).toBe(200);
+    } finally {
+      await t.close();
+    }
+    const none = await createTestApp({
+      env: { STATIC_ROOT: staticRoot, STATIC_MEMORY_BUDGET: '0' },
+      apps,
+      staticMode: 'manifest',
+    });
+    try {
+      const small = paths.get('small.txt') as string;
+      const get = (url: string) => none.app.inject({ url, headers: { host: 'localhost' } });
+      expect((await get(`/static/${small}`)).statusCode).toBe(200);
+      renameSync(join(staticRoot, small), join(staticRoot, `${small}.moved`));
+      expect((await get(`/static/${small}`)).statusCode).toBe(404);
+    } finally {
+      await none.close();
+    }
+  });
 });

@@ -3,8 +3,12 @@
  * type and precompressed variants. Found lazily on the first request for a path and, in production,
  * kept in memory so later requests cost no file-system look-ups; in DEBUG every request looks again,
  * so edits show up. Only files that exist are remembered, so requests for random paths cannot grow it.
+ *
+ * Hashed (immutable) files up to a size cap are also kept in memory, bytes and all, once first served,
+ * within a total budget (STATIC_MEMORY_FILE_MAX, STATIC_MEMORY_BUDGET): a name that never changes
+ * content needs no disk look-up, open or stream again (nginx's open_file_cache, one step further).
  */
-import { type FileHandle, open, realpath, stat } from 'node:fs/promises';
+import { type FileHandle, open, readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ENCODINGS, type Encoding } from './compress.js';
 import { contentTypeFor } from './content-types.js';
@@ -18,6 +22,8 @@ export interface Representation {
   /** Strong: `"<mtime hex>-<size hex>"` of this form, so each encoding has its own. */
   etag: string;
   encoding: Encoding | null;
+  /** The bytes, once kept in memory (immutable files within the budget). */
+  bytes?: Buffer;
 }
 
 /** A servable static file. */
@@ -40,6 +46,8 @@ export interface FileStoreOptions {
   variantRoots: readonly string[];
   /** Remember what was found (production). */
   cache: boolean;
+  /** Keep the bytes of these files in memory: immutable names only, each up to `fileMaxBytes`. */
+  memory?: { isImmutable(relative: string): boolean; fileMaxBytes: number; budgetBytes: number };
 }
 
 /** The real path of `relative` under `root` if it is a regular file there (symlinks may not leave root). */
@@ -69,6 +77,8 @@ function representation(
 /** Finds static files and remembers them; see the module comment. */
 export class StaticFileStore {
   readonly #known = new Map<string, StaticFile>();
+  /** Bytes held in memory so far, against the budget. */
+  memoryUsed = 0;
 
   constructor(readonly options: FileStoreOptions) {}
 
@@ -97,6 +107,23 @@ export class StaticFileStore {
     if (info && info.size === rep.size && info.mtimeMs === rep.mtimeMs) return handle;
     await handle.close();
     return null;
+  }
+
+  /**
+   * The bytes of `rep` from memory, loading them on first use when `file` may be kept there; null when
+   * it may not (mutable, too large, over budget), so the caller streams it from disk.
+   */
+  async bytesOf(file: StaticFile, rep: Representation): Promise<Buffer | null> {
+    if (rep.bytes) return rep.bytes;
+    const memory = this.options.memory;
+    if (!this.options.cache || !memory || rep.size > memory.fileMaxBytes) return null;
+    if (this.memoryUsed + rep.size > memory.budgetBytes || !memory.isImmutable(file.relative)) return null;
+    const bytes = await readFile(rep.path).catch(() => null);
+    // A file that changed since it was looked up is not kept: the caller's stream path checks it.
+    if (!bytes || bytes.length !== rep.size || rep.bytes) return rep.bytes ?? null;
+    rep.bytes = bytes;
+    this.memoryUsed += bytes.length;
+    return bytes;
   }
 
   async #find(relative: string): Promise<StaticFile | null> {

@@ -56,6 +56,11 @@ export async function sendStaticFile(
     return true;
   }
 
+  const bytes = await store.bytesOf(file, rep);
+  if (bytes) {
+    reply.send(range ? bytes.subarray(start, end + 1) : bytes);
+    return true;
+  }
   const handle = await store.open(rep);
   if (!handle) return false;
   if (length === 0) {

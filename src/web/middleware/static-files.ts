@@ -59,12 +59,17 @@ export const staticFiles: Stage = {
       }
     }
 
+    const hashed = new Set(Object.values(manifest?.paths ?? {}));
     const store = new StaticFileStore({
       roots,
       variantRoots: [settings.staticRoot],
       cache: manifest !== null,
+      memory: {
+        isImmutable: (relative) => hashed.has(relative),
+        fileMaxBytes: settings.staticMemoryFileMax,
+        budgetBytes: settings.staticMemoryBudget,
+      },
     });
-    const hashed = new Set(Object.values(manifest?.paths ?? {}));
     const shortCache = `public, max-age=${settings.debug ? 0 : 60}`;
     const url = `${settings.staticUrl}*`;
     const config = { session: false, csrf: false };
