@@ -14,7 +14,8 @@ export const PAGE_SIZE = 20;
 export const BENCH_ITEMS_URL = '/bench/items/';
 export const LOGIN_PATH = '/accounts/login/';
 /** Served by both servers from the same STATIC_ROOT (the runner writes it). */
-export const STATIC_CSS_PATH = '/static/css/bench.css';
+/** The benchmark's 20 KB stylesheet, collected and served under its hashed name. */
+export const STATIC_CSS_NAME = 'css/bench.css';
 
 /**
  * Printed by both servers' primaries once per worker that listens. Load must not start before every

@@ -26,8 +26,11 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { nodeBundleOptions } from '../scripts/esbuild-options.mjs';
+import { collectStatic } from '../src/contrib/staticfiles/collect.js';
+import { staticSources } from '../src/contrib/staticfiles/finder.js';
+import { installedApps } from '../src/installed-apps.js';
 import { projectRoot } from '../src/project-root.js';
-import { BASELINE_PDF_NAME } from './bench-constants.js';
+import { BASELINE_PDF_NAME, STATIC_CSS_NAME } from './bench-constants.js';
 import {
   type BenchDatabase,
   createBenchDatabase,
@@ -180,7 +183,7 @@ function keenCommand(root: string, env: Record<string, string>, ...args: string[
 }
 
 /** About 20 KB of ordinary-looking CSS: the size of a small site's stylesheet. */
-function writeStylesheet(staticRoot: string): void {
+function writeStylesheet(sourceDir: string): void {
   const rules: string[] = [];
   for (let i = 0; rules.join('\n').length < 20_480; i++) {
     rules.push(
@@ -188,8 +191,22 @@ function writeStylesheet(staticRoot: string): void {
         `.Block-${i}:hover, .Block-${i}:focus-visible { outline: 2px solid currentColor; outline-offset: ${i % 4}px; }`,
     );
   }
-  mkdirSync(join(staticRoot, 'css'), { recursive: true });
-  writeFileSync(join(staticRoot, 'css', 'bench.css'), `${rules.join('\n')}\n`);
+  mkdirSync(join(sourceDir, 'css'), { recursive: true });
+  writeFileSync(join(sourceDir, 'css', 'bench.css'), `${rules.join('\n')}\n`);
+}
+
+/**
+ * `keen collectstatic` with the stylesheet as one more source, so it is hashed and compressed like a
+ * real site's: returns the URL pages would link (the hashed name).
+ */
+async function collectWithStylesheet(staticRoot: string, sourceDir: string): Promise<string> {
+  writeStylesheet(sourceDir);
+  const { paths } = await collectStatic({
+    staticRoot,
+    staticUrl: '/static/',
+    sources: [...staticSources(installedApps), { label: 'bench', dir: sourceDir }],
+  });
+  return `/static/${paths.get(STATIC_CSS_NAME) as string}`;
 }
 
 interface ServerPlan {
@@ -356,7 +373,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const selected = flags.only;
-  const endpoints = ENDPOINTS.filter((endpoint) => selected.includes(endpoint.id));
+  let endpoints = ENDPOINTS.filter((endpoint) => selected.includes(endpoint.id));
   const root = projectRoot();
 
   const busy = loadavg()[0] ?? 0;
@@ -408,9 +425,12 @@ async function main(): Promise<number> {
     };
     // A production deploy's steps: migrate, collect the static files (DEBUG off serves STATIC_ROOT only).
     keenCommand(root, env, 'migrate');
-    keenCommand(root, env, 'collectstatic', '--noinput');
-    // The 20 KB file is added beside the collected ones; both servers send it from STATIC_ROOT.
-    writeStylesheet(staticRoot);
+    // The 20 KB stylesheet is collected with the apps' files (hashed, with .br/.gz); both servers send
+    // it from STATIC_ROOT, to a browser's Accept-Encoding.
+    const stylesheetUrl = await collectWithStylesheet(staticRoot, join(tmp, 'bench-static'));
+    endpoints = endpoints.map((endpoint) =>
+      endpoint.id === 'static' ? { ...endpoint, path: stylesheetUrl } : endpoint,
+    );
     await seed(database.url);
     await seedResume(database.url);
     await writeBaselinePdf(database.url, join(tmp, 'media', BASELINE_PDF_NAME));
