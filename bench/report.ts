@@ -6,7 +6,10 @@ import type { ProcessMemory } from './server-process.js';
 /** The issue's targets: share of the baseline's req/s, and how much worse keen's p99 may be. */
 export const TARGETS = Object.freeze({
   minRatio: 0.7,
-  minRatioByEndpoint: { items: 0.9 } as Partial<Record<EndpointId, number>>,
+  /** Issue 17's targets against the upgraded baseline (items keeps its earlier 90%). */
+  minRatioByEndpoint: { healthz: 0.85, items: 0.9, post: 0.9, static: 0.8 } as Partial<
+    Record<EndpointId, number>
+  >,
   maxP99Factor: 2,
   /** Database round trips per request keen may make (an anonymous visitor's form page: none). */
   maxRoundTripsByEndpoint: { login: 0 } as Partial<Record<EndpointId, number>>,

@@ -23,7 +23,6 @@ import {
 } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { nodeBundleOptions } from '../scripts/esbuild-options.mjs';
 import { collectStatic } from '../src/contrib/staticfiles/collect.js';
@@ -44,10 +43,11 @@ import {
   writeBaselinePdf,
 } from './bench-db.js';
 import { summariseProfile } from './cpu-profile.js';
+import { type Flags, parseFlags, USAGE } from './flags.js';
+import { checkRatios, readRecorded, recordRatios } from './guard.js';
 import {
   type Credentials,
   checkEndpoint,
-  ENDPOINT_IDS,
   ENDPOINTS,
   type Endpoint,
   type EndpointId,
@@ -64,98 +64,6 @@ import {
   type RunningServer,
   startServer,
 } from './server-process.js';
-
-const USAGE = `usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench -- [options]
-  --duration S          seconds of measured load per endpoint and server (default 10)
-  --warmup S            seconds of unmeasured load before each measurement (default 3)
-  --connections N       concurrent keep-alive connections (default 50)
-  --workers N           worker processes for both servers (default 2)
-  --rounds N            repeat keen→baseline (then baseline→keen, …) N times; best run counts (default 1)
-  --only a,b            endpoints among ${ENDPOINT_IDS.join(', ')} (default all)
-  --profile-duration S  seconds of each CPU-profiled run (default 5)
-  --profile a,b         endpoints to profile; "slowest" is the one with the lowest keen/baseline
-                        ratio (default: slowest)
-  --no-profile          skip the CPU profile`;
-
-interface Flags {
-  duration: number;
-  warmup: number;
-  connections: number;
-  workers: number;
-  rounds: number;
-  only: EndpointId[];
-  profile: boolean;
-  /** `slowest`: the endpoint with the lowest keen/baseline ratio. */
-  profileEndpoints: (EndpointId | 'slowest')[];
-  profileDuration: number;
-}
-
-function positive(name: string, raw: string | undefined, fallback: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new UsageError(`--${name} must be a whole number from 1 to ${max} (got "${raw}")`);
-  }
-  return value;
-}
-
-class UsageError extends Error {}
-
-function endpointList(flag: string, raw: string): EndpointId[] {
-  const ids = raw
-    .split(',')
-    .map((id) => id.trim())
-    .filter((id) => id !== '');
-  for (const id of ids) {
-    if (!(ENDPOINT_IDS as readonly string[]).includes(id)) {
-      throw new UsageError(`--${flag}: unknown endpoint "${id}" (known: ${ENDPOINT_IDS.join(', ')})`);
-    }
-  }
-  return ids as EndpointId[];
-}
-
-function parseFlags(argv: string[]): Flags | 'help' {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      duration: { type: 'string' },
-      warmup: { type: 'string' },
-      connections: { type: 'string' },
-      workers: { type: 'string' },
-      rounds: { type: 'string' },
-      only: { type: 'string' },
-      'profile-duration': { type: 'string' },
-      profile: { type: 'string' },
-      'no-profile': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (values.help) return 'help';
-  const only = endpointList('only', values.only ?? ENDPOINT_IDS.join(','));
-  const profileWords = (values.profile ?? 'slowest').split(',').map((id) => id.trim());
-  const profileEndpoints = [
-    ...(profileWords.includes('slowest') ? (['slowest'] as const) : []),
-    ...endpointList('profile', profileWords.filter((id) => id !== 'slowest').join(',')),
-  ];
-  for (const id of profileEndpoints) {
-    if (id !== 'slowest' && !only.includes(id)) {
-      throw new UsageError(`--profile: ${id} is not among the measured endpoints`);
-    }
-  }
-  // Bounded runs: a typo must not turn into an hour of load on a shared machine.
-  return {
-    duration: positive('duration', values.duration, 10, 300),
-    warmup: positive('warmup', values.warmup, 3, 60),
-    connections: positive('connections', values.connections, 50, 1000),
-    workers: positive('workers', values.workers, 2, 64),
-    rounds: positive('rounds', values.rounds, 1, 10),
-    only,
-    profile: !values['no-profile'],
-    profileEndpoints,
-    profileDuration: positive('profile-duration', values['profile-duration'], 5, 120),
-  };
-}
 
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -591,8 +499,19 @@ async function main(): Promise<number> {
       },
       profiles: profiles.map((p) => ({ endpoint: p.endpoint, load: p.stats, summary: p.summary })),
     };
+    const ratiosPath = join(resultsDir, 'ratios.json');
+    if (flags.quick) {
+      // A quick run is a check, not a record: latest.json keeps the last full run.
+      const { lines, failed } = checkRatios(readRecorded(ratiosPath), results);
+      process.stdout.write(`\n${lines.join('\n')}\n`);
+      return failed ? 1 : 0;
+    }
     writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
     progress('wrote bench/results/latest.json');
+    if (flags.record) {
+      recordRatios(ratiosPath, results, command);
+      progress('wrote bench/results/ratios.json');
+    }
     return 0;
   } finally {
     await (running as RunningServer | null)?.stop(5000);
