@@ -14,7 +14,7 @@ import type { Part } from '../support/multipart.js';
 export interface AdminTestApp extends TestApp {
   /** MEDIA_ROOT of this app (a temp folder, removed on close). */
   mediaRoot: string;
-  /** Every file stored under MEDIA_ROOT, as paths relative to it. */
+  /** Every file stored under MEDIA_ROOT, as paths relative to it; not the thumbnails (made in the background). */
   storedFiles(): string[];
 }
 
@@ -29,6 +29,7 @@ export async function createAdminTestApp(env: Record<string, string> = {}): Prom
       readdirSync(mediaRoot, { recursive: true, withFileTypes: true })
         .filter((entry) => entry.isFile())
         .map((entry) => join(entry.parentPath, entry.name).slice(mediaRoot.length + 1))
+        .filter((name) => !name.startsWith('thumbs/') && !name.includes('.tmp'))
         .sort(),
     async close() {
       await testApp.close();

@@ -97,6 +97,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     rawLogs: () => raw,
     createUser: (input) => insertUser(database.db, { password: GOOD_PASSWORD, ...input }),
     async close() {
+      // Thumbnails still being made in the background would write into a removed MEDIA_ROOT.
+      await app.media?.thumbnails.settled();
       await app.close();
       if (ownDatabase) await database.close();
       if (ownMediaRoot) rmSync(ownMediaRoot, { recursive: true, force: true });
