@@ -71,9 +71,10 @@ export async function startServer(options: StartOptions): Promise<StartedServer>
     if (database.kind === 'pglite') {
       await app.jobs.start({ work: true });
     } else {
-      // A web worker only enqueues; if the queue cannot be set up it must still serve pages (work that
-      // would be enqueued is then done in-process, see JobQueue.isStarted).
-      await app.jobs
+      // A web worker only enqueues, and does not wait for the queue to be ready before serving: a
+      // replacement worker must be up within a second. Until the queue is ready, and if it cannot be set
+      // up at all, work that would be enqueued is done in-process (see JobQueue.isStarted).
+      void app.jobs
         .start({ work: false })
         .catch((error: unknown) =>
           logger.warn(

@@ -4,7 +4,7 @@
  * EMAIL_HOST; `keen check --deploy` warns).
  */
 import type { Writable } from 'node:stream';
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { EmailError } from '../../errors.js';
 import type { EmailSettings } from '../../settings/email.js';
 import type { EmailMessage } from './message.js';
@@ -26,21 +26,27 @@ function describeFailure(error: unknown, settings: EmailSettings): string {
 }
 
 function smtpSender(settings: EmailSettings): EmailSender {
-  const transport = nodemailer.createTransport({
-    host: settings.host,
-    port: settings.port,
-    secure: settings.useSsl,
-    requireTLS: settings.useTls,
-    ...(settings.user ? { auth: { user: settings.user, pass: settings.password?.reveal() ?? '' } } : {}),
-    connectionTimeout: settings.timeoutSeconds * 1000,
-    greetingTimeout: settings.timeoutSeconds * 1000,
-    socketTimeout: settings.timeoutSeconds * 1000,
-  });
+  // nodemailer is loaded with the first message, not when a worker boots (it is a tenth of a second).
+  let transport: Promise<Transporter> | null = null;
+  const connect = () =>
+    import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        host: settings.host,
+        port: settings.port,
+        secure: settings.useSsl,
+        requireTLS: settings.useTls,
+        ...(settings.user ? { auth: { user: settings.user, pass: settings.password?.reveal() ?? '' } } : {}),
+        connectionTimeout: settings.timeoutSeconds * 1000,
+        greetingTimeout: settings.timeoutSeconds * 1000,
+        socketTimeout: settings.timeoutSeconds * 1000,
+      }),
+    );
   return {
     kind: 'smtp',
     async send(message) {
+      transport ??= connect();
       try {
-        await transport.sendMail({
+        await (await transport).sendMail({
           from: message.from,
           to: message.to,
           subject: message.subject,
@@ -52,7 +58,9 @@ function smtpSender(settings: EmailSettings): EmailSender {
         throw new EmailError(describeFailure(error, settings));
       }
     },
-    close: () => transport.close(),
+    close: () => {
+      void transport?.then((made) => made.close());
+    },
   };
 }
 

@@ -9,7 +9,7 @@
 
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyBaseLogger as Logger } from 'fastify';
-import PgBoss from 'pg-boss';
+import type PgBoss from 'pg-boss';
 import type { Database, Tx } from '../../db/client.js';
 import type { Settings } from '../../settings.js';
 import { jobDb } from './executor.js';
@@ -107,6 +107,8 @@ export class JobQueue {
   private readonly definitions = new Map<string, JobDefinition<object>>();
   private started = false;
   private app: FastifyInstance | null = null;
+  /** The start in progress, so a stop that comes first waits for it (a worker stopped while booting). */
+  #starting: Promise<void> | null = null;
 
   constructor(
     private readonly database: Database,
@@ -135,8 +137,15 @@ export class JobQueue {
   }
 
   /** Creates pg-boss's tables (first time) and the queues; with `work`, starts the handlers. */
-  async start(options: StartOptions): Promise<void> {
-    const boss = new PgBoss({
+  start(options: StartOptions): Promise<void> {
+    this.#starting = this.#start(options);
+    return this.#starting;
+  }
+
+  async #start(options: StartOptions): Promise<void> {
+    // Loaded here, not at import: a web worker serves before its queue is ready (src/server/start.ts).
+    const { default: PgBossClass } = await import('pg-boss');
+    const boss = new PgBossClass({
       db: jobDb(this.database) as PgBoss.Db,
       supervise: options.work,
       // pg-boss's cron monitor: only where jobs are worked, which is where scheduled runs are sent from.
@@ -281,6 +290,7 @@ export class JobQueue {
 
   /** Stops taking jobs; waits up to `timeoutMs` for the ones in hand to finish. */
   async stop(timeoutMs: number): Promise<void> {
+    await this.#starting?.catch(() => undefined);
     if (!this.started) return;
     await this.client().stop({
       graceful: true,

@@ -6,7 +6,6 @@
 
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import QRCode from 'qrcode';
 import type { Db } from '../../../db/client.js';
 import { formatDate } from '../../../i18n/dates.js';
 import { Field, type FormErrors, formField, PostForm } from '../../../web/forms.js';
@@ -69,6 +68,8 @@ async function sendEnrolPage(
   const secret = enrolmentSecret(request, newSecret);
   const uri = provisioningUri(secret, user.isAuthenticated ? user.username : '', issuer);
   // SVG markup only (paths, no script or style attribute), so the page's CSP allows it inline.
+  // Loaded on the first enrolment page, not when a worker boots.
+  const { default: QRCode } = await import('qrcode');
   const svg = await QRCode.toString(uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
   return sendAccountPage(
     request,
