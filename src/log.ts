@@ -45,10 +45,16 @@ export function serializeError(error: unknown): unknown {
   const serialized: unknown = pino.stdSerializers.err(error as Error);
   if (!serialized || typeof serialized !== 'object') return serialized;
   const leaks: string[] = [];
+  const values: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current instanceof Error && depth < 10; depth++, current = current.cause) {
     const params = (current as { params?: unknown }).params;
-    if (Array.isArray(params) && params.length > 0) leaks.push(`\nparams: ${String(params)}`);
+    if (Array.isArray(params) && params.length > 0) {
+      leaks.push(`\nparams: ${String(params)}`);
+      // The database may quote a value back (`invalid input syntax for type integer: "<value>"`).
+      // Short values are left: they would blank ordinary words, and secrets are long.
+      for (const value of params) if (typeof value === 'string' && value.length >= 8) values.push(value);
+    }
   }
   if (leaks.length === 0) return serialized;
   const fields = serialized as Record<string, unknown>;
@@ -56,7 +62,11 @@ export function serializeError(error: unknown): unknown {
   for (const name of ['message', 'stack']) {
     const text = fields[name];
     if (typeof text !== 'string') continue;
-    fields[name] = leaks.reduce((scrubbed, leak) => scrubbed.split(leak).join('\nparams: [redacted]'), text);
+    const withoutList = leaks.reduce(
+      (scrubbed, leak) => scrubbed.split(leak).join('\nparams: [redacted]'),
+      text,
+    );
+    fields[name] = values.reduce((scrubbed, value) => scrubbed.split(value).join('[redacted]'), withoutList);
   }
   return serialized;
 }

@@ -162,7 +162,7 @@ describe.concurrent('keen without a database', () => {
     } finally {
       await smtp.close();
     }
-  });
+  }, 90_000);
 
   it('check --deploy is silent on a production-like configuration', async ({ expect }) => {
     const result = await keen(['check', '--deploy', '--fail-level', 'info'], {
