@@ -138,6 +138,8 @@ async function measureServer(
   stats: Map<EndpointId, LoadStats>;
   memory: ProcessMemory[];
   pageBytes: Map<EndpointId, number>;
+  /** Spawn to the first 200 with every worker ready. */
+  startupMs: number;
 }> {
   const { flags } = options;
   const port = await freePort();
@@ -188,7 +190,7 @@ async function measureServer(
       );
     }
     const memory = clusterMemory(server.child.pid as number);
-    return { stats, memory, pageBytes };
+    return { stats, memory, pageBytes, startupMs: server.startupMs };
   } finally {
     await server.stop();
     options.track(null);
@@ -442,6 +444,12 @@ async function main(): Promise<number> {
       '',
       memoryLine('keen', keen.memory),
       memoryLine('baseline', baseline.memory),
+      `Cold start, spawn to the first 200 with ${flags.workers} worker(s) ready (keen / baseline): ` +
+        `${runsOf('keen')
+          .map((run) => run.startupMs)
+          .join(', ')} / ${runsOf('baseline')
+          .map((run) => run.startupMs)
+          .join(', ')} ms`,
       '',
       `Database round trips per request (keen / baseline): ${results
         .map((r) => `${r.id} ${r.keen.dbRoundTripsPerRequest} / ${r.baseline.dbRoundTripsPerRequest}`)
@@ -493,6 +501,10 @@ async function main(): Promise<number> {
       rounds: allRuns,
       loadAverage: rounds.map((r) => r.loadAverage),
       memory: { keen: keen.memory, baseline: baseline.memory },
+      startupMs: {
+        keen: runsOf('keen').map((run) => run.startupMs),
+        baseline: runsOf('baseline').map((run) => run.startupMs),
+      },
       pageBytes: {
         keen: Object.fromEntries(keen.pageBytes),
         baseline: Object.fromEntries(baseline.pageBytes),

@@ -14,6 +14,8 @@ export interface RunningServer {
   child: ChildProcess;
   /** PIDs of the workers that reported ready. */
   workerPids: number[];
+  /** Cold start: ms from spawning the primary to the first 200 of /healthz, every worker ready. */
+  startupMs: number;
   /** The last few KB of the server's output, for error messages. */
   output(): string;
   /** Log lines at warn level or above so far: a healthy run under load logs none. */
@@ -53,6 +55,7 @@ export function freePort(): Promise<number> {
 const OUTPUT_TAIL = 16_384;
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const spawnedAt = performance.now();
   const child = spawn(process.execPath, [...(options.execArgv ?? []), options.script], {
     cwd: options.cwd,
     env: options.env,
@@ -107,6 +110,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const origin = `http://127.0.0.1:${options.port}`;
   const health = await fetch(`${origin}/healthz`);
   if (health.status !== 200) throw new Error(`${options.name}: /healthz answered ${health.status}`);
+  const startupMs = Math.round(performance.now() - spawnedAt);
 
   return {
     name: options.name,
@@ -114,6 +118,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     port: options.port,
     child,
     workerPids,
+    startupMs,
     output: () => tail,
     problemLines: () => problems,
     lastProblem: () => lastProblem,
