@@ -109,6 +109,9 @@ describe(`two-factor authentication (${ENGINE})`, () => {
     const admin = await client.get('/admin/blog/post/');
     expect(admin.statusCode).toBe(302);
     expect(admin.headers.location).toBe(`/accounts/2fa/?next=${encodeURIComponent('/admin/blog/post/')}`);
+    // Pages other apps add under the admin too (the jobs page), and the admin's own POSTs.
+    expect((await client.get('/admin/jobs/')).statusCode).toBe(302);
+    expect((await client.get('/')).statusCode).toBe(200);
     // A visitor who is not staff is not asked (the admin answers 403 itself).
     const visitor = await loggedIn('reader', false);
     expect((await visitor.get('/admin/')).statusCode).toBe(403);
