@@ -21,7 +21,8 @@ const LEVEL_VALUES: Record<string, number> = {
 const CLIENT_CLOSED = 499;
 
 export function registerAccessLog(app: FastifyInstance, { settings }: WebContext): void {
-  app.addHook('onResponse', async (request, reply) => {
+  // A callback hook, not async: it runs after every response (no promise each).
+  app.addHook('onResponse', (request, reply, done) => {
     const status = reply.statusCode;
     const ms = Math.round(reply.elapsedTime * 10) / 10;
     const [level, message] =
@@ -35,7 +36,7 @@ export function registerAccessLog(app: FastifyInstance, { settings }: WebContext
               ? (['warn', 'slow request'] as const)
               : (['info', 'request'] as const);
     // Most requests are info lines; with LOG_LEVEL=warn they are dropped, so don't build them.
-    if ((LEVEL_VALUES[level] ?? 0) < (LEVEL_VALUES[request.log.level] ?? 0)) return;
+    if ((LEVEL_VALUES[level] ?? 0) < (LEVEL_VALUES[request.log.level] ?? 0)) return done();
     // The target as it arrived: a path the router could not decode was routed again under another.
     const target = request.originalUrl;
     const query = target.indexOf('?');
@@ -48,5 +49,6 @@ export function registerAccessLog(app: FastifyInstance, { settings }: WebContext
       ip: request.ip,
     };
     request.log[level](line, message);
+    done();
   });
 }

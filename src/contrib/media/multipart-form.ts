@@ -258,33 +258,46 @@ export function registerMultipartForms(app: FastifyInstance, settings: Readonly<
   });
 
   // The response's 'close' comes after it is sent, and also when the client goes away first.
-  app.addHook('onRequest', async (request, reply) => {
-    if (!request.headers['content-type']?.toLowerCase().startsWith('multipart/')) return;
-    reply.raw.once('close', () => {
-      removeTempFiles(request).catch((error: unknown) =>
-        request.log.error({ err: error }, 'could not delete an upload temp file'),
-      );
-    });
+  // Callback hooks, not async: they run for every request, and almost none is multipart.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.headers['content-type']?.toLowerCase().startsWith('multipart/')) {
+      reply.raw.once('close', () => {
+        removeTempFiles(request).catch((error: unknown) =>
+          request.log.error({ err: error }, 'could not delete an upload temp file'),
+        );
+      });
+    }
+    done();
   });
 
   // A body that can no longer be read (a parse error or a limit) cannot be skipped to reach the
   // next request on this connection: ask Node to close it after this response instead.
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const form = forms.get(request);
-    if (form && !request.raw.complete) {
-      const state = await form.catch(() => null);
-      if (!state?.canDrain()) reply.header('connection', 'close');
-    }
-    return payload;
+    if (!form || request.raw.complete) return done(null, payload);
+    form
+      .catch(() => null)
+      .then((state) => {
+        if (!state?.canDrain()) reply.header('connection', 'close');
+        done(null, payload);
+      });
   });
 
-  app.addHook('onResponse', async (request) => {
-    if (request.raw.complete || !request.isMultipart?.()) return;
+  app.addHook('onResponse', (request, _reply, done) => {
+    if (request.raw.complete || !request.isMultipart?.()) return done();
     const form = forms.get(request);
     // Refused before anything read the body (no session…): Node drops a body nobody started reading.
-    if (!form) return;
-    const state = await form.catch(() => null);
-    if (state?.canDrain()) await state.discard();
+    if (!form) return done();
+    form
+      .catch(() => null)
+      .then((state) => (state?.canDrain() ? state.discard() : undefined))
+      .then(
+        () => done(),
+        (error: unknown) => {
+          request.log.warn({ err: error }, 'could not discard the rest of an upload');
+          done();
+        },
+      );
   });
 }
 

@@ -7,8 +7,9 @@ export const messages: Stage = {
   requires: ['sessions'],
   register(app) {
     app.decorateRequest('messages', null as unknown as Messages);
-    app.addHook('preHandler', async (request) => {
+    app.addHook('preHandler', (request, _reply, done) => {
       request.messages = new Messages(request.session);
+      done();
     });
   },
 };

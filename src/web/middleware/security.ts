@@ -79,14 +79,15 @@ export const security: Stage = {
       });
     }
 
-    app.addHook('onSend', async (request, reply, payload) => {
+    // A callback hook, not async: it runs on every response (no promise each).
+    app.addHook('onSend', (request, reply, payload, done) => {
       for (const [name, value] of fixed) {
         if (!reply.hasHeader(name)) reply.header(name, value);
       }
       if (hsts && isSecure(request) && !reply.hasHeader('strict-transport-security')) {
         reply.header('strict-transport-security', hsts);
       }
-      return payload;
+      done(null, payload);
     });
   },
 };
