@@ -29,9 +29,10 @@ export const siteApp: KeenApp = {
     });
     // A timestamp check on page requests; one query when the copy is older than its maximum age. Routes
     // without a session (static files, probes, feeds) do not wait for it.
-    app.addHook('preHandler', async (request) => {
-      if (request.routeOptions.config.session === false) return;
-      await cache.fresh();
+    // A callback hook: while the copy is fresh (nearly always) no promise is made.
+    app.addHook('preHandler', (request, _reply, done) => {
+      if (request.routeOptions.config.session === false || cache.isFresh()) return done();
+      cache.fresh().then(() => done(), done);
     });
   },
 };

@@ -34,6 +34,11 @@ export class SiteSettingsCache {
   }
 
   /** Loads the row when it is stale; concurrent callers share one query. */
+  /** True while the loaded copy is younger than its maximum age. */
+  isFresh(now = Date.now()): boolean {
+    return now - this.loadedAt < this.maxAgeMs;
+  }
+
   async fresh(now = Date.now()): Promise<SiteSettingsRow> {
     if (now - this.loadedAt < this.maxAgeMs) return this.row;
     this.loading ??= this.reload().finally(() => {

@@ -48,13 +48,19 @@ export function assertAllowedHost(request: FastifyRequest, allowedHosts: readonl
 export const common: Stage = {
   name: 'common',
   register(app, { settings }) {
-    app.addHook('onRequest', async (request) => {
+    // A callback hook, not async: it runs first on every request (no promise each).
+    app.addHook('onRequest', (request, _reply, done) => {
       const headerCount = request.raw.rawHeaders.length / 2;
-      if (headerCount > MAX_HEADER_COUNT) throw new TooManyHeadersError(headerCount, MAX_HEADER_COUNT);
-      assertAllowedHost(request, settings.allowedHosts);
+      if (headerCount > MAX_HEADER_COUNT) return done(new TooManyHeadersError(headerCount, MAX_HEADER_COUNT));
+      try {
+        assertAllowedHost(request, settings.allowedHosts);
+      } catch (error) {
+        return done(error as Error);
+      }
       // Also catches the targets the router could not decode (app.ts routes them here again).
       const problem = requestTargetProblem(request.raw);
-      if (problem) throw new BadRequestError('Bad request.', `the URL contains ${problem}`);
+      if (problem) return done(new BadRequestError('Bad request.', `the URL contains ${problem}`));
+      done();
     });
 
     // JSON bodies: Fastify's own parser, then the same byte check as forms (multipart: in its reader).

@@ -9,6 +9,7 @@
  * row. Logging in rotates it: a new secret goes into the session and the cookie is dropped.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Session } from '../../contrib/sessions/session.js';
 import { CsrfError, PipelineError } from '../../errors.js';
 import { signValue, unsignValue } from '../../signing.js';
 import { addVary, clearCookie, requestCookie, setCookie } from '../cookies.js';
@@ -173,11 +174,8 @@ export const csrf: Stage = {
       return maskSecret(state.secret);
     });
 
-    app.addHook('preHandler', async (request) => {
-      const config = request.routeOptions.config;
-      const session = request.session;
-      // Like Django, the check guards views: a URL with no route is a 404, not a CSRF failure.
-      if (SAFE_METHODS.has(request.method) || config.csrf === false || !session || request.is404) return;
+    /** The check of an unsafe request (a form post): the origin, then the token against the secret. */
+    async function checkUnsafe(request: FastifyRequest, session: Session): Promise<void> {
       checkOrigin(request, settings.csrfTrustedOrigins);
       // A logged-in user's token comes from the session only; an anonymous visitor's from the cookie,
       // or from an anonymous session made before the cookie existed.
@@ -192,6 +190,16 @@ export const csrf: Stage = {
       if (problem) throw new CsrfError(problem);
       if (!known.some((secret) => tokenMatchesSecret(token, secret)))
         throw new CsrfError('CSRF token incorrect.');
+    }
+
+    // A callback hook: reads (GET, HEAD) pass without a promise; only unsafe methods do async work.
+    app.addHook('preHandler', (request, _reply, done) => {
+      const config = request.routeOptions.config;
+      const session = request.session;
+      // Like Django, the check guards views: a URL with no route is a 404, not a CSRF failure.
+      if (SAFE_METHODS.has(request.method) || config.csrf === false || !session || request.is404)
+        return done();
+      checkUnsafe(request, session).then(() => done(), done);
     });
 
     // A callback hook (no promise): it runs on every response and rarely has work.
