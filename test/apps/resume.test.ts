@@ -253,8 +253,12 @@ describe(`résumé (${ENGINE})`, () => {
       );
       await new Promise((resolve) => setTimeout(resolve, 200));
       release();
-      await expect(first).resolves.toBe('“First” is now the public résumé.');
-      await expect(second).rejects.toThrow('Another profile was made active at the same moment');
+      // Both outcomes are awaited together: the second may fail while the first is still being awaited,
+      // and a rejection nobody listens to yet is an unhandled one.
+      await Promise.all([
+        expect(first).resolves.toBe('“First” is now the public résumé.'),
+        expect(second).rejects.toThrow('Another profile was made active at the same moment'),
+      ]);
       const active = await db().select().from(profiles).where(eq(profiles.isActive, true));
       expect(active.map((row) => row.fullName)).toEqual(['First']);
     },
