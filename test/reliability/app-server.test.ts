@@ -108,6 +108,8 @@ describe.runIf(ENGINE === 'postgres')('keen serve with PostgreSQL: 3 workers', (
     expect(keen.workerPids()).toHaveLength(3);
   });
 
+  // Each step has its own bound (10 s); the test's 60 s leaves room for a machine busy with other suites
+  // (the PostgreSQL suite seeds a million rows beside it), where a replacement boots slower.
   it('(d) a stuck worker (no heartbeat) is killed and replaced after WORKER_TIMEOUT', async () => {
     const victim = keen.workerPids()[0] as number;
     // SIGSTOP freezes the event loop as a busy loop would: no heartbeats reach the supervisor.
@@ -124,8 +126,9 @@ describe.runIf(ENGINE === 'postgres')('keen serve with PostgreSQL: 3 workers', (
       () => keen.workerPids().length === 3 && !keen.workerPids().includes(victim),
       10_000,
     );
-    expect((await fetch(`${keen.url}/healthz`)).status).toBe(200);
-  });
+    // Bounded, so a hung request fails here with a clear error rather than as the test's timeout.
+    expect((await fetch(`${keen.url}/healthz`, { signal: AbortSignal.timeout(10_000) })).status).toBe(200);
+  }, 60_000);
 
   it('HTTP limits: oversized request line or headers are refused (431), the worker keeps serving', async () => {
     const port = Number(new URL(keen.url).port);
