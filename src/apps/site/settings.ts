@@ -40,7 +40,7 @@ export class SiteSettingsCache {
   }
 
   async fresh(now = Date.now()): Promise<SiteSettingsRow> {
-    if (now - this.loadedAt < this.maxAgeMs) return this.row;
+    if (this.isFresh(now)) return this.row;
     this.loading ??= this.reload().finally(() => {
       this.loading = null;
     });

@@ -5,14 +5,12 @@
  * collected static files).
  */
 
-import { queueForApps } from '../../contrib/jobs/queue.js';
+import { isJobId, queueForApps } from '../../contrib/jobs/queue.js';
 import { CommandError } from '../../errors.js';
 import { installedApps } from '../../installed-apps.js';
 import { openRuntime } from '../bootstrap.js';
 import type { Command } from '../command.js';
 import { parseArgs } from '../command.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const jobsCommand: Command = {
   name: 'jobs',
@@ -23,7 +21,7 @@ export const jobsCommand: Command = {
     const [action, queue, id] = positional;
     if (action !== undefined && !['retry', 'cancel'].includes(action))
       throw new CommandError(`unknown action "${action.slice(0, 40)}": use retry or cancel`);
-    if (action && (!queue || !id || !UUID.test(id)))
+    if (action && (!queue || !id || !isJobId(id)))
       throw new CommandError(`keen jobs ${action} needs a queue name and a job id (a UUID)`);
     const { settings, logger, database } = await openRuntime('jobs');
     const jobs = queueForApps(installedApps, database, logger);

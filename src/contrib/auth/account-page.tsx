@@ -4,6 +4,9 @@ import type { ComponentChildren } from 'preact';
 import { Layout } from '../../web/layout.js';
 import { pageContext, sendPage } from '../../web/render.js';
 
+/** Django's never_cache: pages with password fields or codes must not be stored by any cache. */
+export const NEVER_CACHE = 'max-age=0, no-cache, no-store, must-revalidate, private';
+
 export function sendAccountPage(
   request: FastifyRequest,
   reply: FastifyReply,

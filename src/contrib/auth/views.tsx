@@ -10,6 +10,7 @@ import { Field, type FormErrors, formField, PostForm } from '../../web/forms.js'
 import { Layout } from '../../web/layout.js';
 import { pageContext, sendPage } from '../../web/render.js';
 import type { WebContext } from '../../web/stage.js';
+import { NEVER_CACHE } from './account-page.js';
 import { authenticate, login, logout, setPassword } from './login.js';
 import { authTranslator } from './messages.js';
 import { CHANGE_PASSWORD_NAMES, checkNewPassword, NewPasswordFields } from './new-password.js';
@@ -27,9 +28,6 @@ export { LOGIN_URL, redirectToLogin };
 
 /** The username column's length: anything longer is refused before any query. */
 const MAX_USERNAME_LENGTH = 150;
-
-/** Django's never_cache: pages with password fields must not be stored by any cache. */
-const NEVER_CACHE = 'max-age=0, no-cache, no-store, must-revalidate, private';
 
 function LoginPage(props: { request: FastifyRequest; username: string; next: string; errors?: FormErrors }) {
   const context = pageContext(props.request);

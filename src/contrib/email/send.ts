@@ -31,12 +31,10 @@ export async function sendEmail(
   message: EmailMessage,
   options: { tx?: Tx } = {},
 ): Promise<void> {
+  // deliver() checks the headers itself; a job's message is checked before it is stored.
+  if (!app.jobs.isStarted) return deliver(app, message);
   checkHeaders(message);
-  if (app.jobs.isStarted) {
-    await app.jobs.enqueue(sendEmailJob.name, message, options.tx ? { tx: options.tx } : {});
-    return;
-  }
-  await deliver(app, message);
+  await app.jobs.enqueue(sendEmailJob.name, message, options.tx ? { tx: options.tx } : {});
 }
 
 /** A message to ADMINS from SERVER_EMAIL, its subject prefixed with EMAIL_SUBJECT_PREFIX (Django's mail_admins). */

@@ -12,9 +12,8 @@ import { requireStaff } from '../admin/access.js';
 import type { AdminView } from '../admin/define.js';
 import { type AdminEnvironment, adminTimeZone, sendAdminPage } from '../admin/views/shared.js';
 import { jobsMessages, jobsTranslator } from './messages.js';
-import type { JobQueue, JobRow, JobState } from './queue.js';
+import { isJobId, type JobQueue, type JobRow, type JobState } from './queue.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STATES: readonly JobState[] = ['created', 'retry', 'active', 'failed', 'completed', 'cancelled'];
 const SHOWN = 20;
 
@@ -192,7 +191,7 @@ function register(app: FastifyInstance, environment: AdminEnvironment, url: stri
       const id = formField(request.body, 'id');
       const t = jobsTranslator(request.language);
       const jobs = request.server.jobs;
-      if (!UUID.test(id) || !/^[\w.-]{1,100}$/.test(queue) || !jobs.isStarted)
+      if (!isJobId(id) || !/^[\w.-]{1,100}$/.test(queue) || !jobs.isStarted)
         throw new BadRequestError('a queue name and a job id are needed');
       if (!(await jobs.job(queue, id))) {
         request.messages.error(t('admin.badJob'));

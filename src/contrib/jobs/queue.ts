@@ -84,6 +84,11 @@ function toDate(value: Date | string): Date {
   return value instanceof Date ? value : new Date(value);
 }
 
+/** pg-boss job ids are UUIDs: anything else is refused before it reaches a query. */
+export function isJobId(id: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+}
+
 export const deadLetterQueue = (name: string) => `${name}__dead`;
 
 /** A job definition as an app lists it (`KeenApp.jobs`), whatever its data's shape. */

@@ -137,10 +137,11 @@ export class Thumbnails {
   }
 
   async #makeMissing(name: string): Promise<void> {
-    const missing: number[] = [];
-    for (const width of THUMBNAIL_WIDTHS) {
-      if (!(await this.storage.exists(thumbnailName(name, width)))) missing.push(width);
-    }
+    // One look-up per width, side by side (on S3 each is a round trip).
+    const made = await Promise.all(
+      THUMBNAIL_WIDTHS.map((width) => this.storage.exists(thumbnailName(name, width))),
+    );
+    const missing = THUMBNAIL_WIDTHS.filter((_, index) => !made[index]);
     if (missing.length === 0 || !(await this.storage.exists(name))) return;
     const original = await this.storage.open(name);
     // Read into memory once for every width: originals are bounded by FILE_UPLOAD_MAX_SIZE. A storage

@@ -9,7 +9,7 @@ import { isEmailAddress } from '../../../settings/email.js';
 import { Field, type FormErrors, formField, PostForm } from '../../../web/forms.js';
 import { siteOrigin } from '../../../web/site-url.js';
 import type { WebContext } from '../../../web/stage.js';
-import { sendAccountPage } from '../account-page.js';
+import { NEVER_CACHE, sendAccountPage } from '../account-page.js';
 import { setPassword } from '../login.js';
 import { authTranslator } from '../messages.js';
 import { CHANGE_PASSWORD_NAMES, checkNewPassword, NewPasswordFields } from '../new-password.js';
@@ -25,7 +25,6 @@ const DONE_URL = '/accounts/reset/done/';
 const SET_PASSWORD = 'set-password';
 /** The token, once the link was opened: kept here so it is not in the address (or a Referer) any more. */
 const TOKEN_KEY = '_password_reset_token';
-const NEVER_CACHE = 'max-age=0, no-cache, no-store, must-revalidate, private';
 
 function sendRequestPage(request: FastifyRequest, reply: FastifyReply, email = '', errors?: FormErrors) {
   const t = authTranslator(request.language);

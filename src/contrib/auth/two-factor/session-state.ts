@@ -47,8 +47,8 @@ export function clearPendingLogin(request: FastifyRequest): void {
 
 /** The secret shown on the enrolment page, kept until a code proves the app has it. */
 export function enrolmentSecret(request: FastifyRequest, make: () => string): string {
-  const existing = request.session?.get<string>(ENROL_KEY);
-  if (typeof existing === 'string' && existing) return existing;
+  const existing = pendingEnrolmentSecret(request);
+  if (existing) return existing;
   const secret = make();
   request.session?.set(ENROL_KEY, secret);
   return secret;

@@ -11,7 +11,7 @@ import { formatDate } from '../../../i18n/dates.js';
 import { Field, type FormErrors, formField, PostForm } from '../../../web/forms.js';
 import { pageContext } from '../../../web/render.js';
 import type { WebContext } from '../../../web/stage.js';
-import { sendAccountPage } from '../account-page.js';
+import { NEVER_CACHE, sendAccountPage } from '../account-page.js';
 import { login } from '../login.js';
 import { authTranslator } from '../messages.js';
 import { verifyPassword } from '../passwords/hashers.js';
@@ -39,7 +39,6 @@ import { groupedSecret, newSecret, provisioningUri } from './totp.js';
 
 export const TWO_FACTOR_URL = '/accounts/2fa/';
 export const VERIFY_URL = '/accounts/login/verify/';
-const NEVER_CACHE = 'max-age=0, no-cache, no-store, must-revalidate, private';
 
 type Translate = ReturnType<typeof authTranslator>;
 
