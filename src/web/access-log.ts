@@ -6,21 +6,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebContext } from './stage.js';
 
-// pino's numeric levels, to test a line's level against the logger's without building the line.
-const LEVEL_VALUES: Record<string, number> = {
-  trace: 10,
-  debug: 20,
-  info: 30,
-  warn: 40,
-  error: 50,
-  fatal: 60,
-  silent: Infinity,
-};
-
 /** nginx's "client closed request": the error boundary's status for a client that hung up. */
 const CLIENT_CLOSED = 499;
 
-export function registerAccessLog(app: FastifyInstance, { settings }: WebContext): void {
+export function registerAccessLog(app: FastifyInstance, { settings, logger }: WebContext): void {
   // A callback hook, not async: it runs after every response (no promise each).
   app.addHook('onResponse', (request, reply, done) => {
     const status = reply.statusCode;
@@ -36,11 +25,14 @@ export function registerAccessLog(app: FastifyInstance, { settings }: WebContext
               ? (['warn', 'slow request'] as const)
               : (['info', 'request'] as const);
     // Most requests are info lines; with LOG_LEVEL=warn they are dropped, so don't build them.
-    if ((LEVEL_VALUES[level] ?? 0) < (LEVEL_VALUES[request.log.level] ?? 0)) return done();
+    if (!logger.isLevelEnabled(level)) return done();
     // The target as it arrived: a path the router could not decode was routed again under another.
     const target = request.originalUrl;
     const query = target.indexOf('?');
+    // The process logger with the request id in the line: the same line request.log would write,
+    // without building the request's child logger (./request-logger.ts).
     const line = {
+      reqId: request.id,
       method: request.method,
       path: query === -1 ? target : target.slice(0, query),
       status,
@@ -48,7 +40,7 @@ export function registerAccessLog(app: FastifyInstance, { settings }: WebContext
       userId: request.user?.id ?? null,
       ip: request.ip,
     };
-    request.log[level](line, message);
+    logger[level](line, message);
     done();
   });
 }

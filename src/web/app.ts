@@ -17,7 +17,7 @@ import { registerErrorBoundary } from './error-boundary.js';
 import { type KeenApp, validateCatalogues, validateInstalledApps } from './keen-app.js';
 import { pipeline as defaultPipeline } from './pipeline.js';
 import { prepareReroute } from './request-bytes.js';
-import './route-policy.js';
+import { lazyChildLoggerFactory } from './request-logger.js';
 import { type Stage, validatePipeline, type WebContext } from './stage.js';
 
 export interface BuildOptions {
@@ -51,6 +51,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     loggerInstance: options.logger,
     // Our own access log (./access-log.ts) replaces Fastify's per-request lines.
     logController: new LogController({ disableRequestLogging: true }),
+    // request.log is made on first use: most requests never write to it (./request-logger.ts).
+    childLoggerFactory: lazyChildLoggerFactory,
     // Forwarded headers count only from these peers (Gunicorn's forwarded_allow_ips).
     trustProxy: settings.trustedProxies.length > 0 ? [...settings.trustedProxies] : false,
     bodyLimit: settings.dataUploadMaxMemorySize,
@@ -92,6 +94,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     staticMode: options.staticMode,
   };
   app.decorate('keen', { ...context, setupToken: options.setupToken ?? null });
+  app.decorateRequest('routePolicy', null); // ./route-policy.ts
   // The queue is built here and started by the process that serves (src/server/worker.ts) or works
   // (`keen worker`): an app built for a test or a command does not start it.
   const jobs = queueForApps(apps, options.database, options.logger);

@@ -14,6 +14,7 @@ import {
   withoutLanguagePrefix,
 } from './language-urls.js';
 import { webMessages } from './messages.js';
+import { routePolicy } from './route-policy.js';
 
 /** What the layout needs from the request, gathered once per page. */
 export interface PageContext extends UrlLanguage {
@@ -60,7 +61,7 @@ export function pageContext(request: FastifyRequest): PageContext {
   const hasSession = request.session !== null;
   const language = request.language;
   // Set only on the language-prefix stage's copies of a localized route (LANGUAGE_URL_PREFIXES on).
-  const urlLanguage = request.routeOptions.config.urlLanguage ?? null;
+  const urlLanguage = routePolicy(request).urlLanguage ?? null;
   const path = urlLanguage === null ? request.url : withoutLanguagePrefix(request.url);
   return {
     user: request.user,

@@ -6,6 +6,7 @@
  *
  * What a stage adds to the request (`request.session`, `request.user`…) is declared in that stage's file.
  */
+import type { FastifyRequest } from 'fastify';
 
 export interface RoutePolicy {
   /** false: no session is loaded or saved (static files, health probes). Also skips csrf/auth/messages. */
@@ -34,6 +35,19 @@ export const PROBE_POLICY: RoutePolicy = Object.freeze({
   sslRedirect: false,
 });
 
+/**
+ * The policy of the route `request` matched. Fastify's `request.routeOptions` builds a new object on
+ * every read, and the stages read it several times a request: the first read is kept on the request.
+ */
+export function routePolicy(request: FastifyRequest): RoutePolicy {
+  request.routePolicy ??= request.routeOptions.config;
+  return request.routePolicy;
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig extends RoutePolicy {}
+  interface FastifyRequest {
+    /** Kept by routePolicy(); read it through that function. */
+    routePolicy: RoutePolicy | null;
+  }
 }

@@ -3,6 +3,7 @@
  * admin and read by every page through `app.siteIdentity` (src/web/render.tsx), from memory.
  */
 import type { KeenApp } from '../../web/keen-app.js';
+import { routePolicy } from '../../web/route-policy.js';
 import { siteSettingsAdmin } from './admin.js';
 import { siteMessages } from './messages.js';
 import { SiteSettingsCache } from './settings.js';
@@ -31,7 +32,7 @@ export const siteApp: KeenApp = {
     // without a session (static files, probes, feeds) do not wait for it.
     // A callback hook: while the copy is fresh (nearly always) no promise is made.
     app.addHook('preHandler', (request, _reply, done) => {
-      if (request.routeOptions.config.session === false || cache.isFresh()) return done();
+      if (routePolicy(request).session === false || cache.isFresh()) return done();
       cache.fresh().then(() => done(), done);
     });
   },

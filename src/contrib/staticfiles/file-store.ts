@@ -91,6 +91,11 @@ export class StaticFileStore {
     return found;
   }
 
+  /** The file at `relative` if it was found before (production): no promise, no file system. */
+  known(relative: string): StaticFile | undefined {
+    return this.#known.get(relative);
+  }
+
   /** Drops what is known about `relative` (the file changed or vanished under a running server). */
   forget(relative: string): void {
     this.#known.delete(relative);

@@ -4,28 +4,99 @@
  * exists), single byte ranges on the uncompressed file (206, or 416), and HEAD without a body.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { BoundedMemo } from '../../bounded-memo.js';
 import type { Encoding } from './compress.js';
-import type { StaticFile, StaticFileStore } from './file-store.js';
-import { chooseEncoding, isNotModified, parseRange, rangeStillValid } from './http-rules.js';
+import type { Representation, StaticFile, StaticFileStore } from './file-store.js';
+import { type ByteRange, chooseEncoding, isNotModified, parseRange, rangeStillValid } from './http-rules.js';
 
 /**
- * chooseEncoding's answers by Accept-Encoding and available variants: browsers send a handful of
- * distinct headers, so parsing each once saves a few percent of a static response. Bounded (cleared
- * when full; long headers are not kept), since the header is the client's to choose.
+ * chooseEncoding's answers by available variants and Accept-Encoding: parsing the header was a few
+ * percent of a static response.
  */
-const chosenEncodings = new Map<string, ReturnType<typeof chooseEncoding>>();
-const CHOSEN_MAX = 256;
+const chosenEncodings = new BoundedMemo((key) => {
+  const split = key.indexOf('|');
+  return chooseEncoding(key.slice(split + 1), key.slice(0, split).split(',') as Encoding[]);
+});
 
 function cachedEncoding(acceptEncoding: string | undefined, available: readonly Encoding[]) {
-  if (!acceptEncoding || acceptEncoding.length > 200) return chooseEncoding(acceptEncoding, available);
-  const key = `${available.join(',')}|${acceptEncoding}`;
-  let chosen = chosenEncodings.get(key);
-  if (chosen === undefined) {
-    if (chosenEncodings.size >= CHOSEN_MAX) chosenEncodings.clear();
-    chosen = chooseEncoding(acceptEncoding, available);
-    chosenEncodings.set(key, chosen);
+  if (!acceptEncoding) return chooseEncoding(acceptEncoding, available);
+  return chosenEncodings.get(`${available.join(',')}|${acceptEncoding}`);
+}
+
+/** Which stored form of `file` answers `request`, and which bytes of it. */
+interface Choice {
+  rep: Representation;
+  range: ByteRange | 'unsatisfiable' | null;
+}
+
+function choose(request: FastifyRequest, file: StaticFile): Choice {
+  const { headers } = request;
+  let range = parseRange(headers.range, file.identity.size);
+  const ifRange = typeof headers['if-range'] === 'string' ? headers['if-range'] : undefined;
+  if (range && !rangeStillValid(ifRange, file.identity.etag, file.lastModified)) range = null;
+  // Ranges count bytes of the uncompressed file, so a range request always gets that file.
+  const encoding =
+    range || file.variants.size === 0
+      ? null
+      : cachedEncoding(headers['accept-encoding'], [...file.variants.keys()]);
+  return { rep: (encoding && file.variants.get(encoding)) || file.identity, range };
+}
+
+/**
+ * Sets the status and headers, and answers 304, 416 and HEAD in full. Returns the span of `rep` the
+ * body still has to carry, or null when the response is complete.
+ */
+function writeHead(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  file: StaticFile,
+  { rep, range }: Choice,
+  cacheControl: string,
+): { start: number; end: number } | null {
+  const size = file.identity.size;
+  reply
+    .header('cache-control', cacheControl)
+    .header('last-modified', file.lastModified)
+    .header('etag', rep.etag);
+  if (file.variants.size > 0) reply.header('vary', 'Accept-Encoding');
+  if (isNotModified(request.headers, rep.etag, file.identity.mtimeMs)) {
+    reply.code(304).send();
+    return null;
   }
-  return chosen;
+  reply.header('accept-ranges', 'bytes');
+  if (range === 'unsatisfiable') {
+    reply.code(416).header('content-range', `bytes */${size}`).send();
+    return null;
+  }
+  reply.type(file.contentType);
+  if (rep.encoding) reply.header('content-encoding', rep.encoding);
+  const start = range ? range.start : 0;
+  const end = range ? range.end : rep.size - 1;
+  if (range) reply.code(206).header('content-range', `bytes ${start}-${end}/${size}`);
+  reply.header('content-length', end - start + 1);
+  if (request.method === 'HEAD') {
+    reply.send();
+    return null;
+  }
+  return { start, end };
+}
+
+/**
+ * Answers `request` with `file` when the form it needs is already in memory: no promise, no disk.
+ * False, having sent nothing, when it is not; sendStaticFile then does the rest.
+ */
+export function sendStaticFileFromMemory(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  file: StaticFile,
+  cacheControl: string,
+): boolean {
+  const choice = choose(request, file);
+  const bytes = choice.rep.bytes;
+  if (!bytes) return false;
+  const span = writeHead(request, reply, file, choice, cacheControl);
+  if (span) reply.send(choice.range ? bytes.subarray(span.start, span.end + 1) : bytes);
+  return true;
 }
 
 /**
@@ -41,57 +112,21 @@ export async function sendStaticFile(
   cacheControl: string,
   store: StaticFileStore,
 ): Promise<boolean> {
-  const { headers } = request;
-  const size = file.identity.size;
-  let range = parseRange(headers.range, size);
-  const ifRange = typeof headers['if-range'] === 'string' ? headers['if-range'] : undefined;
-  if (range && !rangeStillValid(ifRange, file.identity.etag, file.lastModified)) range = null;
-  // Ranges count bytes of the uncompressed file, so a range request always gets that file.
-  const encoding =
-    range || file.variants.size === 0
-      ? null
-      : cachedEncoding(headers['accept-encoding'], [...file.variants.keys()]);
-  const rep = (encoding && file.variants.get(encoding)) || file.identity;
-
-  reply
-    .header('cache-control', cacheControl)
-    .header('last-modified', file.lastModified)
-    .header('etag', rep.etag);
-  if (file.variants.size > 0) reply.header('vary', 'Accept-Encoding');
-  if (isNotModified(headers, rep.etag, file.identity.mtimeMs)) {
-    reply.code(304).send();
-    return true;
-  }
-
-  reply.header('accept-ranges', 'bytes');
-  if (range === 'unsatisfiable') {
-    reply.code(416).header('content-range', `bytes */${size}`).send();
-    return true;
-  }
-  reply.type(file.contentType);
-  if (rep.encoding) reply.header('content-encoding', rep.encoding);
-  const start = range ? range.start : 0;
-  const end = range ? range.end : rep.size - 1;
-  if (range) reply.code(206).header('content-range', `bytes ${start}-${end}/${size}`);
-  const length = end - start + 1;
-  reply.header('content-length', length);
-  if (request.method === 'HEAD') {
-    reply.send();
-    return true;
-  }
-
-  const bytes = await store.bytesOf(file, rep);
+  const choice = choose(request, file);
+  const span = writeHead(request, reply, file, choice, cacheControl);
+  if (!span) return true;
+  const bytes = await store.bytesOf(file, choice.rep);
   if (bytes) {
-    reply.send(range ? bytes.subarray(start, end + 1) : bytes);
+    reply.send(choice.range ? bytes.subarray(span.start, span.end + 1) : bytes);
     return true;
   }
-  const handle = await store.open(rep);
+  const handle = await store.open(choice.rep);
   if (!handle) return false;
-  if (length === 0) {
+  if (span.end < span.start) {
     await handle.close();
     reply.send('');
     return true;
   }
-  reply.send(handle.createReadStream({ start, end }));
+  reply.send(handle.createReadStream(span));
   return true;
 }

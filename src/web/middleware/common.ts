@@ -7,10 +7,12 @@
  */
 import type { FastifyRequest } from 'fastify';
 import FindMyWay from 'find-my-way';
+import { BoundedMemo } from '../../bounded-memo.js';
 import { registerMultipartForms } from '../../contrib/media/multipart-form.js';
 import { BadRequestError, DisallowedHostError, NotFoundError, TooManyHeadersError } from '../../errors.js';
 import { encodedTextProblem, jsonTextProblem, requestTargetProblem } from '../request-bytes.js';
 import { requestHost, requestPath } from '../request-info.js';
+import { routePolicy } from '../route-policy.js';
 import type { Stage } from '../stage.js';
 
 /** Gunicorn's limit_request_fields. */
@@ -39,10 +41,24 @@ export function isAllowedHost(hostname: string, allowed: readonly string[]): boo
  * The security stage calls it too, before building a redirect from the Host.
  */
 export function assertAllowedHost(request: FastifyRequest, allowedHosts: readonly string[]): void {
-  if (request.routeOptions.config.hostCheck === false) return;
+  if (routePolicy(request).hostCheck === false) return;
   const host = requestHost(request);
-  const hostname = splitHost(host);
-  if (!hostname || !isAllowedHost(hostname, allowedHosts)) throw new DisallowedHostError(host);
+  if (!hostVerdict(host, allowedHosts)) throw new DisallowedHostError(host);
+}
+
+/** Host verdicts for one allow-list (./bounded-memo.ts): the check ran on every request. */
+const hostVerdicts = new WeakMap<readonly string[], BoundedMemo<boolean>>();
+
+function hostVerdict(host: string, allowedHosts: readonly string[]): boolean {
+  let memo = hostVerdicts.get(allowedHosts);
+  if (!memo) {
+    memo = new BoundedMemo((candidate) => {
+      const hostname = splitHost(candidate);
+      return hostname !== null && isAllowedHost(hostname, allowedHosts);
+    });
+    hostVerdicts.set(allowedHosts, memo);
+  }
+  return memo.get(host);
 }
 
 export const common: Stage = {

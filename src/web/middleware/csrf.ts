@@ -15,6 +15,7 @@ import { signValue, unsignValue } from '../../signing.js';
 import { addVary, clearCookie, requestCookie, setCookie } from '../cookies.js';
 import { maskSecret, newCsrfSecret, tokenFormatProblem, tokenMatchesSecret } from '../csrf-token.js';
 import { isSecure, requestHost, requestOrigin } from '../request-info.js';
+import { routePolicy } from '../route-policy.js';
 import type { Stage } from '../stage.js';
 
 export const CSRF_FIELD = '_csrf';
@@ -194,7 +195,7 @@ export const csrf: Stage = {
 
     // A callback hook: reads (GET, HEAD) pass without a promise; only unsafe methods do async work.
     app.addHook('preHandler', (request, _reply, done) => {
-      const config = request.routeOptions.config;
+      const config = routePolicy(request);
       const session = request.session;
       // Like Django, the check guards views: a URL with no route is a 404, not a CSRF failure.
       if (SAFE_METHODS.has(request.method) || config.csrf === false || !session || request.is404)

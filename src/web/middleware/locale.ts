@@ -18,6 +18,7 @@ import { BadRequestError } from '../../errors.js';
 import { matchLanguage, negotiateLanguage } from '../../i18n/languages.js';
 import { addVary, requestCookie, setCookie } from '../cookies.js';
 import { formField } from '../forms.js';
+import { routePolicy } from '../route-policy.js';
 import type { Stage } from '../stage.js';
 
 export const LANGUAGE_COOKIE = 'language';
@@ -47,7 +48,7 @@ export const locale: Stage = {
         if (language === undefined) {
           language = negotiateLanguage(
             {
-              prefix: this.routeOptions.config.urlLanguage,
+              prefix: routePolicy(this).urlLanguage,
               // The admin follows its user's own setting (the auth stage has loaded the user by the
               // time a view asks); public pages stay the visitor's choice, so they can be cached.
               user: this.url.startsWith(adminPath) ? adminUserLanguage(this) : null,

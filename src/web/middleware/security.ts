@@ -5,6 +5,7 @@
  * are left alone.
  */
 import { isSecure, requestHost } from '../request-info.js';
+import { routePolicy } from '../route-policy.js';
 import type { Stage } from '../stage.js';
 import { assertAllowedHost } from './common.js';
 
@@ -72,7 +73,7 @@ export const security: Stage = {
 
     if (settings.secureSslRedirect) {
       app.addHook('onRequest', async (request, reply) => {
-        if (isSecure(request) || request.routeOptions.config.sslRedirect === false) return;
+        if (isSecure(request) || routePolicy(request).sslRedirect === false) return;
         // Never redirect to a host we don't serve (Django validates the Host here too).
         assertAllowedHost(request, settings.allowedHosts);
         return reply.redirect(`https://${requestHost(request)}${request.url}`, 301);

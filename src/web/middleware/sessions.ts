@@ -9,6 +9,8 @@
  * Everything else about sessions (the Session object, the table, the store, the cookie) is in
  * src/contrib/sessions/.
  */
+
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   dropSessionCookie,
   sendSessionCookie,
@@ -24,6 +26,7 @@ import {
   touchSession,
 } from '../../contrib/sessions/store.js';
 import { addVary } from '../cookies.js';
+import { routePolicy } from '../route-policy.js';
 import type { Stage } from '../stage.js';
 
 export const sessions: Stage = {
@@ -39,47 +42,66 @@ export const sessions: Stage = {
       ip: request.ip.slice(0, 45),
     });
 
-    app.addHook('preHandler', async (request) => {
-      if (request.routeOptions.config.session === false) return;
+    // Callback hooks: a request without a session cookie, or whose session did not change, makes no
+    // promise (they run on every page).
+    app.addHook('preHandler', (request, _reply, done) => {
+      if (routePolicy(request).session === false) return done();
       const key = sessionKeyFromRequest(request, secret);
-      const loaded = key ? await loadSession(database.db, key) : null;
-      if (loaded) {
-        request.session = new Session(key, loaded.data, loaded.userId);
-        request.sessionUserRow = loaded.user;
-        lastSeen.set(request, loaded.lastSeen);
-      } else {
+      if (!key) {
         request.session = new Session(null);
+        return done();
       }
+      loadSession(database.db, key).then((loaded) => {
+        if (loaded) {
+          request.session = new Session(key, loaded.data, loaded.userId);
+          request.sessionUserRow = loaded.user;
+          lastSeen.set(request, loaded.lastSeen);
+        } else {
+          request.session = new Session(null);
+        }
+        done();
+      }, done);
     });
 
-    app.addHook('onSend', async (request, reply, payload) => {
-      const session = request.session;
-      if (!session) return payload;
-      if (session.accessed) addVary(reply, 'Cookie');
-      // Django's rule: a server error must not persist half-done session changes.
-      if (reply.statusCode >= 500) return payload;
+    /** Writes what changed in `session` (after the checks in the onSend hook below). */
+    async function saveChanges(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      session: Session,
+    ): Promise<void> {
       if (!session.modified) {
-        const seen = lastSeen.get(request);
-        if (session.key && seen && Date.now() - seen.getTime() > SESSION_TOUCH_MS) {
-          await touchSession(database.db, session.key, clientOf(request).ip);
-        }
-        return payload;
+        await touchSession(database.db, session.key as string, clientOf(request).ip);
+        return;
       }
       if (session.isEmpty) {
         const keys = [...session.takeRetiredKeys(), ...(session.key ? [session.key] : [])];
         await deleteSession(database.db, keys);
         dropSessionCookie(request, reply);
-        return payload;
+        return;
       }
       const saved = await saveSession(database.db, session, settings.sessionCookieAge, clientOf(request));
       if (!saved) {
         // The row was deleted by a concurrent logout: do not resurrect it.
         request.log.info('session ended by another request; not saved');
         dropSessionCookie(request, reply);
-        return payload;
+        return;
       }
       sendSessionCookie(request, reply, secret, session.key as string, settings.sessionCookieAge);
-      return payload;
+    }
+
+    app.addHook('onSend', (request, reply, payload, done) => {
+      const session = request.session;
+      if (!session) return done(null, payload);
+      if (session.accessed) addVary(reply, 'Cookie');
+      // Django's rule: a server error must not persist half-done session changes.
+      if (reply.statusCode >= 500) return done(null, payload);
+      if (!session.modified) {
+        const seen = lastSeen.get(request);
+        const stale =
+          session.key !== null && seen !== undefined && Date.now() - seen.getTime() > SESSION_TOUCH_MS;
+        if (!stale) return done(null, payload);
+      }
+      saveChanges(request, reply, session).then(() => done(null, payload), done);
     });
   },
 };

@@ -9,10 +9,11 @@
  */
 import { existsSync } from 'node:fs';
 import { join, sep } from 'node:path';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { declaredAssets } from '../../contrib/staticfiles/asset.js';
 import { StaticFileStore } from '../../contrib/staticfiles/file-store.js';
 import { staticSources } from '../../contrib/staticfiles/finder.js';
-import { sendStaticFile } from '../../contrib/staticfiles/respond.js';
+import { sendStaticFile, sendStaticFileFromMemory } from '../../contrib/staticfiles/respond.js';
 import {
   defaultStaticMode,
   loadCheckedManifest,
@@ -71,7 +72,25 @@ export const staticFiles: Stage = {
       },
     });
     const shortCache = `public, max-age=${settings.debug ? 0 : 60}`;
+    const cacheFor = (key: string) => (hashed.has(key) ? IMMUTABLE_CACHE : shortCache);
     const url = `${settings.staticUrl}*`;
+
+    async function serveFromDisk(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      key: string | undefined,
+      tail: string,
+    ): Promise<FastifyReply> {
+      // A second try covers a file replaced between look-up and open (collectstatic while serving).
+      for (let attempt = 0; key !== undefined && attempt < 2; attempt++) {
+        const file = await store.lookup(key);
+        if (!file) break;
+        if (await sendStaticFile(request, reply, file, cacheFor(key), store)) return reply;
+        store.forget(key);
+      }
+      throw new NotFoundError(`No static file ${tail}`);
+    }
+
     const config = { session: false, csrf: false };
 
     app.route({
@@ -79,22 +98,16 @@ export const staticFiles: Stage = {
       url,
       config,
       exposeHeadRoute: false,
-      async handler(request, reply) {
+      // Not async: a hashed file already in memory is answered without a promise (the common case
+      // behind no nginx); anything else goes on in serveFromDisk.
+      handler(request, reply) {
         // The raw URL, decoded exactly once by safeRelativePath (the router's decoded copy would be twice).
         const tail = request.url.slice(settings.staticUrl.length).split('?')[0] ?? '';
         const relative = safeRelativePath(tail);
-        if (relative) {
-          const key = relative.split(sep).join('/');
-          // A second try covers a file replaced between look-up and open (collectstatic while serving).
-          for (let attempt = 0; attempt < 2; attempt++) {
-            const file = await store.lookup(key);
-            if (!file) break;
-            const cache = hashed.has(key) ? IMMUTABLE_CACHE : shortCache;
-            if (await sendStaticFile(request, reply, file, cache, store)) return reply;
-            store.forget(key);
-          }
-        }
-        throw new NotFoundError(`No static file ${tail}`);
+        const key = relative?.split(sep).join('/');
+        const known = key === undefined ? undefined : store.known(key);
+        if (known && sendStaticFileFromMemory(request, reply, known, cacheFor(known.relative))) return;
+        return serveFromDisk(request, reply, key, tail);
       },
     });
     app.route({
