@@ -4,11 +4,7 @@
  * CLI) and starts the built JS, so what is measured is the production build, not tsx.
  */
 import cluster from 'node:cluster';
-import { installedApps } from '../src/installed-apps.js';
 import { isWorkerMessage } from '../src/server/messages.js';
-import { runSupervisor } from '../src/server/run-supervisor.js';
-import { runWorker } from '../src/server/worker.js';
-import { benchApp } from './bench-app.js';
 import { READY_LINE } from './bench-constants.js';
 
 // Settings come from the environment the runner sets (BIND, WEB_CONCURRENCY, …), as in production.
@@ -22,8 +18,15 @@ if (cluster.isPrimary) {
       process.stdout.write(`${READY_LINE}${worker.process.pid}\n`);
     }
   });
+  // Loaded like `keen serve` loads them: each side only its own code (src/cli/commands/serve.ts).
+  const { runSupervisor } = await import('../src/server/run-supervisor.js');
   process.exit(await runSupervisor(overrides));
 } else {
   // The worker then lives on its server; the drain logic decides when it exits.
+  const [{ runWorker }, { installedApps }, { benchApp }] = await Promise.all([
+    import('../src/server/worker.js'),
+    import('../src/installed-apps.js'),
+    import('./bench-app.js'),
+  ]);
   await runWorker({ apps: [...installedApps, benchApp], overrides });
 }

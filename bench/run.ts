@@ -78,6 +78,7 @@ async function buildAll(root: string): Promise<void> {
     outdir,
     ...nodeBundleOptions,
     sourcemap: true,
+    splitting: true, // as scripts/build.mjs: the supervisor does not load the workers' code
   });
 }
 

@@ -5,22 +5,13 @@ import { type Database, openDatabase } from '../db/client.js';
 import { migrate, pendingMigrations } from '../db/migrate.js';
 import { CommandError } from '../errors.js';
 import { installedApps } from '../installed-apps.js';
-import { createLogger } from '../log.js';
-import { loadSettings, readEnvironment, type Settings } from '../settings.js';
+import { loadRuntimeSettings } from '../settings/runtime.js';
+import type { Settings } from '../settings.js';
 
 export interface Runtime {
   settings: Readonly<Settings>;
   logger: Logger;
   database: Database;
-}
-
-/** Loads settings and a logger; `overrides` let `keen dev` turn DEBUG on. */
-export function loadRuntimeSettings(overrides: Record<string, string> = {}): {
-  settings: Readonly<Settings>;
-  logger: Logger;
-} {
-  const settings = loadSettings({ ...readEnvironment(), ...overrides });
-  return { settings, logger: createLogger(settings) };
 }
 
 /** Settings, logger and an open database, for commands that need all three. */

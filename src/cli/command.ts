@@ -1,13 +1,18 @@
 /** The shape of a `keen` command: one file per command in ./commands. */
 import { CommandError } from '../errors.js';
 export interface Command {
-  name: string;
-  /** One line for `keen --help`. */
-  summary: string;
   /** Usage line(s) for `keen <name> --help`. */
   usage: string;
   /** Runs the command; resolves to the exit code. */
   run(args: string[]): Promise<number>;
+}
+
+/** A line of the command table in ./main.ts: what `keen --help` shows, and where the command is. */
+export interface CommandEntry {
+  name: string;
+  /** One line for `keen --help`. */
+  summary: string;
+  load(): Promise<Command>;
 }
 
 /** Splits `--flag`, `--key=value`/`--key value` options from positional arguments. */

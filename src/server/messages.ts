@@ -31,3 +31,15 @@ export const WORKER_ENV = Object.freeze({
   maxRequests: 'KEEN_WORKER_MAX_REQUESTS',
   heartbeatMs: 'KEEN_WORKER_HEARTBEAT_MS',
 });
+
+/** Gunicorn's exit status for a worker that failed to boot; the supervisor counts these. */
+export const WORKER_BOOT_ERROR = 3;
+
+/** The first-run message: printed to the terminal, not the JSON log, so the token stays out of log storage. */
+export function setupMessage(url: string, token: string): string {
+  return (
+    `\nNo admin account exists yet. Create the first one in your browser (the link works once):\n` +
+    `  ${url}/setup/?token=${token}\n` +
+    'or stop the server and run: npm run keen -- createsuperuser\n\n'
+  );
+}

@@ -1,12 +1,15 @@
 /** `keen serve` in the primary process: validates settings, starts the supervisor, maps signals. */
-import { loadRuntimeSettings } from '../cli/bootstrap.js';
+
 import { checkCollectedStatic } from '../contrib/staticfiles/static-urls.js';
+import { loadRuntimeSettings } from '../settings/runtime.js';
 import { Supervisor } from './supervisor.js';
 
 export async function runSupervisor(overrides: Record<string, string>): Promise<number> {
   // Settings are validated here, before any worker starts: a bad value stops with one line.
   const { settings, logger } = loadRuntimeSettings(overrides);
-  // Uncollected static files stop the start here, with one line, before any worker is forked.
+  // Uncollected static files stop the start here, with one line, before any worker is forked. The
+  // supervisor does not load the apps, so this checks the manifest is there; each worker checks that it
+  // covers every asset its apps declare as it builds the app (KEEN_E_STATIC, a boot failure).
   checkCollectedStatic(settings);
   const supervisor = new Supervisor({ settings, logger });
   let stopSignals = 0;

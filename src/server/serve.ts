@@ -3,7 +3,8 @@
  * supervisor instead). A second signal exits at once.
  */
 import { randomBytes } from 'node:crypto';
-import { setupMessage, startServer } from './start.js';
+import { setupMessage } from './messages.js';
+import { startServer } from './start.js';
 
 export async function serveUntilSignal(options: {
   command: 'serve' | 'dev';

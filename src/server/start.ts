@@ -107,12 +107,3 @@ export async function startServer(options: StartOptions): Promise<StartedServer>
     throw error;
   }
 }
-
-/** The first-run message: printed to the terminal, not the JSON log, so the token stays out of log storage. */
-export function setupMessage(url: string, token: string): string {
-  return (
-    `\nNo admin account exists yet. Create the first one in your browser (the link works once):\n` +
-    `  ${url}/setup/?token=${token}\n` +
-    'or stop the server and run: npm run keen -- createsuperuser\n\n'
-  );
-}

@@ -17,9 +17,14 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import { WorkerBootError } from '../errors.js';
 import type { Settings } from '../settings.js';
-import { isWorkerMessage, type SupervisorMessage, WORKER_ENV, type WorkerMessage } from './messages.js';
-import { setupMessage } from './start.js';
-import { WORKER_BOOT_ERROR } from './worker.js';
+import {
+  isWorkerMessage,
+  type SupervisorMessage,
+  setupMessage,
+  WORKER_BOOT_ERROR,
+  WORKER_ENV,
+  type WorkerMessage,
+} from './messages.js';
 
 type WorkerState = 'booting' | 'ready' | 'draining';
 

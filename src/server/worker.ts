@@ -7,11 +7,8 @@ import { readiness } from '../contrib/health/index.js';
 import { readEnvironment } from '../settings.js';
 import type { KeenApp } from '../web/keen-app.js';
 import { closeConnectionsWhenDraining, drainServer } from './drain.js';
-import { type SupervisorMessage, WORKER_ENV, type WorkerMessage } from './messages.js';
+import { type SupervisorMessage, WORKER_BOOT_ERROR, WORKER_ENV, type WorkerMessage } from './messages.js';
 import { type StartedServer, startServer } from './start.js';
-
-/** Gunicorn's exit status for a worker that failed to boot; the supervisor counts these. */
-export const WORKER_BOOT_ERROR = 3;
 
 function send(message: WorkerMessage): void {
   process.send?.(message);

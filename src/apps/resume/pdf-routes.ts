@@ -19,10 +19,17 @@ import { ForbiddenError, NotFoundError } from '../../errors.js';
 import { translator } from '../../i18n/messages.js';
 import { resumeMessages } from './messages.js';
 import { contentDisposition, resumeFileNames } from './pdf/file-name.js';
-import { renderResumePdf } from './pdf/render.js';
+import type { renderResumePdf } from './pdf/render.js';
 import { ResumePdfs } from './pdf-store.js';
 import { loadActiveResume, loadResumeById } from './queries.js';
 import { RESUME_PDF_PATH } from './urls.js';
+
+/**
+ * The PDF writer (pdfkit and its fonts, sharp for the photo) is loaded by the first PDF a worker builds,
+ * not by every worker at start: about a fifth of a worker's boot (issue 17).
+ */
+const renderOnDemand: typeof renderResumePdf = async (resume, options) =>
+  (await import('./pdf/render.js')).renderResumePdf(resume, options);
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -53,7 +60,7 @@ function disposition(request: FastifyRequest, fullName: string): string {
 
 export function registerPdfRoutes(app: FastifyInstance, db: Db): void {
   const { settings } = app.keen;
-  app.decorate('resumePdfs', new ResumePdfs(db, app.media, renderResumePdf, settings.timeZone, app.log));
+  app.decorate('resumePdfs', new ResumePdfs(db, app.media, renderOnDemand, settings.timeZone, app.log));
 
   // No session: the same bytes for everyone who reads the same language, kept in memory a few seconds.
   app.get(RESUME_PDF_PATH, { config: { session: false } }, async (request, reply) => {

@@ -1,12 +1,10 @@
 /** `keen backup`: database + media + checksummed manifest in one timestamped archive. */
 import { createBackup } from '../../deploy/backup.js';
 import { CommandError } from '../../errors.js';
-import { loadRuntimeSettings } from '../bootstrap.js';
+import { loadRuntimeSettings } from '../../settings/runtime.js';
 import { type Command, parseArgs } from '../command.js';
 
 export const backupCommand: Command = {
-  name: 'backup',
-  summary: 'write a backup archive (database dump, media files, manifest with checksums); --keep N prunes',
   usage: 'keen backup [--output DIR] [--keep N]',
   async run(args) {
     const { values } = parseArgs(args, ['output', 'keep']);

@@ -54,8 +54,6 @@ export async function promptForPassword(user: UserRow, prompter: Prompter): Prom
 
 /** `keen changepassword`. */
 export const changepasswordCommand: Command = {
-  name: 'changepassword',
-  summary: "set a user's password (ends their sessions); --password-stdin for scripts",
   usage:
     'keen changepassword USERNAME [--password-stdin]\n' +
     '  --password-stdin  read the new password from the first line of stdin instead of asking',

@@ -22,8 +22,6 @@ const HEADINGS: Record<CheckLevel, string> = { error: 'ERRORS', warning: 'WARNIN
 
 /** `keen check`: exit 1 when a finding is at or above `--fail-level` (default error). */
 export const checkCommand: Command = {
-  name: 'check',
-  summary: 'check settings for problems (--deploy: production checks, like Django check --deploy)',
   usage: 'keen check [--deploy] [--fail-level error|warning|info]',
   async run(args) {
     const { flags, values, positional } = parseArgs(args, ['fail-level']);

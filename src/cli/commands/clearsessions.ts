@@ -3,8 +3,6 @@ import { openRuntime } from '../bootstrap.js';
 import type { Command } from '../command.js';
 
 export const clearsessionsCommand: Command = {
-  name: 'clearsessions',
-  summary: 'delete expired sessions (run it from cron)',
   usage: 'keen clearsessions',
   async run() {
     const { database } = await openRuntime('clearsessions');

@@ -35,8 +35,6 @@ async function confirm(prompter: Prompter, staticRoot: string, clear: boolean): 
 
 /** `keen collectstatic`: exit 0 when collected; KEEN_E_STATIC or KEEN_E_COMMAND otherwise. */
 export const collectstaticCommand: Command = {
-  name: 'collectstatic',
-  summary: 'collect static files into STATIC_ROOT: hashed names, .br/.gz variants, a manifest',
   usage: 'keen collectstatic [--clear] [--dry-run] [--noinput]',
   async run(args) {
     const { flags, positional } = parseArgs(args);

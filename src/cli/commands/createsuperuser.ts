@@ -76,8 +76,6 @@ const KNOWN_FLAGS = new Set(['noinput', 'no-input']);
 
 /** `keen createsuperuser`. */
 export const createsuperuserCommand: Command = {
-  name: 'createsuperuser',
-  summary: 'create an admin (staff superuser) account; --noinput reads KEEN_SUPERUSER_* variables',
   usage:
     'keen createsuperuser [--username NAME] [--email EMAIL] [--noinput]\n' +
     '  --noinput  take the username, email and password from KEEN_SUPERUSER_USERNAME, ' +

@@ -10,8 +10,6 @@ import { readEnvironment } from '../../settings.js';
 import type { Command } from '../command.js';
 
 export const devCommand: Command = {
-  name: 'dev',
-  summary: 'run the development server: DEBUG on, pretty logs, restart on change',
   usage: 'keen dev',
   async run() {
     // DEBUG and pretty logs unless the environment or .env says otherwise.

@@ -11,8 +11,6 @@ import { openMigratedRuntime } from '../bootstrap.js';
 import { type Command, parseArgs } from '../command.js';
 
 export const disable2faCommand: Command = {
-  name: 'disable2fa',
-  summary: "turn off a user's two-factor authentication (lost phone and recovery codes)",
   usage: 'keen disable2fa USERNAME\n  Removes the device and recovery codes, and ends the user’s sessions.',
   async run(args) {
     const { flags, positional } = parseArgs(args);

@@ -13,8 +13,6 @@ import type { Command } from '../command.js';
 import { parseArgs } from '../command.js';
 
 export const jobsCommand: Command = {
-  name: 'jobs',
-  summary: 'list the background job queues and failures; retry or cancel a job',
   usage: 'keen jobs [--failed]\nkeen jobs retry QUEUE JOB_ID\nkeen jobs cancel QUEUE JOB_ID',
   async run(args) {
     const { flags, positional } = parseArgs(args);

@@ -6,8 +6,6 @@ import { openMigratedRuntime } from '../bootstrap.js';
 import { type Command, parseArgs } from '../command.js';
 
 export const loaddemoCommand: Command = {
-  name: 'loaddemo',
-  summary: 'fill an empty site with demo posts, comments and a résumé',
   usage:
     'keen loaddemo\n' +
     '  Writes a small demo site (settings, posts in Russian and English, comments awaiting moderation,\n' +

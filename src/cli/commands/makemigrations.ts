@@ -8,8 +8,6 @@ import { projectRoot } from '../../project-root.js';
 import { type Command, parseArgs } from '../command.js';
 
 export const makemigrationsCommand: Command = {
-  name: 'makemigrations',
-  summary: 'write a SQL migration for schema changes (drizzle-kit); --check fails if one is needed',
   usage: 'keen makemigrations [--name NAME] [--check]',
   async run(args) {
     const { values, flags } = parseArgs(args, ['name']);

@@ -3,8 +3,6 @@ import { migrateInstalledApps, openRuntime } from '../bootstrap.js';
 import { type Command, parseArgs } from '../command.js';
 
 export const migrateCommand: Command = {
-  name: 'migrate',
-  summary: 'apply pending database migrations (--check: exit 1 if any are pending)',
   usage: 'keen migrate [--check]',
   async run(args) {
     const { flags } = parseArgs(args);

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderNginxSite } from '../../deploy/nginx.js';
 import { projectRoot } from '../../project-root.js';
-import { loadRuntimeSettings } from '../bootstrap.js';
+import { loadRuntimeSettings } from '../../settings/runtime.js';
 import { type Command, parseArgs } from '../command.js';
 
 const list = (value: string | undefined) =>
@@ -16,8 +16,6 @@ const port = (value: string | undefined, fallback: number) =>
   value === undefined ? fallback : Number(value);
 
 export const nginxCommand: Command = {
-  name: 'nginx',
-  summary: 'render the nginx site configuration (TLS, proxy headers, static and media from disk)',
   usage:
     'keen nginx --domain example.com[,www.example.com] [--upstream 127.0.0.1:8000[,…]] [--static-root DIR] ' +
     '[--media-root DIR] [--cert FILE --key FILE] [--cloudflare | --cloudflare-include FILE] [--name NAME] [--output FILE]',

@@ -1,12 +1,10 @@
 /** `keen restore FILE`: verifies a backup archive's checksums, then restores database and media. */
 import { restoreBackup } from '../../deploy/backup.js';
 import { CommandError } from '../../errors.js';
-import { loadRuntimeSettings } from '../bootstrap.js';
+import { loadRuntimeSettings } from '../../settings/runtime.js';
 import { type Command, parseArgs } from '../command.js';
 
 export const restoreCommand: Command = {
-  name: 'restore',
-  summary: 'restore a backup archive (checksums verified; a non-empty database needs --force)',
   usage: 'keen restore FILE [--force]',
   async run(args) {
     const { positional, flags } = parseArgs(args);

@@ -8,12 +8,10 @@ import { createEmailSender } from '../../contrib/email/backends.js';
 import { checkHeaders } from '../../contrib/email/message.js';
 import { CommandError } from '../../errors.js';
 import { isEmailAddress } from '../../settings/email.js';
-import { loadRuntimeSettings } from '../bootstrap.js';
+import { loadRuntimeSettings } from '../../settings/runtime.js';
 import { type Command, parseArgs } from '../command.js';
 
 export const sendtestemailCommand: Command = {
-  name: 'sendtestemail',
-  summary: 'send a test email to the given addresses (and/or ADMINS) with the EMAIL_* settings',
   usage: 'keen sendtestemail ADDRESS… [--admins]',
   async run(args) {
     const { flags, positional } = parseArgs(args);

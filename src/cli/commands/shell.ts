@@ -11,8 +11,6 @@ import type { Command } from '../command.js';
 
 /** `keen shell`. */
 export const shellCommand: Command = {
-  name: 'shell',
-  summary: 'open a REPL with db, schema, settings and sql loaded (top-level await works)',
   usage: 'keen shell',
   async run() {
     const { settings, database } = await openRuntime('shell');

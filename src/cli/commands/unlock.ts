@@ -11,8 +11,6 @@ import { openMigratedRuntime } from '../bootstrap.js';
 import { type Command, parseArgs } from '../command.js';
 
 export const unlockCommand: Command = {
-  name: 'unlock',
-  summary: "clear an account's (or an address's) failed-login counters",
   usage:
     'keen unlock USERNAME [--client IP]\n' +
     'keen unlock --client IP\n' +

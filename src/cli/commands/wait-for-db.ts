@@ -1,13 +1,11 @@
 /** `keen wait-for-db`: the entrypoint's bounded wait for PostgreSQL (DB_WAIT_TIMEOUT, default 30 s). */
 import { waitForDatabase } from '../../deploy/wait-for-db.js';
 import { CommandError } from '../../errors.js';
+import { loadRuntimeSettings } from '../../settings/runtime.js';
 import { readEnvironment } from '../../settings.js';
-import { loadRuntimeSettings } from '../bootstrap.js';
 import { type Command, parseArgs } from '../command.js';
 
 export const waitForDbCommand: Command = {
-  name: 'wait-for-db',
-  summary: 'wait until the database answers (at most DB_WAIT_TIMEOUT seconds, default 30), else exit 1',
   usage: 'keen wait-for-db [--timeout SECONDS]',
   async run(args) {
     const { values } = parseArgs(args, ['timeout']);

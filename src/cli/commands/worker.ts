@@ -11,8 +11,6 @@ import type { Command } from '../command.js';
 import { parseArgs } from '../command.js';
 
 export const workerCommand: Command = {
-  name: 'worker',
-  summary: 'run the background jobs (PostgreSQL; keen serve runs them itself on the embedded database)',
   usage: 'keen worker [--concurrency N]',
   async run(args) {
     const { values } = parseArgs(args, ['concurrency']);
