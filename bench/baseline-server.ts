@@ -233,13 +233,15 @@ async function loadSession(db: Db, request: IncomingMessage): Promise<SessionRow
   const raw = cookieValue(request, SESSION_COOKIE);
   const key = raw ? unsignSessionCookie(raw) : null;
   if (!key) return null;
-  const result = await db.query(
-    `SELECT s.session_data, s.user_id, u.id, u.username, u.email, u.password, u.first_name, u.last_name,
+  // Named: prepared once per connection, as Keen's session store prepares its load.
+  const result = await db.query({
+    name: 'load_session',
+    text: `SELECT s.session_data, s.user_id, u.id, u.username, u.email, u.password, u.first_name, u.last_name,
             u.is_active, u.is_staff, u.is_superuser, u.last_login, u.date_joined
        FROM keen_session s LEFT JOIN auth_user u ON u.id = s.user_id
-      WHERE s.session_key = $1 AND s.expire_date > $2 LIMIT 1`,
-    [key, new Date()],
-  );
+      WHERE s.session_key = $1 AND s.expire_date > now() LIMIT 1`,
+    values: [key],
+  });
   const row = result.rows[0] as Record<string, unknown> | undefined;
   if (!row) return null;
   const user =
@@ -268,18 +270,20 @@ function expiry(): Date {
 
 async function insertSession(db: Db, data: Record<string, unknown>, userId: number | null): Promise<string> {
   const key = randomBytes(24).toString('base64url');
-  await db.query(
-    'INSERT INTO keen_session (session_key, session_data, expire_date, user_id) VALUES ($1, $2, $3, $4)',
-    [key, JSON.stringify(data), expiry(), userId],
-  );
+  await db.query({
+    name: 'insert_session',
+    text: 'INSERT INTO keen_session (session_key, session_data, expire_date, user_id) VALUES ($1, $2, $3, $4)',
+    values: [key, JSON.stringify(data), expiry(), userId],
+  });
   return key;
 }
 
 async function updateSession(db: Db, session: SessionRow): Promise<void> {
-  await db.query(
-    'UPDATE keen_session SET session_data = $1, expire_date = $2 WHERE session_key = $3 RETURNING session_key',
-    [JSON.stringify(session.data), expiry(), session.key],
-  );
+  await db.query({
+    name: 'update_session',
+    text: 'UPDATE keen_session SET session_data = $1, expire_date = $2 WHERE session_key = $3 RETURNING session_key',
+    values: [JSON.stringify(session.data), expiry(), session.key],
+  });
 }
 
 // --- pages ----------------------------------------------------------------------------------------
@@ -432,9 +436,11 @@ async function itemsGet(db: Db, request: IncomingMessage, response: ServerRespon
     session.data[CSRF_KEY] = secret;
     await updateSession(db, session);
   }
-  const result = await db.query('SELECT id, title, created_at FROM bench_item ORDER BY id DESC LIMIT $1', [
-    PAGE_SIZE,
-  ]);
+  const result = await db.query({
+    name: 'list_items',
+    text: 'SELECT id, title, created_at FROM bench_item ORDER BY id DESC LIMIT $1',
+    values: [PAGE_SIZE],
+  });
   send(
     response,
     200,
@@ -451,7 +457,11 @@ async function itemsPost(db: Db, request: IncomingMessage, response: ServerRespo
   if (!sessionUser(session)) return redirect(response, 302, LOGIN_PATH);
   const title = (form.get('title') ?? '').trim();
   if (title === '' || title.length > 200) return send(response, 400, 'text/plain', 'bad title');
-  await db.query('INSERT INTO bench_item (title) VALUES ($1)', [title]);
+  await db.query({
+    name: 'insert_item',
+    text: 'INSERT INTO bench_item (title) VALUES ($1)',
+    values: [title],
+  });
   redirect(response, 303, BENCH_ITEMS_URL, { vary: 'Cookie' });
 }
 
@@ -567,9 +577,10 @@ async function staticFile(request: IncomingMessage, response: ServerResponse): P
 
 /** The résumé PDF as a hand-written server would send a stored file: find the profile, stream the file. */
 async function resumePdf(db: Db, response: ServerResponse): Promise<void> {
-  const { rows } = await db.query<{ id: number; full_name: string }>(
-    'SELECT id, full_name FROM resume_profile WHERE is_active LIMIT 1',
-  );
+  const { rows } = await db.query<{ id: number; full_name: string }>({
+    name: 'active_resume',
+    text: 'SELECT id, full_name FROM resume_profile WHERE is_active LIMIT 1',
+  });
   if (!rows[0]) return send(response, 404, 'text/plain', 'no résumé');
   const path = join(MEDIA_ROOT, BASELINE_PDF_NAME);
   const info = await stat(path);
