@@ -26,6 +26,56 @@ export interface NginxSiteOptions {
   listenAddress?: string;
   /** Include deploy/nginx/cloudflare-real-ip.conf (its absolute path) for real client IPs. */
   cloudflareInclude?: string | null;
+  /** Mozilla's server-side TLS profile: `intermediate` (TLS 1.2 and 1.3, the default) or `modern` (1.3 only). */
+  tlsProfile?: TlsProfile;
+  /** The Strict-Transport-Security value nginx sends on every HTTPS response; null sends none. */
+  hsts?: string | null;
+  /** OCSP stapling: the issuer chain nginx verifies responses with, and the resolver that finds the responder. */
+  ocsp?: { trustedCertificate: string; resolver: string } | null;
+}
+
+export const TLS_PROFILES = ['intermediate', 'modern'] as const;
+export type TlsProfile = (typeof TLS_PROFILES)[number];
+
+/**
+ * The protocol and cipher lines of each profile (Mozilla's server-side TLS recommendations). Both offer
+ * only forward-secret AEAD suites: the intermediate one keeps TLS 1.2 with ECDHE and GCM or ChaCha20 for
+ * older clients, without DHE (no dhparam file to manage) or any CBC suite; TLS 1.3's suites need no line.
+ */
+const TLS_PROFILE_LINES: Record<TlsProfile, string> = {
+  intermediate: [
+    '    # Mozilla "intermediate": TLS 1.2 and 1.3, ECDHE key exchange and AEAD ciphers only.',
+    '    ssl_protocols TLSv1.2 TLSv1.3;',
+    '    ssl_ecdh_curve X25519:prime256v1:secp384r1;',
+    '    ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;',
+    '    ssl_prefer_server_ciphers off;',
+  ].join('\n'),
+  modern: [
+    '    # Mozilla "modern": TLS 1.3 only (its cipher suites are all forward-secret AEAD).',
+    '    ssl_protocols TLSv1.3;',
+    '    ssl_ecdh_curve X25519:prime256v1:secp384r1;',
+    '    ssl_prefer_server_ciphers off;',
+  ].join('\n'),
+};
+
+// A header value goes between double quotes: nothing that could end them or the directive.
+const SAFE_HEADER_VALUE = /^[\w =;.-]+$/;
+
+/** The lines that turn on OCSP stapling, or none. */
+function ocspLines(ocsp: NginxSiteOptions['ocsp']): string {
+  if (!ocsp) return '';
+  return [
+    "    # OCSP stapling: nginx fetches the certificate's revocation status and sends it in the handshake.",
+    '    ssl_stapling on;',
+    '    ssl_stapling_verify on;',
+    `    ssl_trusted_certificate ${checked('trusted-cert', ocsp.trustedCertificate)};`,
+    `    resolver ${ocsp.resolver
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((address) => checked('resolver', address))
+      .join(' ')} valid=300s;`,
+    '    resolver_timeout 5s;',
+  ].join('\n');
 }
 
 export const NGINX_TEMPLATE = () => join(projectRoot(), 'deploy', 'nginx', 'site.conf.template');
@@ -58,6 +108,14 @@ export function renderNginxSite(
       throw new CommandError(`--upstream "${upstream}" must be HOST:PORT or unix:/path`);
     }
   }
+  const profile = options.tlsProfile ?? 'intermediate';
+  if (!TLS_PROFILES.includes(profile)) {
+    throw new CommandError(`--tls-profile must be ${TLS_PROFILES.join(' or ')} (got "${profile}")`);
+  }
+  const hsts = options.hsts ?? null;
+  if (hsts !== null && !SAFE_HEADER_VALUE.test(hsts)) throw new CommandError(`bad HSTS value "${hsts}"`);
+  const hstsLine = (indent: string) =>
+    hsts === null ? '' : `${indent}add_header Strict-Transport-Security "${hsts}" always;`;
   const httpPort = options.httpPort ?? 80;
   const httpsPort = options.httpsPort ?? 443;
   const values: Record<string, string> = {
@@ -75,14 +133,29 @@ export function renderNginxSite(
     STATIC_ROOT: checked('static-root', options.staticRoot.replace(/\/+$/, '')),
     MEDIA_ROOT: checked('media-root', options.mediaRoot.replace(/\/+$/, '')),
     MAX_BODY: String(options.maxBodyBytes),
+    TLS_PROFILE: TLS_PROFILE_LINES[profile],
+    OCSP_STAPLING: ocspLines(options.ocsp),
+    HSTS_HEADER: hstsLine('    '),
+    HSTS_HEADER_LOCATION: hstsLine('        '),
+    // nginx's header is the one: the app's own (it sends one too behind HTTPS) would make two.
+    HSTS_HIDE_UPSTREAM: hsts === null ? '' : '        proxy_hide_header Strict-Transport-Security;',
     CLOUDFLARE_INCLUDE: options.cloudflareInclude
       ? `    # Real client addresses behind Cloudflare.\n    include ${checked('cloudflare', options.cloudflareInclude)};\n`
       : '',
   };
-  return template.replace(/\{\{([A-Z_]+)\}\}/g, (match, key: string) => {
+  const placeholderValue = (match: string, key: string) => {
     const value = values[key];
     if (value === undefined)
       throw new CommandError(`the nginx template uses an unknown placeholder ${match}`);
     return value;
-  });
+  };
+  return (
+    template
+      // A placeholder alone on its line that renders to nothing takes its line with it.
+      .replace(/^\{\{([A-Z_]+)\}\}\n/gm, (match, key: string) => {
+        const value = placeholderValue(match.trim(), key);
+        return value === '' ? '' : `${value}\n`;
+      })
+      .replace(/\{\{([A-Z_]+)\}\}/g, placeholderValue)
+  );
 }

@@ -22,10 +22,8 @@ import {
   startKeenServe,
 } from '../support/keen-serve.js';
 import { startLoad } from '../support/load.js';
+import { NGINX_AVAILABLE, selfSignedCertificate, startNginx } from '../support/nginx.js';
 
-const NGINX = '/usr/sbin/nginx';
-// CI installs nginx; on a developer machine without it the topology cannot be set up.
-const NGINX_AVAILABLE = existsSync(NGINX) || process.env.CI === 'true';
 const UPLOAD_LIMIT = 1024 * 1024;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -94,28 +92,8 @@ describe.runIf(NGINX_AVAILABLE && ENGINE === 'postgres')('nginx â†’ keen serve Ã
     database = await createTestDatabase();
     await insertUser(database.db, { username: 'editor', password: GOOD_PASSWORD });
 
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
-        '-keyout',
-        join(work, 'key.pem'),
-        '-out',
-        join(work, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    cert = readFileSync(join(work, 'cert.pem'), 'utf8');
+    const tls = selfSignedCertificate(work);
+    cert = tls.pem;
 
     const mediaRoot = join(work, 'media');
     mkdirSync(mediaRoot);
@@ -142,39 +120,14 @@ describe.runIf(NGINX_AVAILABLE && ENGINE === 'postgres')('nginx â†’ keen serve Ã
       upstreams: [new URL(a.url).host, new URL(b.url).host],
       staticRoot: join(buildDir, 'staticfiles'),
       mediaRoot,
-      certificate: join(work, 'cert.pem'),
-      certificateKey: join(work, 'key.pem'),
+      certificate: tls.certificate,
+      certificateKey: tls.key,
       maxBodyBytes: UPLOAD_LIMIT,
       httpPort,
       httpsPort,
       listenAddress: '127.0.0.1',
     });
-    writeFileSync(join(work, 'site.conf'), site);
-    // A minimal main configuration around the rendered site, everything inside the test's folder.
-    writeFileSync(
-      join(work, 'nginx.conf'),
-      [
-        'user root;',
-        'worker_processes 1;',
-        `pid ${work}/nginx.pid;`,
-        `error_log ${work}/error.log warn;`,
-        'events { worker_connections 1024; }',
-        'http {',
-        '  include /etc/nginx/mime.types;',
-        `  access_log ${work}/access.log;`,
-        `  client_body_temp_path ${work}/body;`,
-        `  proxy_temp_path ${work}/proxy;`,
-        `  fastcgi_temp_path ${work}/fastcgi;`,
-        `  uwsgi_temp_path ${work}/uwsgi;`,
-        `  scgi_temp_path ${work}/scgi;`,
-        `  include ${work}/site.conf;`,
-        '}',
-      ].join('\n'),
-    );
-    execFileSync(NGINX, ['-t', '-p', work, '-c', join(work, 'nginx.conf')], { stdio: 'pipe' });
-    nginx = spawn(NGINX, ['-p', work, '-c', join(work, 'nginx.conf'), '-g', 'daemon off;'], {
-      stdio: 'ignore',
-    });
+    nginx = startNginx(work, site);
     for (let i = 0; i < 50; i++) {
       if (
         await https('GET', '/healthz').then(

@@ -4,6 +4,8 @@
  * (no inline script or style anywhere, so a stored-XSS payload cannot run). Headers a view already set
  * are left alone.
  */
+
+import type { Settings } from '../../settings.js';
 import { isSecure, requestHost } from '../request-info.js';
 import { routePolicy } from '../route-policy.js';
 import type { Stage } from '../stage.js';
@@ -50,18 +52,25 @@ export function cspWithImageOrigins(origins: readonly string[]): string {
   ].join('; ');
 }
 
+/** The Strict-Transport-Security value the SECURE_HSTS_* settings ask for; null when off. `keen nginx` sends the same. */
+export function hstsValue(
+  settings: Pick<Settings, 'secureHstsSeconds' | 'secureHstsIncludeSubdomains' | 'secureHstsPreload'>,
+): string | null {
+  if (settings.secureHstsSeconds <= 0) return null;
+  return (
+    `max-age=${settings.secureHstsSeconds}` +
+    (settings.secureHstsIncludeSubdomains ? '; includeSubDomains' : '') +
+    (settings.secureHstsPreload ? '; preload' : '')
+  );
+}
+
 export const security: Stage = {
   name: 'security',
   register(app, { settings }) {
     // Computed once: the per-request path only copies strings. Media in object storage are served
     // from the bucket's (or its custom domain's) origin, which pages must be allowed to show.
     const mediaOrigins = settings.s3 ? [new URL(settings.s3.publicBaseUrl).origin] : [];
-    const hsts =
-      settings.secureHstsSeconds > 0
-        ? `max-age=${settings.secureHstsSeconds}` +
-          (settings.secureHstsIncludeSubdomains ? '; includeSubDomains' : '') +
-          (settings.secureHstsPreload ? '; preload' : '')
-        : null;
+    const hsts = hstsValue(settings);
     const fixed: [string, string][] = [
       ['x-content-type-options', 'nosniff'],
       ['permissions-policy', PERMISSIONS_POLICY],
