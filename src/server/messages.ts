@@ -6,8 +6,8 @@ export type WorkerMessage =
   | { type: 'keen:ready'; needsSetup: boolean; url: string; bootMs: number }
   /** Sent every second while the event loop runs; silence means the worker is stuck. */
   | { type: 'keen:heartbeat' }
-  /** The worker could not start (bad code, settings or database); it exits right after. */
-  | { type: 'keen:boot-failed'; message: string }
+  /** The worker could not start (bad code, settings or database); it exits right after. `code`: Keen's error code. */
+  | { type: 'keen:boot-failed'; message: string; code?: string }
   /** The worker served its MAX_REQUESTS and asks to be replaced (one at a time, by the supervisor). */
   | { type: 'keen:recycle'; served: number };
 
@@ -34,6 +34,13 @@ export const WORKER_ENV = Object.freeze({
 
 /** Gunicorn's exit status for a worker that failed to boot; the supervisor counts these. */
 export const WORKER_BOOT_ERROR = 3;
+
+/**
+ * Boot errors another try cannot fix: on the first start the supervisor stops at once instead of
+ * retrying until the crash-loop limit. (Static files that do not match the code: the supervisor itself
+ * does not load the apps, so their workers are the first to see it.)
+ */
+export const UNRECOVERABLE_BOOT_CODES: ReadonlySet<string> = new Set(['KEEN_E_STATIC']);
 
 /** The first-run message: printed to the terminal, not the JSON log, so the token stays out of log storage. */
 export function setupMessage(url: string, token: string): string {

@@ -21,6 +21,7 @@ import {
   isWorkerMessage,
   type SupervisorMessage,
   setupMessage,
+  UNRECOVERABLE_BOOT_CODES,
   WORKER_BOOT_ERROR,
   WORKER_ENV,
   type WorkerMessage,
@@ -56,6 +57,8 @@ export class Supervisor {
   #target: number;
   #stopping = false;
   #setupShown = false;
+  /** Some worker has been ready: from then on a boot failure is a reload's problem, not the start's. */
+  #everReady = false;
   /** Reloads, recycles and scaling run one after another, never interleaved. */
   #queue: Promise<void> = Promise.resolve();
   #watchdog: NodeJS.Timeout | undefined;
@@ -149,6 +152,7 @@ export class Supervisor {
     switch (message.type) {
       case 'keen:ready':
         tracked.state = tracked.state === 'draining' ? 'draining' : 'ready';
+        this.#everReady = true;
         tracked.lastHeartbeat = Date.now();
         this.#log.info({ workerPid: worker.process.pid, bootMs: message.bootMs }, 'worker ready');
         this.#markReady();
@@ -162,6 +166,10 @@ export class Supervisor {
         break;
       case 'keen:boot-failed':
         this.#log.error({ workerPid: worker.process.pid, error: message.message }, 'worker boot error');
+        // During a reload the old workers keep serving (#replace); at the first start nothing serves yet.
+        if (!this.#everReady && message.code && UNRECOVERABLE_BOOT_CODES.has(message.code)) {
+          this.#giveUp(`a worker cannot start: ${message.message}`);
+        }
         break;
       case 'keen:recycle':
         this.#log.info(
@@ -203,15 +211,21 @@ export class Supervisor {
       { workerPid: pid, code, signal, recentFailures: this.#bootFailures.length },
       'worker failed to boot',
     );
-    if (this.#bootFailures.length >= CRASH_LOOP.failures && !this.#stopping) {
-      this.#log.fatal(
+    if (this.#bootFailures.length >= CRASH_LOOP.failures) {
+      this.#giveUp(
         `workers failed to boot ${CRASH_LOOP.failures} times in ${CRASH_LOOP.windowMs / 1000} s; stopping instead of crash-looping (see the errors above)`,
       );
-      this.#stopping = true;
-      this.#exitCode = WORKER_BOOT_ERROR;
-      for (const t of this.#tracked.values()) t.worker.process.kill('SIGKILL');
-      if (this.#tracked.size === 0) this.#finish();
     }
+  }
+
+  /** Stops everything with exit status 3: workers cannot boot. */
+  #giveUp(reason: string): void {
+    if (this.#stopping) return;
+    this.#log.fatal(reason);
+    this.#stopping = true;
+    this.#exitCode = WORKER_BOOT_ERROR;
+    for (const t of this.#tracked.values()) t.worker.process.kill('SIGKILL');
+    if (this.#tracked.size === 0) this.#finish();
   }
 
   #finish(): void {

@@ -27,7 +27,12 @@ export async function runWorker(
       apps: options.apps,
     });
   } catch (error) {
-    send({ type: 'keen:boot-failed', message: (error as Error).message });
+    const code = (error as { code?: unknown }).code;
+    send({
+      type: 'keen:boot-failed',
+      message: (error as Error).message,
+      ...(typeof code === 'string' ? { code } : {}),
+    });
     // Let the IPC message flush before exiting.
     setTimeout(() => process.exit(WORKER_BOOT_ERROR), 50);
     return;

@@ -169,4 +169,17 @@ describe('keen collectstatic and keen serve, as commands', () => {
     expect(result.out).toMatch(/^keen serve: no static files manifest at .*: run keen collectstatic/m);
     expect(result.out).not.toContain('worker');
   });
+
+  it('keen serve with a manifest that misses a declared file stops at the first worker, naming the file', async () => {
+    // The supervisor does not load the apps; the worker finds the gap, and no retry can fix it.
+    const stale = writeTree(tempDir('stale-root'), { 'staticfiles.json': '{"version":1,"paths":{}}' });
+    const result = await keen(['serve', '--bind', '127.0.0.1:8149'], {
+      KEEN_DATA_DIR: tempDir('data'),
+      STATIC_ROOT: stale,
+    });
+    expect(result.code).toBe(3);
+    expect(result.out).toMatch(/static file css\/site\.css is not in .*run keen collectstatic/);
+    // One worker, not the five of the crash-loop limit.
+    expect(result.out.match(/"worker started"/g)).toHaveLength(1);
+  });
 });
