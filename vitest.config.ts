@@ -7,6 +7,8 @@ const TIMING_SENSITIVE = [
   'test/reliability/app-server.test.ts',
   'test/topology/**/*.test.ts',
   'test/admin/changelist-million.test.ts',
+  // Docker builds take both cores for minutes.
+  'test/docker/**/*.test.ts',
 ];
 
 const shared = {
