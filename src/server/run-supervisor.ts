@@ -1,5 +1,4 @@
 /** `keen serve` in the primary process: validates settings, starts the supervisor, maps signals. */
-
 import { checkCollectedStatic } from '../contrib/staticfiles/static-urls.js';
 import { loadRuntimeSettings } from '../settings/runtime.js';
 import { Supervisor } from './supervisor.js';

@@ -33,12 +33,12 @@ export class SiteSettingsCache {
     return this.row;
   }
 
-  /** Loads the row when it is stale; concurrent callers share one query. */
   /** True while the loaded copy is younger than its maximum age. */
   isFresh(now = Date.now()): boolean {
     return now - this.loadedAt < this.maxAgeMs;
   }
 
+  /** Loads the row when it is stale; concurrent callers share one query. */
   async fresh(now = Date.now()): Promise<SiteSettingsRow> {
     if (this.isFresh(now)) return this.row;
     this.loading ??= this.reload().finally(() => {

@@ -81,6 +81,16 @@ function writeHead(
   return { start, end };
 }
 
+/** Sends the span of `bytes` that `writeHead` left for the body (all of it unless a range was asked). */
+function sendBytes(
+  reply: FastifyReply,
+  bytes: Buffer,
+  { range }: Choice,
+  span: { start: number; end: number },
+) {
+  reply.send(range ? bytes.subarray(span.start, span.end + 1) : bytes);
+}
+
 /**
  * Answers `request` with `file` when the form it needs is already in memory: no promise, no disk.
  * False, having sent nothing, when it is not; sendStaticFile then does the rest.
@@ -95,7 +105,7 @@ export function sendStaticFileFromMemory(
   const bytes = choice.rep.bytes;
   if (!bytes) return false;
   const span = writeHead(request, reply, file, choice, cacheControl);
-  if (span) reply.send(choice.range ? bytes.subarray(span.start, span.end + 1) : bytes);
+  if (span) sendBytes(reply, bytes, choice, span);
   return true;
 }
 
@@ -117,7 +127,7 @@ export async function sendStaticFile(
   if (!span) return true;
   const bytes = await store.bytesOf(file, choice.rep);
   if (bytes) {
-    reply.send(choice.range ? bytes.subarray(span.start, span.end + 1) : bytes);
+    sendBytes(reply, bytes, choice, span);
     return true;
   }
   const handle = await store.open(choice.rep);

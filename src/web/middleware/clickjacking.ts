@@ -2,7 +2,6 @@
  * Stage 10, clickjacking (Django's XFrameOptionsMiddleware): `X-Frame-Options: DENY` and CSP
  * `frame-ancestors 'none'` on every response; a route opts out or relaxes it with `config.frameOptions`.
  */
-
 import { routePolicy } from '../route-policy.js';
 import type { Stage } from '../stage.js';
 

@@ -4,7 +4,6 @@
  * (no inline script or style anywhere, so a stored-XSS payload cannot run). Headers a view already set
  * are left alone.
  */
-
 import type { Settings } from '../../settings.js';
 import { isSecure, requestHost } from '../request-info.js';
 import { routePolicy } from '../route-policy.js';

@@ -9,7 +9,6 @@
  * Everything else about sessions (the Session object, the table, the store, the cookie) is in
  * src/contrib/sessions/.
  */
-
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   dropSessionCookie,
