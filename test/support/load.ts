@@ -13,6 +13,8 @@ export interface LoadResult {
   /** Connection-level errors (ECONNRESET, socket hang up, …). */
   socketErrors: number;
   errors: string[];
+  /** Each request: when it started, and its status or its error's message. */
+  entries: { startedAt: number; outcome: number | string }[];
 }
 
 export interface Load {
@@ -21,10 +23,10 @@ export interface Load {
   completed(): number;
 }
 
-function get(agent: Agent, url: URL): Promise<number> {
+function get(agent: Agent, url: URL, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : request;
-    const req = send(url, { agent, method: 'GET' }, (res) => {
+    const req = send(url, { agent, method: 'GET', headers }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
       res.on('error', reject);
@@ -44,6 +46,8 @@ export function startLoad(
     rate?: number;
     /** CA certificate to trust for https:// targets (a test's self-signed one). */
     ca?: string;
+    /** Sent with every request (a Host header, X-Forwarded-Proto). */
+    headers?: Record<string, string>;
   } = {},
 ): Load {
   const concurrency = options.concurrency ?? 8;
@@ -55,18 +59,22 @@ export function startLoad(
       ? new HttpsAgent({ keepAlive: true, maxSockets: concurrency, ca: options.ca })
       : new Agent({ keepAlive: true, maxSockets: concurrency });
   const url = new URL(target);
-  const result: LoadResult = { ok: 0, failed: 0, socketErrors: 0, errors: [] };
+  const result: LoadResult = { ok: 0, failed: 0, socketErrors: 0, errors: [], entries: [] };
   let running = true;
   const loop = async () => {
     while (running && Date.now() < deadline) {
+      const entry: LoadResult['entries'][number] = { startedAt: Date.now(), outcome: 0 };
+      result.entries.push(entry);
       try {
-        const status = await get(agent, url);
+        const status = await get(agent, url, options.headers ?? {});
+        entry.outcome = status;
         if (status >= 200 && status < 500) result.ok += 1;
         else {
           result.failed += 1;
           if (result.errors.length < 20) result.errors.push(`HTTP ${status}`);
         }
       } catch (error) {
+        entry.outcome = (error as Error).message;
         result.socketErrors += 1;
         if (result.errors.length < 20) result.errors.push((error as Error).message);
       }

@@ -12,6 +12,7 @@ export function selfSignedCertificate(
   work: string,
   name = 'cert',
   extensions: readonly string[] = [],
+  hostName = 'localhost',
 ): { certificate: string; key: string; pem: string } {
   const certificate = join(work, `${name}.pem`);
   const key = join(work, `${name}-key.pem`);
@@ -26,9 +27,9 @@ export function selfSignedCertificate(
       '-days',
       '1',
       '-subj',
-      '/CN=localhost',
+      `/CN=${hostName}`,
       '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      `subjectAltName=DNS:${hostName},IP:127.0.0.1`,
       ...extensions.flatMap((extension) => ['-addext', extension]),
       '-keyout',
       key,
