@@ -69,6 +69,11 @@ export const commands: readonly CommandEntry[] = [
     summary: 'restore a backup archive (checksums verified; a non-empty database needs --force)',
     load: async () => (await import('./commands/restore.js')).restoreCommand,
   },
+  {
+    name: 'import-django',
+    summary: "move a Django site's accounts and blog in (--from postgres://…); --dry-run rehearses it",
+    load: async () => (await import('./commands/import-django.js')).importDjangoCommand,
+  },
   // Users
   {
     name: 'createsuperuser',

@@ -1,0 +1,64 @@
+/**
+ * `keen import-django --from postgres://… [--dry-run] [--merge]`: moves the Django site's data into
+ * Keen's database (src/import-django/). Prints one line per table and every row it leaves out, with
+ * the reason; `--dry-run` prints the same and writes nothing.
+ */
+import { CommandError } from '../../errors.js';
+import { type ImportReport, importDjango } from '../../import-django/run.js';
+import { openDjangoSource } from '../../import-django/source.js';
+import { openMigratedRuntime } from '../bootstrap.js';
+import { type Command, parseArgs } from '../command.js';
+
+/** The report as the command prints it. */
+export function formatImportReport(report: ImportReport, dryRun: boolean): string {
+  const lines = [
+    `${'table'.padEnd(28)} ${['read', 'insert', 'update', 'same', 'skipped', 'extra'].map((h) => h.padStart(7)).join(' ')}`,
+    ...report.counts.map(
+      (row) =>
+        `${row.table.padEnd(28)} ${[row.read, row.insert, row.update, row.unchanged, row.skipped, row.extra]
+          .map((n) => String(n).padStart(7))
+          .join(' ')}`,
+    ),
+  ];
+  for (const reason of report.skipped) lines.push(`skipped: ${reason}`);
+  for (const slug of report.sanitized)
+    lines.push(`sanitized: the HTML of post "${slug}" changed (unsafe markup removed)`);
+  for (const note of report.notes) lines.push(`note: ${note}`);
+  if (dryRun) lines.push(`dry run: ${report.changes} row(s) would change; nothing was written`);
+  else if (report.changes === 0)
+    lines.push('nothing to change: the Keen database already matches the Django one');
+  else lines.push(`imported: ${report.changes} row(s) written in one transaction`);
+  return `${lines.join('\n')}\n`;
+}
+
+export const importDjangoCommand: Command = {
+  usage:
+    'keen import-django --from postgres://user:password@host:5432/name [--dry-run] [--merge]\n' +
+    '  Reads the Django database (read-only, one snapshot) and writes its accounts and blog into Keen\n' +
+    '  in one transaction. --dry-run reports and writes nothing; --merge imports into a database that\n' +
+    '  already holds other rows.',
+  async run(args) {
+    const { flags, values, positional } = parseArgs(args, ['from']);
+    for (const flag of flags) {
+      if (flag !== 'dry-run' && flag !== 'merge') throw new CommandError(`unexpected argument --${flag}`);
+    }
+    if (positional.length) throw new CommandError(`unexpected argument ${positional[0]}`);
+    const from = values.get('from');
+    if (!from)
+      throw new CommandError('give the Django database: --from postgres://user:password@host:5432/name');
+    const dryRun = flags.has('dry-run');
+    const source = await openDjangoSource(from);
+    try {
+      const { database } = await openMigratedRuntime('import-django');
+      try {
+        const report = await importDjango(database.db, source, { dryRun, merge: flags.has('merge') });
+        process.stdout.write(formatImportReport(report, dryRun));
+        return 0;
+      } finally {
+        await database.close();
+      }
+    } finally {
+      await source.close();
+    }
+  },
+};

@@ -1,0 +1,161 @@
+/**
+ * A Django site's database, made for the import tests on the PostgreSQL server: the tables Django 5.0
+ * creates for its auth and contenttypes apps and for the site's blog app (origin-system.md §2.12), with
+ * Django's names and column types, filled with what a real site holds: users with Django pbkdf2_sha256
+ * hashes, a group with permissions (one Keen has no counterpart for), Russian posts in CKEditor HTML with
+ * an image and a <script>, a draft, tags, approved and unapproved comments.
+ */
+import { pbkdf2Sync, randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export const DJANGO_SERVER_URL =
+  process.env.KEEN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** How Django 5.0's PBKDF2PasswordHasher encodes a password (its default iterations and salt length). */
+export function djangoPbkdf2(
+  password: string,
+  salt = randomBytes(16).toString('base64url').slice(0, 22),
+): string {
+  const iterations = 720_000;
+  const hash = pbkdf2Sync(password, salt, iterations, 32, 'sha256').toString('base64');
+  return `pbkdf2_sha256$${iterations}$${salt}$${hash}`;
+}
+
+export const OWNER_PASSWORD = 'Сложный-пароль-2025';
+
+const SCHEMA = `
+CREATE TABLE django_content_type (id serial PRIMARY KEY, app_label varchar(100) NOT NULL, model varchar(100) NOT NULL,
+  UNIQUE (app_label, model));
+CREATE TABLE auth_permission (id serial PRIMARY KEY, name varchar(255) NOT NULL,
+  content_type_id integer NOT NULL REFERENCES django_content_type, codename varchar(100) NOT NULL,
+  UNIQUE (content_type_id, codename));
+CREATE TABLE auth_group (id serial PRIMARY KEY, name varchar(150) NOT NULL UNIQUE);
+CREATE TABLE auth_group_permissions (id bigserial PRIMARY KEY, group_id integer NOT NULL REFERENCES auth_group,
+  permission_id integer NOT NULL REFERENCES auth_permission, UNIQUE (group_id, permission_id));
+CREATE TABLE auth_user (id serial PRIMARY KEY, password varchar(128) NOT NULL, last_login timestamptz NULL,
+  is_superuser boolean NOT NULL, username varchar(150) NOT NULL UNIQUE, first_name varchar(150) NOT NULL,
+  last_name varchar(150) NOT NULL, email varchar(254) NOT NULL, is_staff boolean NOT NULL,
+  is_active boolean NOT NULL, date_joined timestamptz NOT NULL);
+CREATE TABLE auth_user_groups (id bigserial PRIMARY KEY, user_id integer NOT NULL REFERENCES auth_user,
+  group_id integer NOT NULL REFERENCES auth_group, UNIQUE (user_id, group_id));
+CREATE TABLE auth_user_user_permissions (id bigserial PRIMARY KEY, user_id integer NOT NULL REFERENCES auth_user,
+  permission_id integer NOT NULL REFERENCES auth_permission, UNIQUE (user_id, permission_id));
+CREATE TABLE blog_category (id bigserial PRIMARY KEY, name varchar(100) NOT NULL UNIQUE,
+  slug varchar(100) NOT NULL UNIQUE, description text NOT NULL, created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL);
+CREATE TABLE blog_tag (id bigserial PRIMARY KEY, name varchar(50) NOT NULL UNIQUE, slug varchar(50) NOT NULL UNIQUE,
+  created_at timestamptz NOT NULL);
+CREATE TABLE blog_post (id bigserial PRIMARY KEY, title varchar(200) NOT NULL, slug varchar(200) NOT NULL UNIQUE,
+  content text NOT NULL, excerpt varchar(500) NOT NULL,
+  status varchar(10) NOT NULL CONSTRAINT blog_post_status_valid CHECK (status IN ('draft', 'published')),
+  featured_image varchar(100) NOT NULL, meta_description varchar(160) NOT NULL, meta_keywords varchar(255) NOT NULL,
+  created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL, published_at timestamptz NULL,
+  author_id integer NOT NULL REFERENCES auth_user, category_id bigint NULL REFERENCES blog_category);
+CREATE TABLE blog_post_tags (id bigserial PRIMARY KEY, post_id bigint NOT NULL REFERENCES blog_post,
+  tag_id bigint NOT NULL REFERENCES blog_tag, UNIQUE (post_id, tag_id));
+CREATE TABLE blog_comment (id bigserial PRIMARY KEY, author_name varchar(100) NOT NULL,
+  author_email varchar(254) NOT NULL, author_url varchar(200) NOT NULL, content text NOT NULL,
+  is_approved boolean NOT NULL, ip_address inet NULL, created_at timestamptz NOT NULL,
+  post_id bigint NOT NULL REFERENCES blog_post, user_id integer NULL REFERENCES auth_user);
+`;
+
+export const LONG_EXCERPT = `${'Длинная выжимка поста о путешествиях по горам Кавказа. '.repeat(8)}Конец.`;
+
+/** The posts' CKEditor HTML: a figure with an uploaded image, formatting, and a script to be removed. */
+export const TRIP_HTML =
+  '<p>Мы вышли <strong>рано утром</strong>.</p>\n' +
+  '<p><img alt="Эльбрус" src="/media/uploads/2025/06/elbrus.jpg" style="width:600px" /></p>\n' +
+  '<script>alert("xss")</script>\n<ul>\n\t<li>Палатка</li>\n\t<li>Горелка</li>\n</ul>';
+
+function data(): string {
+  const owner = djangoPbkdf2(OWNER_PASSWORD);
+  const editor = djangoPbkdf2('editor-password-1');
+  return `
+INSERT INTO django_content_type (id, app_label, model) VALUES
+  (1, 'auth', 'user'), (2, 'auth', 'group'), (3, 'blog', 'post'), (4, 'blog', 'category'), (5, 'blog', 'comment'),
+  (6, 'sessions', 'session');
+INSERT INTO auth_permission (id, name, content_type_id, codename) VALUES
+  (1, 'Can add post', 3, 'add_post'), (2, 'Can change post', 3, 'change_post'), (3, 'Can view post', 3, 'view_post'),
+  (4, 'Can change comment', 5, 'change_comment'), (5, 'Can view session', 6, 'view_session');
+INSERT INTO auth_group (id, name) VALUES (1, 'Редакторы');
+INSERT INTO auth_group_permissions (group_id, permission_id) VALUES (1, 1), (1, 2), (1, 3), (1, 5);
+INSERT INTO auth_user (id, password, last_login, is_superuser, username, first_name, last_name, email, is_staff,
+  is_active, date_joined) VALUES
+  (1, '${owner}', '2025-11-30 18:04:05.123456+03', true, 'owner', 'Иван', 'Петров', 'owner@coreofkeen.com', true, true,
+   '2024-01-15 10:00:00+03'),
+  (2, '${editor}', NULL, false, 'Editor', 'Мария', '', 'editor@example.com', true, true, '2024-03-01 12:30:00+03'),
+  (5, '!unusable', NULL, false, 'former', '', '', '', false, false, '2024-05-05 05:05:05+03');
+INSERT INTO auth_user_groups (user_id, group_id) VALUES (2, 1);
+INSERT INTO auth_user_user_permissions (user_id, permission_id) VALUES (2, 4);
+INSERT INTO blog_category (id, name, slug, description, created_at, updated_at) VALUES
+  (1, 'Путешествия', 'travel', 'Поездки и походы', '2024-01-20 10:00:00+03', '2024-01-20 10:00:00+03'),
+  (2, 'Код', 'code', '', '2024-01-21 10:00:00+03', '2024-01-21 10:00:00+03');
+INSERT INTO blog_tag (id, name, slug, created_at) VALUES
+  (1, 'горы', 'gory', '2024-01-20 10:00:00+03'), (2, 'python', 'python', '2024-01-21 10:00:00+03'),
+  (3, 'заметки', 'zametki', '2024-01-22 10:00:00+03');
+INSERT INTO blog_post (id, title, slug, content, excerpt, status, featured_image, meta_description, meta_keywords,
+  created_at, updated_at, published_at, author_id, category_id) VALUES
+  (1, 'Поход на Эльбрус', 'pokhod-na-elbrus', $html$${TRIP_HTML}$html$, $ex$${LONG_EXCERPT}$ex$, 'published',
+   'blog/featured/2025/06/elbrus.jpg', 'Как мы поднимались на Эльбрус', 'эльбрус, горы',
+   '2025-06-10 09:00:00+03', '2025-06-12 21:15:00+03', '2025-06-11 08:00:00+03', 1, 1),
+  (2, 'Заметки о Django', 'django-notes', '<p>Модели, <em>формы</em> и админка.</p>', '', 'published', '', '', '',
+   '2025-07-01 10:00:00+03', '2025-07-01 10:00:00+03', '2025-07-01 10:00:00+03', 2, 2),
+  (3, 'Черновик', 'chernovik', '<p>Ещё не готово.</p>', '', 'draft', '', '', '',
+   '2025-08-01 10:00:00+03', '2025-08-02 10:00:00+03', NULL, 1, NULL);
+INSERT INTO blog_post_tags (post_id, tag_id) VALUES (1, 1), (1, 3), (2, 2);
+INSERT INTO blog_comment (id, author_name, author_email, author_url, content, is_approved, ip_address, created_at,
+  post_id, user_id) VALUES
+  (1, 'Алексей', 'alexey@example.com', 'https://alexey.example.com/', 'Отличный маршрут!', true, '203.0.113.7',
+   '2025-06-12 10:00:00+03', 1, NULL),
+  (2, 'Спамер', 'spam@example.com', '', 'Купите наши часы', false, '198.51.100.9', '2025-06-13 10:00:00+03', 1, NULL),
+  (3, 'Мария', 'editor@example.com', '', 'Спасибо за заметки.', true, NULL, '2025-07-02 11:00:00+03', 2, 2);
+`;
+}
+
+export interface DjangoFixture {
+  url: string;
+  /** Runs SQL against the Django database (to change it between imports). */
+  query(text: string): Promise<void>;
+  drop(): Promise<void>;
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: DJANGO_SERVER_URL });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/** True when the PostgreSQL server the fixture needs answers. */
+export async function djangoServerAvailable(): Promise<boolean> {
+  return adminQuery('SELECT 1').then(
+    () => true,
+    () => false,
+  );
+}
+
+export async function createDjangoFixture(): Promise<DjangoFixture> {
+  const name = `keen_django_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  const url = new URL(DJANGO_SERVER_URL);
+  url.pathname = `/${name}`;
+  const query = async (text: string) => {
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    try {
+      await client.query(text);
+    } finally {
+      await client.end();
+    }
+  };
+  await query(SCHEMA);
+  await query(data());
+  return {
+    url: url.toString(),
+    query,
+    drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
