@@ -1,7 +1,7 @@
 // The seed's topology on loopback (issue 6): real nginx (TLS, self-signed) → two `keen serve` instances
 // (3 and 2 workers, the production build) → PostgreSQL 15.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
