@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { sameValue } from '../contrib/admin/save.js';
 import { groupPermissions, groups, userGroups, userPermissions, users } from '../contrib/auth/schema.js';
 import { type Db, queryRows, type Tx } from '../db/client.js';
-import { idsAfterWrite, type Link, type LinkPlan, planLinks, planTable, type TablePlan } from './plan.js';
+import { idsAfterWrite, type Link, type LinkPlan, planLinkTable, planTable, type TablePlan } from './plan.js';
 import type { DjangoSource } from './source.js';
 
 interface UserRow {
@@ -56,13 +56,6 @@ export interface AccountsPlan {
   /** Django permission id → Keen permission id, for the permissions Keen has. */
   permissionIds: Map<number, number>;
 }
-
-const pairs = async (db: Db, table: string, a: string, b: string) =>
-  new Set(
-    (await queryRows<{ a: number; b: number }>(db, sql.raw(`SELECT ${a} AS a, ${b} AS b FROM ${table}`))).map(
-      (row) => `${row.a}|${row.b}`,
-    ),
-  );
 
 export async function planAccounts(source: DjangoSource, db: Db): Promise<AccountsPlan> {
   const userPlan = planTable(
@@ -120,31 +113,27 @@ export async function planAccounts(source: DjangoSource, db: Db): Promise<Accoun
   return {
     users: userPlan,
     groups: groupPlan,
-    memberships: planLinks(
+    memberships: await planLinkTable(
+      source,
+      db,
       'auth_user_groups',
-      await source.rows<Link>('SELECT user_id::int AS a, group_id::int AS b FROM auth_user_groups'),
-      userPlan.matchedIds,
-      groupPlan.matchedIds,
-      await pairs(db, 'auth_user_groups', 'user_id', 'group_id'),
+      ['user_id', 'group_id'],
+      [userPlan.matchedIds, groupPlan.matchedIds],
     ),
-    userPermissions: planLinks(
+    userPermissions: await planLinkTable(
+      source,
+      db,
       'auth_user_user_permissions',
-      await source.rows<Link>(
-        'SELECT user_id::int AS a, permission_id::int AS b FROM auth_user_user_permissions',
-      ),
-      userPlan.matchedIds,
-      permissionIds,
-      await pairs(db, 'auth_user_user_permissions', 'user_id', 'permission_id'),
+      ['user_id', 'permission_id'],
+      [userPlan.matchedIds, permissionIds],
       unknownPermission('auth_user_user_permissions'),
     ),
-    groupPermissions: planLinks(
+    groupPermissions: await planLinkTable(
+      source,
+      db,
       'auth_group_permissions',
-      await source.rows<Link>(
-        'SELECT group_id::int AS a, permission_id::int AS b FROM auth_group_permissions',
-      ),
-      groupPlan.matchedIds,
-      permissionIds,
-      await pairs(db, 'auth_group_permissions', 'group_id', 'permission_id'),
+      ['group_id', 'permission_id'],
+      [groupPlan.matchedIds, permissionIds],
       unknownPermission('auth_group_permissions'),
     ),
     permissionIds,

@@ -15,7 +15,7 @@ import { isReservedSlug, plainTextOf, readingMinutesOf, shortenAtWord } from '..
 import { categories, comments, posts, postTags, tags } from '../apps/blog/schema.js';
 import { sameValue } from '../contrib/admin/save.js';
 import { type Db, queryRows, type Tx } from '../db/client.js';
-import { idsAfterWrite, type Link, type LinkPlan, planLinks, planTable, type TablePlan } from './plan.js';
+import { idsAfterWrite, type LinkPlan, planLinkTable, planTable, type TablePlan } from './plan.js';
 import type { DjangoSource } from './source.js';
 
 export const BLOG_TABLES = [
@@ -200,19 +200,12 @@ export async function planBlog(
       (from.djangoAuthor === null ? null : (userIds.get(from.djangoAuthor) ?? null)) === to.authorId,
   );
 
-  const postTagPlan = planLinks(
+  const postTagPlan = await planLinkTable(
+    source,
+    db,
     'blog_post_tags',
-    await source.rows<Link>('SELECT post_id::int AS a, tag_id::int AS b FROM blog_post_tags'),
-    postPlan.matchedIds,
-    tagPlan.matchedIds,
-    new Set(
-      (
-        await queryRows<{ a: number; b: number }>(
-          db,
-          sql`SELECT post_id AS a, tag_id AS b FROM blog_post_tags`,
-        )
-      ).map((row) => `${row.a}|${row.b}`),
-    ),
+    ['post_id', 'tag_id'],
+    [postPlan.matchedIds, tagPlan.matchedIds],
   );
 
   // Comments have no natural key of their own: their post, their time and their author's name.

@@ -4,6 +4,9 @@
  * or left alone. Keen rows that match no Django row are "extra": a database that has them was not
  * filled by this import alone, and the import refuses it unless `--merge`.
  */
+import { sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../db/client.js';
+import type { DjangoSource } from './source.js';
 
 export interface TablePlan<S, T> {
   table: string;
@@ -152,4 +155,28 @@ export function idsAfterWrite<S extends { id: number }, T extends { id: number }
     if (id !== undefined) ids.set(row.id, id);
   }
   return ids;
+}
+
+/**
+ * Plans a link table that has the same name and columns in both databases (`auth_user_groups`,
+ * `blog_post_tags`, …): Django's pairs against Keen's, through the two sides' id maps.
+ */
+export async function planLinkTable(
+  source: DjangoSource,
+  db: Db,
+  table: string,
+  [a, b]: readonly [string, string],
+  ids: readonly [ReadonlyMap<number, number>, ReadonlyMap<number, number>],
+  skip?: (link: Link) => string | null,
+): Promise<LinkPlan> {
+  const query = `SELECT ${a}::int AS a, ${b}::int AS b FROM ${table}`;
+  const existing = await queryRows<Link>(db, sql.raw(query));
+  return planLinks(
+    table,
+    await source.rows<Link>(query),
+    ids[0],
+    ids[1],
+    new Set(existing.map((link) => `${link.a}|${link.b}`)),
+    skip,
+  );
 }

@@ -49,7 +49,11 @@ describe('compose.yaml', () => {
     expect(worker.command).toEqual(['keen', 'worker']);
     expect(worker.ports).toEqual([]);
     expect(worker.healthcheck?.disable).toBe(true);
-    expect(worker.depends_on).toEqual({ db: { condition: 'service_healthy' } });
+    // After web (migrated, and its image built first by docker-compose 1.29).
+    expect(worker.depends_on).toEqual({
+      db: { condition: 'service_healthy' },
+      web: { condition: 'service_healthy' },
+    });
   });
 
   it('db: postgres:15-alpine on the volume, pg_isready health check, not published', () => {
