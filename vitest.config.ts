@@ -9,7 +9,7 @@ const TIMING_SENSITIVE = [
   'test/admin/changelist-million.test.ts',
   // Docker builds take both cores for minutes.
   'test/docker/**/*.test.ts',
-  // testssl.sh runs openssl hundreds of times: about a minute alone, over four beside the browser tests.
+  // testssl.sh runs openssl hundreds of times: about three minutes alone here, over five beside the browser tests.
   'test/deploy/tls-grade.test.ts',
 ];
 

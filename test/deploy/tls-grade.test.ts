@@ -1,4 +1,4 @@
-// Issue 19: the TLS of the site `keen nginx` renders, graded by testssl.sh on loopback (about 50 s), and
+// Issue 19: the TLS of the site `keen nginx` renders, graded by testssl.sh on loopback (one to three minutes), and
 // HSTS on every HTTPS response (nginx's own and the app's, once). Real nginx in front of a real Keen app.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
