@@ -139,10 +139,11 @@ export async function planBlog(
   userIds: ReadonlyMap<number, number>,
 ): Promise<BlogPlan> {
   const notes: string[] = [];
+  const keenCategories = await queryRows<CategoryRow>(db, sql`SELECT id, name, slug FROM blog_category`);
   const categoryPlan = planTable(
     'blog_category',
     await source.rows<CategoryRow>('SELECT id::int, name, slug FROM blog_category ORDER BY id'),
-    await queryRows<CategoryRow>(db, sql`SELECT id, name, slug FROM blog_category`),
+    keenCategories,
     { source: (row) => row.slug, target: (row) => row.slug },
     (from, to) => from.name === to.name,
   );
@@ -181,12 +182,7 @@ export async function planBlog(
     .map((post) => post.slug);
   // Through Drizzle, so dates and JSON come back typed on both engines.
   const keenPosts = await db.select().from(posts);
-  const keenCategorySlugs = new Map(
-    (await queryRows<CategoryRow>(db, sql`SELECT id, name, slug FROM blog_category`)).map((row) => [
-      row.id,
-      row.slug,
-    ]),
-  );
+  const keenCategorySlugs = new Map(keenCategories.map((row) => [row.id, row.slug]));
   const djangoCategorySlugs = new Map(categoryPlan.source.map((row) => [row.id, row.slug]));
   const postPlan = planTable(
     'blog_post',

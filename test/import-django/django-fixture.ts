@@ -6,7 +6,7 @@
  * an image and a <script>, a draft, tags, approved and unapproved comments.
  */
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { adminQuery } from '../support/database.js';
 
 export const DJANGO_SERVER_URL =
   process.env.KEEN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -119,19 +119,9 @@ export interface DjangoFixture {
   drop(): Promise<void>;
 }
 
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: DJANGO_SERVER_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
 /** True when the PostgreSQL server the fixture needs answers. */
 export async function djangoServerAvailable(): Promise<boolean> {
-  return adminQuery('SELECT 1').then(
+  return adminQuery('SELECT 1', DJANGO_SERVER_URL).then(
     () => true,
     () => false,
   );
@@ -139,23 +129,15 @@ export async function djangoServerAvailable(): Promise<boolean> {
 
 export async function createDjangoFixture(): Promise<DjangoFixture> {
   const name = `keen_django_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
+  await adminQuery(`CREATE DATABASE ${name}`, DJANGO_SERVER_URL);
   const url = new URL(DJANGO_SERVER_URL);
   url.pathname = `/${name}`;
-  const query = async (text: string) => {
-    const client = new pg.Client({ connectionString: url.toString() });
-    await client.connect();
-    try {
-      await client.query(text);
-    } finally {
-      await client.end();
-    }
-  };
+  const query = (text: string) => adminQuery(text, url.toString());
   await query(SCHEMA);
   await query(data());
   return {
     url: url.toString(),
     query,
-    drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`, DJANGO_SERVER_URL),
   };
 }

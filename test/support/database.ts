@@ -19,8 +19,9 @@ export interface TestDatabase extends Database {
   url?: string;
 }
 
-async function adminQuery(query: string): Promise<void> {
-  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+/** Runs one statement on its own connection to `url` (by default the test server's admin database). */
+export async function adminQuery(query: string, url = TEST_POSTGRES_URL): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query(query);
