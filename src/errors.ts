@@ -110,6 +110,14 @@ export class NotFoundError extends KeenError {
   }
 }
 
+/** KEEN_E_GONE: the page was here and was removed on purpose (410; a redirect with no new address). */
+export class GoneError extends KeenError {
+  constructor(detail?: string) {
+    super('KEEN_E_GONE', 410, 'This page has been removed from the site.', detail);
+    this.name = 'GoneError';
+  }
+}
+
 /** KEEN_E_TOO_MANY_HEADERS: more request headers than the limit (431). */
 export class TooManyHeadersError extends KeenError {
   constructor(count: number, limit: number) {

@@ -12,6 +12,7 @@ import { emailApp } from './contrib/email/index.js';
 import { healthApp } from './contrib/health/index.js';
 import { jobsApp } from './contrib/jobs/index.js';
 import { mediaApp } from './contrib/media/index.js';
+import { redirectsApp } from './contrib/redirects/index.js';
 import { sessionsApp } from './contrib/sessions/index.js';
 import type { KeenApp } from './web/keen-app.js';
 
@@ -27,4 +28,6 @@ export const installedApps: readonly KeenApp[] = Object.freeze([
   blogApp,
   resumeApp,
   homeApp,
+  // Last: it answers only what no other app did.
+  redirectsApp,
 ]);

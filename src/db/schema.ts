@@ -9,4 +9,5 @@ export * from '../apps/site/schema.js';
 export * from '../contrib/admin/schema.js';
 export * from '../contrib/auth/schema.js';
 export * from '../contrib/auth/two-factor/schema.js';
+export * from '../contrib/redirects/schema.js';
 export * from '../contrib/sessions/schema.js';

@@ -13,13 +13,40 @@ import {
   ClientAbortError,
   ClientError,
   DatabaseUnavailableError,
+  GoneError,
   InternalError,
   KeenError,
   ThrottledError,
 } from '../errors.js';
 import { ErrorPage, errorTitle } from './pages/error-page.js';
 import { sendPage } from './render.js';
+import { requestPath } from './request-info.js';
 import type { WebContext } from './stage.js';
+
+/** Where a page that is not here went: 301 to its new address, or 410 when it was removed. */
+export type MovedPage = { status: 301; location: string } | { status: 410 };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Asked before a GET or HEAD answers 404 (the redirects app sets it; without it every 404 stays one),
+     * so pages that exist never pay for the lookup.
+     */
+    movedPageFor?: (path: string) => Promise<MovedPage | null>;
+  }
+}
+
+/** The moved-page answer for a request about to be a 404, or null (a failed lookup leaves the 404). */
+async function movedPage(request: FastifyRequest): Promise<MovedPage | null> {
+  const lookUp = request.server.movedPageFor;
+  if (!lookUp || (request.method !== 'GET' && request.method !== 'HEAD')) return null;
+  try {
+    return await lookUp(requestPath(request));
+  } catch (error) {
+    request.log.warn({ err: error }, 'redirect lookup failed; answering 404');
+    return null;
+  }
+}
 
 /** True when the client has gone: it closed the connection before its request was read or answered. */
 function clientWentAway(request: FastifyRequest | undefined): boolean {
@@ -62,7 +89,14 @@ function wantsJson(request: FastifyRequest): boolean {
 
 export function registerErrorBoundary(app: FastifyInstance, { settings }: WebContext): void {
   app.setErrorHandler(async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const keenError = toKeenError(error, request);
+    let keenError = toKeenError(error, request);
+    if (keenError.statusCode === 404) {
+      const moved = await movedPage(request);
+      // A day: long enough to spare the lookup, short enough for an editor's correction to reach browsers.
+      if (moved?.status === 301)
+        return reply.header('cache-control', 'public, max-age=86400').redirect(moved.location, 301);
+      if (moved?.status === 410) keenError = new GoneError(keenError.detail);
+    }
     const status = keenError.statusCode;
     const log = { code: keenError.code, status };
     if (keenError instanceof ClientAbortError) request.log.info(log, 'client closed the request');

@@ -12,6 +12,7 @@ const TITLES: Record<number, string> = {
   400: 'Bad request',
   403: 'Forbidden',
   404: 'Not found',
+  410: 'Gone',
   405: 'Method not allowed',
   413: 'Request too large',
   429: 'Too many requests',
@@ -25,7 +26,7 @@ export function errorTitle(status: number): string {
 }
 
 /** Statuses with a title of their own in the catalogue; others read as 400 or 500. */
-const TITLED = new Set([400, 403, 404, 405, 409, 413, 415, 429, 431, 503]);
+const TITLED = new Set([400, 403, 404, 405, 410, 409, 413, 415, 429, 431, 503]);
 
 export interface ErrorPageProps {
   status: number;
