@@ -1,7 +1,7 @@
 // The seed's topology on loopback (issue 6): real nginx (TLS, self-signed) → two `keen serve` instances
 // (3 and 2 workers, the production build) → PostgreSQL 15.
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeBundleOptions } from '../../scripts/esbuild-options.mjs';
 import { insertUser } from '../../src/contrib/auth/users.js';
+import { redirects } from '../../src/contrib/redirects/schema.js';
 import { renderNginxSite } from '../../src/deploy/nginx.js';
 import { projectRoot } from '../../src/project-root.js';
 import { GOOD_PASSWORD } from '../support/app.js';
@@ -212,6 +213,23 @@ describe.runIf(NGINX_AVAILABLE && ENGINE === 'postgres')('nginx → keen serve �
     expect(asset.headers['content-encoding']).toBe('gzip');
     await sleep(200);
     expect(appLogsFor(css)).toEqual([]);
+  });
+
+  it('a media file that is not on disk goes to the app: a moved one answers its redirect, others 404', async () => {
+    writeFileSync(join(work, 'media', 'kept.txt'), 'on disk');
+    await database.db.insert(redirects).values({
+      oldPath: '/media/uploads/2025/06/Фото 1.jpg',
+      newPath: '/media/uploads/2025/06/photo-1.jpg',
+    });
+    const kept = await https('GET', '/media/kept.txt');
+    expect(kept.status).toBe(200);
+    expect(kept.body).toBe('on disk');
+    const moved = await https('GET', `/media/uploads/2025/06/${encodeURIComponent('Фото 1.jpg')}`);
+    expect(moved.status).toBe(301);
+    expect(moved.headers.location).toBe('/media/uploads/2025/06/photo-1.jpg');
+    // nginx's HSTS header only, the app's hidden.
+    expect([moved.headers['strict-transport-security']].flat()).toHaveLength(1);
+    expect((await https('GET', '/media/uploads/none.jpg')).status).toBe(404);
   });
 
   it('an upload just under the limit succeeds; one over it gets 413 from nginx', async () => {
