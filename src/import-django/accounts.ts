@@ -155,8 +155,11 @@ function userValues(row: UserRow) {
   };
 }
 
-/** Writes the plan; returns Django user id → Keen user id, for the tables that point at users. */
-export async function applyAccounts(tx: Tx, plan: AccountsPlan): Promise<Map<number, number>> {
+/** Writes the plan; returns Django id → Keen id of users and groups, for what points at them. */
+export async function applyAccounts(
+  tx: Tx,
+  plan: AccountsPlan,
+): Promise<{ users: Map<number, number>; groups: Map<number, number> }> {
   for (const row of plan.users.inserts) await tx.insert(users).values(userValues(row));
   for (const { from, to } of plan.users.updates) {
     await tx.update(users).set(userValues(from)).where(sql`${users.id} = ${to.id}`);
@@ -184,5 +187,5 @@ export async function applyAccounts(tx: Tx, plan: AccountsPlan): Promise<Map<num
   for (const { a, b } of mapped(plan.groupPermissions.add, groupIds, plan.permissionIds)) {
     await tx.insert(groupPermissions).values({ groupId: a, permissionId: b }).onConflictDoNothing();
   }
-  return userIds;
+  return { users: userIds, groups: groupIds };
 }

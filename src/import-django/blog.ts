@@ -5,9 +5,10 @@
  * A post's CKEditor HTML is kept as its source (body format "html") and rendered through the same
  * sanitizer an admin save uses; the report lists the posts whose HTML it changed (a `<script>`, an
  * inline style). The excerpt becomes the summary (Keen's is 300 characters, Django's 500: longer ones are
- * cut at a word); `meta_keywords` and the featured image's file name go into `extra` (the cover itself
- * needs the file, which the media step copies). A comment's
- * IP address is not kept (Keen stores none); the report says how many had one.
+ * cut at a word); `meta_keywords` goes into `extra`. With the media step (./media.ts) the featured image
+ * becomes the cover and links to uploads point at Keen's copies; without it the image's file name is
+ * kept in `extra` and the HTML as written. A comment's IP address is not kept (Keen stores none); the
+ * report says how many had one.
  */
 import { sql } from 'drizzle-orm';
 import { renderBody } from '../apps/blog/markup/render.js';
@@ -15,7 +16,15 @@ import { isReservedSlug, plainTextOf, readingMinutesOf, shortenAtWord } from '..
 import { categories, comments, posts, postTags, tags } from '../apps/blog/schema.js';
 import { sameValue } from '../contrib/admin/save.js';
 import { type Db, queryRows, type Tx } from '../db/client.js';
-import { idsAfterWrite, type LinkPlan, planLinkTable, planTable, type TablePlan } from './plan.js';
+import type { ImportedMedia } from './media.js';
+import {
+  idsAfterWrite,
+  type LinkPlan,
+  normalizedHtml,
+  planLinkTable,
+  planTable,
+  type TablePlan,
+} from './plan.js';
 import type { DjangoSource } from './source.js';
 
 export const BLOG_TABLES = [
@@ -89,11 +98,13 @@ export interface BlogPlan {
 }
 
 /** What Keen stores for a Django post: the sanitized body, the derived columns, the dates as they were. */
-function postValues(post: DjangoPost): PostValues {
-  const bodyHtml = renderBody(post.content, 'html');
+function postValues(post: DjangoPost, media: ImportedMedia): PostValues {
+  const body = media.rewriteHtml(post.content);
+  const bodyHtml = renderBody(body, 'html');
   const prose = plainTextOf(bodyHtml, { prose: true });
   const excerpt = post.excerpt.trim();
   const summary = shortenAtWord(excerpt || prose, SUMMARY_LENGTH);
+  const cover = post.featured_image ? media.image(post.featured_image) : null;
   return {
     djangoId: post.id,
     djangoAuthor: post.author_id,
@@ -101,18 +112,18 @@ function postValues(post: DjangoPost): PostValues {
     title: post.title,
     slug: post.slug,
     summary,
-    body: post.content,
+    body,
     bodyFormat: 'html',
     bodyHtml,
     metaDescription: shortenAtWord(post.meta_description.trim() || summary, META_LENGTH),
     status: post.status,
     publishedAt: post.published_at,
     readingMinutes: readingMinutesOf(plainTextOf(bodyHtml)),
-    // A cover is a stored image (its size read from the file): the media step fills it from this name.
-    cover: null,
+    cover,
     extra: {
       ...(post.meta_keywords.trim() ? { metaKeywords: post.meta_keywords.trim() } : {}),
-      ...(post.featured_image ? { djangoFeaturedImage: post.featured_image } : {}),
+      // Until the file is copied, its name is kept, so nothing about it is lost.
+      ...(post.featured_image && !cover ? { djangoFeaturedImage: post.featured_image } : {}),
     },
     createdAt: post.created_at,
     updatedAt: post.updated_at,
@@ -137,6 +148,7 @@ export async function planBlog(
   source: DjangoSource,
   db: Db,
   userIds: ReadonlyMap<number, number>,
+  media: ImportedMedia,
 ): Promise<BlogPlan> {
   const notes: string[] = [];
   const keenCategories = await queryRows<CategoryRow>(db, sql`SELECT id, name, slug FROM blog_category`);
@@ -165,11 +177,11 @@ export async function planBlog(
             meta_description, meta_keywords, created_at, updated_at, published_at
        FROM blog_post ORDER BY id`,
   );
-  const values = djangoPosts.map((post) => ({ ...postValues(post), id: post.id }));
-  const featured = djangoPosts.filter((post) => post.featured_image).length;
-  if (featured) {
+  const values = djangoPosts.map((post) => ({ ...postValues(post, media), id: post.id }));
+  const uncovered = values.filter((post) => post.extra?.djangoFeaturedImage).length;
+  if (uncovered) {
     notes.push(
-      `blog_post: ${featured} featured image(s) recorded by name in extra.djangoFeaturedImage; the files are not copied yet`,
+      `blog_post: ${uncovered} featured image(s) not copied, their names kept in extra.djangoFeaturedImage`,
     );
   }
   for (const post of djangoPosts.filter((post) => isReservedSlug(post.slug))) {
@@ -177,8 +189,9 @@ export async function planBlog(
       `blog_post "${post.slug}": Keen uses /blog/${post.slug}/ for a page of its own; give the post another slug`,
     );
   }
-  const sanitized = djangoPosts
-    .filter((post, i) => normalizedHtml(post.content) !== normalizedHtml(values[i]?.bodyHtml ?? ''))
+  // Against the HTML as stored (links already pointing at Keen's copies), so only the sanitizer counts.
+  const sanitized = values
+    .filter((post) => normalizedHtml(post.body ?? '') !== normalizedHtml(post.bodyHtml ?? ''))
     .map((post) => post.slug);
   // Through Drizzle, so dates and JSON come back typed on both engines.
   const keenPosts = await db.select().from(posts);
@@ -251,13 +264,20 @@ export async function planBlog(
   };
 }
 
-/** HTML compared without the whitespace between tags, which the sanitizer may change harmlessly. */
-function normalizedHtml(html: string): string {
-  return html.replace(/>\s+</g, '><').trim();
+/** Django id → Keen id of each blog table's rows, once written. */
+export interface BlogIds {
+  categories: Map<number, number>;
+  tags: Map<number, number>;
+  posts: Map<number, number>;
+  comments: Map<number, number>;
 }
 
 /** Writes the plan, after the accounts (`userIds`: Django user id → Keen user id). */
-export async function applyBlog(tx: Tx, plan: BlogPlan, userIds: ReadonlyMap<number, number>): Promise<void> {
+export async function applyBlog(
+  tx: Tx,
+  plan: BlogPlan,
+  userIds: ReadonlyMap<number, number>,
+): Promise<BlogIds> {
   for (const row of plan.categories.inserts)
     await tx.insert(categories).values({ name: row.name, slug: row.slug });
   for (const { from, to } of plan.categories.updates) {
@@ -311,8 +331,13 @@ export async function applyBlog(tx: Tx, plan: BlogPlan, userIds: ReadonlyMap<num
     isApproved: row.is_approved,
     createdAt: row.created_at,
   });
-  for (const row of plan.comments.inserts) await tx.insert(comments).values(commentValues(row));
+  const commentIds = new Map(plan.comments.matchedIds);
+  for (const row of plan.comments.inserts) {
+    const [inserted] = await tx.insert(comments).values(commentValues(row)).returning({ id: comments.id });
+    if (inserted) commentIds.set(row.id, inserted.id);
+  }
   for (const { from, to } of plan.comments.updates) {
     await tx.update(comments).set(commentValues(from)).where(sql`${comments.id} = ${to.id}`);
   }
+  return { categories: categoryIds, tags: tagIds, posts: postIds, comments: commentIds };
 }

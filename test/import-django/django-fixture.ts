@@ -1,9 +1,10 @@
 /**
  * A Django site's database, made for the import tests on the PostgreSQL server: the tables Django 5.0
- * creates for its auth and contenttypes apps and for the site's blog app (origin-system.md §2.12), with
- * Django's names and column types, filled with what a real site holds: users with Django pbkdf2_sha256
- * hashes, a group with permissions (one Keen has no counterpart for), Russian posts in CKEditor HTML with
- * an image and a <script>, a draft, tags, approved and unapproved comments.
+ * creates for its auth and contenttypes apps and for the site's blog and résumé apps (origin-system.md
+ * §2.12), with Django's names and column types, filled with what a real site holds: users with Django
+ * pbkdf2_sha256 hashes, a group with permissions (one Keen has no counterpart for), Russian posts in
+ * CKEditor HTML with an image and a <script>, a draft, tags, approved and unapproved comments, an active
+ * résumé with every kind of entry and an inactive one.
  */
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { adminQuery } from '../support/database.js';
@@ -57,6 +58,30 @@ CREATE TABLE blog_comment (id bigserial PRIMARY KEY, author_name varchar(100) NO
   author_email varchar(254) NOT NULL, author_url varchar(200) NOT NULL, content text NOT NULL,
   is_approved boolean NOT NULL, ip_address inet NULL, created_at timestamptz NOT NULL,
   post_id bigint NOT NULL REFERENCES blog_post, user_id integer NULL REFERENCES auth_user);
+CREATE TABLE resume_profile (id bigserial PRIMARY KEY, full_name varchar(200) NOT NULL, title varchar(300) NOT NULL,
+  email varchar(254) NOT NULL, linkedin_url varchar(200) NOT NULL, location varchar(200) NOT NULL, summary text NOT NULL,
+  photo varchar(100) NOT NULL, is_active boolean NOT NULL, created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL);
+CREATE TABLE resume_experience (id bigserial PRIMARY KEY, position varchar(200) NOT NULL, company varchar(200) NOT NULL,
+  location varchar(200) NOT NULL, start_date date NOT NULL, end_date date NULL, description text NOT NULL,
+  company_description text NOT NULL, "order" integer NOT NULL CHECK ("order" >= 0),
+  profile_id bigint NOT NULL REFERENCES resume_profile);
+CREATE TABLE resume_skill (id bigserial PRIMARY KEY, name varchar(100) NOT NULL, category varchar(100) NOT NULL,
+  "order" integer NOT NULL CHECK ("order" >= 0), profile_id bigint NOT NULL REFERENCES resume_profile,
+  UNIQUE (profile_id, name));
+CREATE TABLE resume_certification (id bigserial PRIMARY KEY, name varchar(200) NOT NULL, provider varchar(200) NOT NULL,
+  date_obtained date NULL, credential_url varchar(200) NOT NULL, "order" integer NOT NULL CHECK ("order" >= 0),
+  profile_id bigint NOT NULL REFERENCES resume_profile);
+CREATE TABLE resume_achievement (id bigserial PRIMARY KEY, title varchar(200) NOT NULL, description text NOT NULL,
+  icon varchar(50) NOT NULL, "order" integer NOT NULL CHECK ("order" >= 0),
+  profile_id bigint NOT NULL REFERENCES resume_profile);
+CREATE INDEX resume_experience_profile_id_order_idx ON resume_experience (profile_id, "order");
+CREATE INDEX resume_skill_profile_id_order_idx ON resume_skill (profile_id, "order");
+CREATE INDEX resume_certification_profile_id_order_idx ON resume_certification (profile_id, "order");
+CREATE INDEX resume_achievement_profile_id_order_idx ON resume_achievement (profile_id, "order");
+CREATE TABLE django_admin_log (id serial PRIMARY KEY, action_time timestamptz NOT NULL, object_id text NULL,
+  object_repr varchar(200) NOT NULL, action_flag smallint NOT NULL CHECK (action_flag >= 0), change_message text NOT NULL,
+  content_type_id integer NULL REFERENCES django_content_type, user_id integer NOT NULL REFERENCES auth_user);
 `;
 
 export const LONG_EXCERPT = `${'Длинная выжимка поста о путешествиях по горам Кавказа. '.repeat(8)}Конец.`;
@@ -67,13 +92,22 @@ export const TRIP_HTML =
   '<p><img alt="Эльбрус" src="/media/uploads/2025/06/elbrus.jpg" style="width:600px" /></p>\n' +
   '<script>alert("xss")</script>\n<ul>\n\t<li>Палатка</li>\n\t<li>Горелка</li>\n</ul>';
 
+/** The active profile's CKEditor summary: formatting, an uploaded image, and a script to be removed. */
+export const RESUME_SUMMARY_HTML =
+  '<p>Разрабатываю веб-сервисы на <strong>Python</strong> и Django с 2012 года.</p>\n' +
+  '<p><img alt="Команда" src="/media/uploads/2025/05/team.jpg" style="width:480px" /></p>\n' +
+  '<script>document.title = "взлом"</script>';
+
+/** Longer than Keen's 500-character company description: cut at a word on import. */
+export const LONG_COMPANY_DESCRIPTION = `${'Крупнейшая технологическая компания России: поиск, карты, такси, доставка. '.repeat(9)}Конец.`;
+
 function data(): string {
   const owner = djangoPbkdf2(OWNER_PASSWORD);
   const editor = djangoPbkdf2('editor-password-1');
   return `
 INSERT INTO django_content_type (id, app_label, model) VALUES
   (1, 'auth', 'user'), (2, 'auth', 'group'), (3, 'blog', 'post'), (4, 'blog', 'category'), (5, 'blog', 'comment'),
-  (6, 'sessions', 'session');
+  (6, 'sessions', 'session'), (7, 'resume', 'profile');
 INSERT INTO auth_permission (id, name, content_type_id, codename) VALUES
   (1, 'Can add post', 3, 'add_post'), (2, 'Can change post', 3, 'change_post'), (3, 'Can view post', 3, 'view_post'),
   (4, 'Can change comment', 5, 'change_comment'), (5, 'Can view session', 6, 'view_session');
@@ -109,6 +143,37 @@ INSERT INTO blog_comment (id, author_name, author_email, author_url, content, is
    '2025-06-12 10:00:00+03', 1, NULL),
   (2, 'Спамер', 'spam@example.com', '', 'Купите наши часы', false, '198.51.100.9', '2025-06-13 10:00:00+03', 1, NULL),
   (3, 'Мария', 'editor@example.com', '', 'Спасибо за заметки.', true, NULL, '2025-07-02 11:00:00+03', 2, 2);
+INSERT INTO resume_profile (id, full_name, title, email, linkedin_url, location, summary, photo, is_active, created_at,
+  updated_at) VALUES
+  (1, 'Иван Петров', 'Ведущий разработчик Python', 'ivan@coreofkeen.com', 'https://www.linkedin.com/in/ivan-petrov/',
+   'Москва, Россия', $html$${RESUME_SUMMARY_HTML}$html$, 'resume/photos/ivan.jpg', true, '2024-02-01 10:00:00+03',
+   '2025-05-20 18:30:00.654321+03'),
+  (2, 'Ivan Petrov', 'Senior Python Developer', '', '', '', '', '', false, '2024-02-02 10:00:00+03',
+   '2024-02-02 10:00:00+03');
+INSERT INTO resume_experience (id, position, company, location, start_date, end_date, description, company_description,
+  "order", profile_id) VALUES
+  (1, 'Ведущий разработчик', 'Яндекс', 'Москва', '2021-03-01', NULL,
+   '<ul>\n\t<li>Архитектура сервисов</li>\n\t<li>Наставничество</li>\n</ul>', $d$${LONG_COMPANY_DESCRIPTION}$d$, 0, 1),
+  (2, 'Разработчик Python', 'Ozon', 'Санкт-Петербург', '2017-09-01', '2021-02-28', '<p>Платёжный сервис.</p>',
+   'Интернет-магазин', 1, 1);
+INSERT INTO resume_skill (id, name, category, "order", profile_id) VALUES
+  (1, 'Python', 'Языки', 0, 1), (2, 'TypeScript', 'Языки', 1, 1), (3, 'PostgreSQL', 'Базы данных', 2, 1),
+  (4, 'Django', 'Frameworks', 0, 2);
+INSERT INTO resume_certification (id, name, provider, date_obtained, credential_url, "order", profile_id) VALUES
+  (1, 'AWS Certified Developer – Associate', 'Amazon Web Services', '2023-04-15',
+   'https://www.credly.com/badges/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0', 0, 1);
+INSERT INTO resume_achievement (id, title, description, icon, "order", profile_id) VALUES
+  (1, 'Доклад на PyCon Russia', '<p>Рассказал о <em>миграциях</em> без простоя.</p>', 'fa-trophy', 0, 1);
+INSERT INTO django_admin_log (id, action_time, object_id, object_repr, action_flag, change_message, content_type_id,
+  user_id) VALUES
+  (1, '2025-06-10 09:00:00+03', '1', 'Поход на Эльбрус', 1, '[{"added": {}}]', 3, 1),
+  (2, '2025-06-12 21:15:00+03', '1', 'Поход на Эльбрус', 2,
+   '[{"changed": {"fields": ["Content", "Featured image"]}}, {"changed": {"name": "comment", "object": "Спамер", "fields": ["Is approved"]}}]',
+   3, 1),
+  (3, '2025-06-20 10:00:00+03', '9', 'Старый пост', 3, '', 3, 1),
+  (4, '2024-03-01 12:35:00+03', '2', 'Editor', 2, 'Изменен пароль.', 1, 1),
+  (5, '2025-05-20 18:30:00+03', '1', 'Иван Петров', 2, '[{"changed": {"fields": ["Summary", "Photo"]}}]', 7, 1),
+  (6, '2025-05-21 09:00:00+03', 'abc', 'abc', 3, '', 6, 1);
 `;
 }
 

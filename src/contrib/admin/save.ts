@@ -38,10 +38,17 @@ export interface SaveResult {
   replacedFiles: StoredFile[];
 }
 
-/** The stored value and a new one are the same (dates by instant, the rest by their JSON). */
+/**
+ * The stored value and a new one are the same: dates by instant, the rest by their JSON with object keys
+ * sorted (jsonb gives an object's keys back in an order of its own).
+ */
 export function sameValue(a: unknown, b: unknown): boolean {
+  const sorted = (_key: string, value: unknown) =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([x], [y]) => (x < y ? -1 : 1)))
+      : value;
   const normal = (value: unknown) =>
-    value instanceof Date ? value.toISOString() : JSON.stringify(value ?? null);
+    value instanceof Date ? value.toISOString() : JSON.stringify(value ?? null, sorted);
   return normal(a) === normal(b);
 }
 
