@@ -17,14 +17,8 @@ import { categories, comments, posts, postTags, tags } from '../apps/blog/schema
 import { sameValue } from '../contrib/admin/save.js';
 import { type Db, queryRows, type Tx } from '../db/client.js';
 import type { ImportedMedia } from './media.js';
-import {
-  idsAfterWrite,
-  type LinkPlan,
-  normalizedHtml,
-  planLinkTable,
-  planTable,
-  type TablePlan,
-} from './plan.js';
+import { idsAfterWrite, type LinkPlan, planLinkTable, planTable, type TablePlan } from './plan.js';
+import { removedMarkup } from './removed-markup.js';
 import type { DjangoSource } from './source.js';
 
 export const BLOG_TABLES = [
@@ -91,7 +85,7 @@ export interface BlogPlan {
   posts: TablePlan<PostValues & { id: number }, KeenPost>;
   postTags: LinkPlan;
   comments: TablePlan<DjangoComment & { postSlug: string }, KeenComment & { postSlug: string }>;
-  /** Posts whose HTML the sanitizer changed, by slug. */
+  /** Posts whose HTML the sanitizer changed: the slug and what it removed. */
   sanitized: string[];
   /** Notes on what the import leaves behind (columns Keen has no place for). */
   notes: string[];
@@ -190,9 +184,10 @@ export async function planBlog(
     );
   }
   // Against the HTML as stored (links already pointing at Keen's copies), so only the sanitizer counts.
-  const sanitized = values
-    .filter((post) => normalizedHtml(post.body ?? '') !== normalizedHtml(post.bodyHtml ?? ''))
-    .map((post) => post.slug);
+  const sanitized = values.flatMap((post) => {
+    const removed = removedMarkup(post.body ?? '', post.bodyHtml ?? '');
+    return removed.length ? [`${post.slug}: the sanitizer removed ${removed.join(', ')}`] : [];
+  });
   // Through Drizzle, so dates and JSON come back typed on both engines.
   const keenPosts = await db.select().from(posts);
   const keenCategorySlugs = new Map(keenCategories.map((row) => [row.id, row.slug]));

@@ -180,8 +180,3 @@ export async function planLinkTable(
     skip,
   );
 }
-
-/** HTML compared without the whitespace between tags, which the sanitizer may change harmlessly. */
-export function normalizedHtml(html: string): string {
-  return html.replace(/>\s+</g, '><').trim();
-}

@@ -18,7 +18,8 @@ import type { StoredImage } from '../contrib/media/fields.js';
 import type { Db, Tx } from '../db/client.js';
 import { httpUrl } from '../db/url-field.js';
 import type { ImportedMedia } from './media.js';
-import { normalizedHtml, planTable } from './plan.js';
+import { planTable } from './plan.js';
+import { removedMarkup } from './removed-markup.js';
 import type { DjangoSource } from './source.js';
 
 export const RESUME_TABLES = [
@@ -94,7 +95,8 @@ class Converter {
   richText(html: string, what: string) {
     const source = this.media.rewriteHtml(html);
     const rendered = source === '' ? '' : renderBody(source, 'html');
-    if (normalizedHtml(source) !== normalizedHtml(rendered)) this.notes.push(`${what}: unsafe HTML removed`);
+    const removed = removedMarkup(source, rendered);
+    if (removed.length) this.notes.push(`${what}: the sanitizer removed ${removed.join(', ')}`);
     return { source, format: 'html' as const, html: rendered };
   }
 

@@ -39,7 +39,7 @@ export interface ImportReport {
   counts: TableCounts[];
   /** Django rows left out, each with its reason. */
   skipped: string[];
-  /** Posts whose HTML the sanitizer changed, by slug. */
+  /** Posts whose HTML the sanitizer changed: the slug and what it removed. */
   sanitized: string[];
   /** Referenced files that could not be copied: name, why, and the rows that point at them. */
   missingMedia: string[];

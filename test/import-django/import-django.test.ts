@@ -69,7 +69,7 @@ describe.runIf(SERVER || process.env.CI === 'true')(`keen import-django (into ${
     expect(report.notes).toContain(
       'media: 4 file(s) referenced and not copied (no --media-from): give the Django MEDIA_ROOT or bucket to copy them',
     );
-    expect(report.sanitized).toEqual(['pokhod-na-elbrus']);
+    expect(report.sanitized).toEqual(['pokhod-na-elbrus: the sanitizer removed style on <img>, <script>']);
     expect(report.notes.join('\n')).toMatch(/blog_comment: 2 IP address\(es\) not kept/);
     expect(countOf(report, 'resume_profile')).toMatchObject({ read: 2, insert: 2, skipped: 0 });
     expect(countOf(report, 'resume_experience')).toMatchObject({ read: 2, insert: 2 });
@@ -78,7 +78,7 @@ describe.runIf(SERVER || process.env.CI === 'true')(`keen import-django (into ${
     expect(countOf(report, 'resume_achievement')).toMatchObject({ read: 1, insert: 1 });
     expect(report.notes).toEqual(
       expect.arrayContaining([
-        'resume_profile "Иван Петров" summary: unsafe HTML removed',
+        'resume_profile "Иван Петров" summary: the sanitizer removed style on <img>, <script>',
         'resume_profile "Иван Петров": photo resume/photos/ivan.jpg not copied',
         "resume_experience 1 company_description: cut to Keen's 500 characters",
       ]),

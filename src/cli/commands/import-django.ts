@@ -24,8 +24,7 @@ export function formatImportReport(report: ImportReport, dryRun: boolean): strin
     ),
   ];
   for (const reason of report.skipped) lines.push(`skipped: ${reason}`);
-  for (const slug of report.sanitized)
-    lines.push(`sanitized: the HTML of post "${slug}" changed (unsafe markup removed)`);
+  for (const post of report.sanitized) lines.push(`sanitized: post ${post}`);
   for (const file of report.missingMedia) lines.push(`missing file: ${file}`);
   for (const note of report.notes) lines.push(`note: ${note}`);
   if (dryRun) lines.push(`dry run: ${report.changes} row(s) would change; nothing was written`);
