@@ -9,6 +9,7 @@ import type { Db } from '../db/client.js';
 import { CommandError } from '../errors.js';
 import { applyAccounts, planAccounts } from './accounts.js';
 import { applyBlog, BLOG_TABLES, planBlog } from './blog.js';
+import { unknownColumns } from './columns.js';
 import { applyHistory, planHistory } from './history.js';
 import {
   applyRedirects,
@@ -43,7 +44,7 @@ export interface ImportReport {
   sanitized: string[];
   /** Referenced files that could not be copied: name, why, and the rows that point at them. */
   missingMedia: string[];
-  /** What the import leaves behind on purpose (columns Keen has no place for). */
+  /** What the import leaves behind: columns it does not know, values Keen has no place for. */
   notes: string[];
   /** Rows inserted or updated, and files copied (or that would be, in a rehearsal). */
   changes: number;
@@ -115,6 +116,7 @@ export async function importDjango(
             .map((file) => `${file.djangoName}: ${file.reason} (${file.referencedBy.join(', ')})`)
         : [],
       notes: [
+        ...(await unknownColumns(source)),
         ...blog.notes,
         ...(resume?.notes ?? ['resume: the Django site has no résumé tables; none imported']),
         ...(history ? [] : ['django_admin_log: the Django site has no admin log; no history imported']),

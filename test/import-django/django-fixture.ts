@@ -51,7 +51,8 @@ CREATE TABLE blog_post (id bigserial PRIMARY KEY, title varchar(200) NOT NULL, s
   status varchar(10) NOT NULL CONSTRAINT blog_post_status_valid CHECK (status IN ('draft', 'published')),
   featured_image varchar(100) NOT NULL, meta_description varchar(160) NOT NULL, meta_keywords varchar(255) NOT NULL,
   created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL, published_at timestamptz NULL,
-  author_id integer NOT NULL REFERENCES auth_user, category_id bigint NULL REFERENCES blog_category);
+  author_id integer NOT NULL REFERENCES auth_user, category_id bigint NULL REFERENCES blog_category,
+  view_count integer NOT NULL DEFAULT 0);
 CREATE TABLE blog_post_tags (id bigserial PRIMARY KEY, post_id bigint NOT NULL REFERENCES blog_post,
   tag_id bigint NOT NULL REFERENCES blog_tag, UNIQUE (post_id, tag_id));
 CREATE TABLE blog_comment (id bigserial PRIMARY KEY, author_name varchar(100) NOT NULL,

@@ -18,8 +18,14 @@ import { type ImportReport, importDjango } from '../../src/import-django/run.js'
 import { openDjangoSource } from '../../src/import-django/source.js';
 import { createLogger } from '../../src/log.js';
 import { createTestApp, type TestApp, testSettings } from '../support/app.js';
+import { TestClient } from '../support/client.js';
 import { createTestDatabase, ENGINE, type TestDatabase } from '../support/database.js';
-import { createDjangoFixture, type DjangoFixture, djangoServerAvailable } from './django-fixture.js';
+import {
+  createDjangoFixture,
+  type DjangoFixture,
+  djangoServerAvailable,
+  OWNER_PASSWORD,
+} from './django-fixture.js';
 
 const SERVER = await djangoServerAvailable();
 
@@ -194,6 +200,14 @@ describe.runIf(SERVER || process.env.CI === 'true')(
         }
         const pdf = await get('/resume/export/pdf/');
         expect(pdf.headers['content-type']).toBe('application/pdf');
+        // The owner logs in with the Django password, and Keen rehashes it with its own algorithm.
+        const owner = new TestClient(app.app, { headers: { host: 'localhost' } });
+        const login = await owner.login('owner', OWNER_PASSWORD);
+        expect(login.statusCode).toBe(303);
+        const [hash] = await rows<{ password: string }>(
+          "SELECT password FROM auth_user WHERE username = 'owner'",
+        );
+        expect(hash?.password).toMatch(/^\$argon2id\$/);
       } finally {
         await app.close();
       }
