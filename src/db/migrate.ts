@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { MigrationError } from '../errors.js';
 import { projectRoot } from '../project-root.js';
-import { type Database, queryRows, type Tx } from './client.js';
+import { type Database, type Db, queryRows, type Tx } from './client.js';
+import { needsOwnTransaction } from './migration-safety.js';
 
 /** One migration file as listed in drizzle-kit's journal. */
 export interface MigrationFile {
@@ -87,36 +88,60 @@ export interface MigrateResult {
 /**
  * Applies every pending migration, then runs `afterMigrate` (permission sync) in the same transaction.
  * Idempotent: a second run applies nothing.
+ *
+ * A migration with a statement PostgreSQL refuses inside a transaction block (`CREATE INDEX
+ * CONCURRENTLY`, the safe way to index a big table) runs on its own: the migrations before it are
+ * committed first, then its statements run one by one, and it is recorded once they all succeeded. Its
+ * statements should be re-runnable (`IF NOT EXISTS`), since a failure part-way leaves the earlier ones
+ * done.
  */
 export async function migrate(
   database: Database,
   options: { files?: MigrationFile[]; afterMigrate?: (tx: Tx) => Promise<void> } = {},
 ): Promise<MigrateResult> {
   const files = options.files ?? readMigrations();
-  return database.db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_ID})`);
-    await ensureTable(tx);
-    const applied = await appliedNames(tx);
-    const result: MigrateResult = { applied: [], changed: [] };
-    for (const file of files) {
-      const checksum = applied.get(file.name);
-      if (checksum !== undefined) {
-        if (checksum !== file.checksum) result.changed.push(file.name);
-        continue;
-      }
-      for (const statement of file.statements) {
-        try {
-          await tx.execute(sql.raw(statement));
-        } catch (error) {
-          throw new MigrationError(`migration ${file.name} failed: ${(error as Error).message}`);
+  const result: MigrateResult = { applied: [], changed: [] };
+  for (;;) {
+    const own = await database.db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_ID})`);
+      await ensureTable(tx);
+      const applied = await appliedNames(tx);
+      for (const file of files) {
+        const checksum = applied.get(file.name);
+        if (checksum !== undefined) {
+          if (checksum !== file.checksum && !result.changed.includes(file.name))
+            result.changed.push(file.name);
+          continue;
         }
+        if (file.statements.some(needsOwnTransaction)) return file;
+        for (const statement of file.statements) await runStatement(tx, file, statement);
+        await record(tx, file);
+        result.applied.push(file.name);
       }
-      await tx.execute(
-        sql`INSERT INTO keen_migrations (name, checksum) VALUES (${file.name}, ${file.checksum})`,
-      );
-      result.applied.push(file.name);
-    }
-    await options.afterMigrate?.(tx);
-    return result;
-  });
+      await options.afterMigrate?.(tx);
+      return null;
+    });
+    if (!own) return result;
+    for (const statement of own.statements) await runStatement(database.db, own, statement);
+    await database.db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_ID})`);
+      await record(tx, own);
+    });
+    result.applied.push(own.name);
+  }
+}
+
+async function runStatement(db: Db | Tx, file: MigrationFile, statement: string): Promise<void> {
+  try {
+    await db.execute(sql.raw(statement));
+  } catch (error) {
+    throw new MigrationError(`migration ${file.name} failed: ${(error as Error).message}`);
+  }
+}
+
+async function record(tx: Tx, file: MigrationFile): Promise<void> {
+  // ON CONFLICT: a migration run outside a transaction may have been recorded by another process.
+  await tx.execute(
+    sql`INSERT INTO keen_migrations (name, checksum) VALUES (${file.name}, ${file.checksum}) ON CONFLICT (name) DO NOTHING`,
+  );
 }

@@ -1,11 +1,20 @@
-/** Writes a new SQL migration from the schema changes (drizzle-kit generate); a dev-time command. */
+/**
+ * Writes a new SQL migration from the schema changes (drizzle-kit generate); a dev-time command. The new
+ * migration is checked for operations that would lock the site (src/db/migration-safety.ts), each printed
+ * with its safe recipe; `--check` (for CI) fails on unmigrated schema changes and on such operations.
+ */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readMigrations } from '../../db/migrate.js';
+import { checkedMigrations, describeUnsafe, unsafeOperations } from '../../db/migration-safety.js';
 import { projectRoot } from '../../project-root.js';
 import { type Command, parseArgs } from '../command.js';
+
+const UNSAFE_ADVICE =
+  'Rewrite the migration the safe way (docs/contributing.md, "Migrations that never lock the site"), or,\n' +
+  'where you know the table is small, put `-- keen:unsafe-ok <reason>` in that statement.\n';
 
 export const makemigrationsCommand: Command = {
   usage: 'keen makemigrations [--name NAME] [--check]',
@@ -42,7 +51,12 @@ export const makemigrationsCommand: Command = {
           process.stderr.write('the schema has changes without a migration: run keen makemigrations\n');
           return 1;
         }
-        process.stdout.write('no schema changes\n');
+        const unsafe = checkedMigrations(readMigrations(join(root, 'migrations'))).flatMap(unsafeOperations);
+        if (unsafe.length) {
+          process.stderr.write(`${describeUnsafe(unsafe)}${UNSAFE_ADVICE}`);
+          return 1;
+        }
+        process.stdout.write('no schema changes; no unsafe operations in the migrations\n');
         return 0;
       } finally {
         rmSync(scratch, { recursive: true, force: true });
@@ -50,6 +64,12 @@ export const makemigrationsCommand: Command = {
     }
     const generate = [drizzleKit, 'generate', '--config', join(root, 'drizzle.config.ts')];
     if (values.has('name')) generate.push('--name', values.get('name') as string);
-    return spawnSync(process.execPath, generate, { cwd: root, stdio: 'inherit' }).status ?? 1;
+    const known = new Set(readMigrations(join(root, 'migrations')).map((file) => file.name));
+    const status = spawnSync(process.execPath, generate, { cwd: root, stdio: 'inherit' }).status ?? 1;
+    if (status !== 0) return status;
+    const written = readMigrations(join(root, 'migrations')).filter((file) => !known.has(file.name));
+    const unsafe = written.flatMap(unsafeOperations);
+    if (unsafe.length) process.stderr.write(`${describeUnsafe(unsafe)}${UNSAFE_ADVICE}`);
+    return 0;
   },
 };

@@ -1,4 +1,5 @@
-import { pendingMigrations } from '../../db/migrate.js';
+import { pendingMigrations, readMigrations } from '../../db/migrate.js';
+import { describeUnsafe, unsafeOperations } from '../../db/migration-safety.js';
 import { migrateInstalledApps, openRuntime } from '../bootstrap.js';
 import { type Command, parseArgs } from '../command.js';
 
@@ -9,8 +10,11 @@ export const migrateCommand: Command = {
     const { database } = await openRuntime('migrate');
     try {
       if (flags.has('check')) {
-        const pending = await pendingMigrations(database);
+        const files = readMigrations();
+        const pending = await pendingMigrations(database, files);
         for (const name of pending) process.stdout.write(`pending: ${name}\n`);
+        const unsafe = files.filter((file) => pending.includes(file.name)).flatMap(unsafeOperations);
+        process.stdout.write(describeUnsafe(unsafe));
         process.stdout.write(
           pending.length ? `${pending.length} migration(s) pending\n` : 'no migrations pending\n',
         );
