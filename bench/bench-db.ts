@@ -85,7 +85,15 @@ export async function seedResume(url: string): Promise<void> {
 /** The baseline's copy of the résumé PDF: the same document, written once by the runner. */
 export async function writeBaselinePdf(url: string, path: string): Promise<void> {
   const database = await openDatabase(
-    { kind: 'postgres', url: new Secret(url), ssl: false, poolSize: 1, statementTimeoutMs: 0 },
+    {
+      kind: 'postgres',
+      url: new Secret(url),
+      ssl: false,
+      poolSize: 1,
+      statementTimeoutMs: 0,
+      preparedStatements: true,
+      direct: null,
+    },
     { command: 'bench' },
   );
   try {
@@ -102,7 +110,15 @@ export async function writeBaselinePdf(url: string, path: string): Promise<void>
 /** The account the load logs in as, created with Keen's own insertUser (argon2id hash). */
 export async function createUser(url: string, username: string, password: string): Promise<void> {
   const database = await openDatabase(
-    { kind: 'postgres', url: new Secret(url), ssl: false, poolSize: 1, statementTimeoutMs: 0 },
+    {
+      kind: 'postgres',
+      url: new Secret(url),
+      ssl: false,
+      poolSize: 1,
+      statementTimeoutMs: 0,
+      preparedStatements: true,
+      direct: null,
+    },
     { command: 'bench' },
   );
   try {

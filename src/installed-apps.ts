@@ -12,6 +12,7 @@ import { emailApp } from './contrib/email/index.js';
 import { healthApp } from './contrib/health/index.js';
 import { jobsApp } from './contrib/jobs/index.js';
 import { mediaApp } from './contrib/media/index.js';
+import { metricsApp } from './contrib/metrics/index.js';
 import { redirectsApp } from './contrib/redirects/index.js';
 import { sessionsApp } from './contrib/sessions/index.js';
 import type { KeenApp } from './web/keen-app.js';
@@ -24,6 +25,7 @@ export const installedApps: readonly KeenApp[] = Object.freeze([
   adminApp,
   jobsApp,
   healthApp,
+  metricsApp,
   siteApp,
   blogApp,
   resumeApp,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SettingsError } from './errors.js';
-import { loadSettings, readEnvironment } from './settings.js';
+import { directDatabase, loadSettings, readEnvironment } from './settings.js';
 
 const KEY = `${'k'.repeat(20)}abcdefghijklmnopqrstuvwxyz0123456789`;
 const PG = 'postgres://keen:pw@db.internal:5432/keen';
@@ -123,6 +123,57 @@ describe('settings', () => {
     expect(ssl.database.kind === 'postgres' && ssl.database.ssl).toBe('no-verify');
     const full = loadSettings({ SECRET_KEY: KEY, DATABASE_URL: `${PG}?sslmode=verify-full` });
     expect(full.database.kind === 'postgres' && full.database.ssl).toBe(true);
+  });
+
+  it('behind a pooler: DB_PREPARED_STATEMENTS, DATABASE_DIRECT_URL and sslrootcert', () => {
+    const plain = loadSettings({ SECRET_KEY: KEY, DATABASE_URL: PG });
+    expect(plain.database).toMatchObject({ preparedStatements: true, direct: null });
+    const pooled = loadSettings({
+      SECRET_KEY: KEY,
+      DATABASE_URL: 'postgres://keen:pw@pgbouncer:6432/keen',
+      DATABASE_DIRECT_URL: `${PG}?sslmode=require`,
+      DB_PREPARED_STATEMENTS: 'false',
+    });
+    if (pooled.database.kind !== 'postgres') throw new Error('expected PostgreSQL');
+    expect(pooled.database.preparedStatements).toBe(false);
+    expect(pooled.database.direct?.url.reveal()).toBe(PG);
+    expect(pooled.database.direct?.ssl).toBe('no-verify');
+    expect(directDatabase(pooled.database)).toMatchObject({ ssl: 'no-verify', direct: null, poolSize: 10 });
+    expect(directDatabase(pooled.database).url.reveal()).toBe(PG);
+
+    const ca = join(mkdtempSync(join(tmpdir(), 'keen-ca-')), 'ca.pem');
+    writeFileSync(ca, 'not checked here\n');
+    const verified = loadSettings({
+      SECRET_KEY: KEY,
+      DATABASE_URL: `${PG}?sslmode=verify-full&sslrootcert=${ca}`,
+    });
+    // sslrootcert stays for node-postgres (and pg_dump) to read the CA from; sslmode is Keen's.
+    expect(verified.database.kind === 'postgres' && verified.database.url.reveal()).toBe(
+      `${PG}?sslrootcert=${encodeURIComponent(ca)}`,
+    );
+
+    const cases: [Record<string, string>, string, RegExp][] = [
+      [{ DB_PREPARED_STATEMENTS: 'sometimes' }, 'DB_PREPARED_STATEMENTS', /true or false/],
+      [{ DATABASE_DIRECT_URL: 'mysql://x@y/z' }, 'DATABASE_DIRECT_URL', /postgres:\/\//],
+      [{ DATABASE_DIRECT_URL: `${PG}?sslmode=sometimes` }, 'DATABASE_DIRECT_URL', /sslmode/],
+      [{ DATABASE_URL: `${PG}?sslmode=require&sslrootcert=${ca}` }, 'DATABASE_URL', /verify-full/],
+      [
+        { DATABASE_URL: `${PG}?sslmode=verify-full&sslrootcert=/nowhere/ca.pem` },
+        'DATABASE_URL',
+        /not exist/,
+      ],
+      [
+        { DATABASE_URL: `${PG}?sslmode=verify-full&sslrootcert=system` },
+        'DATABASE_URL',
+        /leave sslrootcert out/,
+      ],
+      [{ DATABASE_URL: '', DATABASE_DIRECT_URL: PG }, 'DATABASE_DIRECT_URL', /without DATABASE_URL/],
+    ];
+    for (const [env, variable, message] of cases) {
+      const error = failure({ SECRET_KEY: KEY, DATABASE_URL: PG, ...env });
+      expect(error.variable, JSON.stringify(env)).toBe(variable);
+      expect(error.message).toMatch(message);
+    }
   });
 
   it('parses lists, BIND and IPv6 hosts', () => {

@@ -14,6 +14,7 @@ import { parseEnv } from 'node:util';
 import { SettingsError } from './errors.js';
 import { matchLanguage, normaliseTag } from './i18n/languages.js';
 import { projectRoot } from './project-root.js';
+import { type DatabaseSettings, databaseFromEnv } from './settings/database.js';
 import { type EmailSettings, emailFromEnv } from './settings/email.js';
 import {
   bool,
@@ -28,20 +29,12 @@ import {
   urlPrefix,
 } from './settings/env-values.js';
 import { mediaFromEnv } from './settings/media.js';
+import { type MetricsSettings, metricsFromEnv } from './settings/metrics.js';
 import { Secret } from './settings/secret.js';
 
+export type { DatabaseSettings, PostgresConnection } from './settings/database.js';
+export { directDatabase } from './settings/database.js';
 export { Secret } from './settings/secret.js';
-
-/** Where the data lives: PostgreSQL over the network, or PGlite embedded in this process. */
-export type DatabaseSettings =
-  | {
-      kind: 'postgres';
-      url: Secret;
-      ssl: boolean | 'no-verify';
-      poolSize: number;
-      statementTimeoutMs: number;
-    }
-  | { kind: 'pglite'; dataDir: string; statementTimeoutMs: number };
 
 /** S3-compatible object storage for media (Cloudflare R2, AWS S3, MinIO…); see docs/media.md. */
 export interface S3Settings {
@@ -59,6 +52,8 @@ export interface S3Settings {
 /** The validated, frozen settings every part of Keen receives. */
 export interface Settings {
   debug: boolean;
+  /** The Prometheus endpoint the `keen serve` supervisor opens, or null (off). */
+  metrics: Readonly<MetricsSettings> | null;
   secretKey: Secret;
   /** Where the secret key came from, for the start-up log (never the key itself). */
   secretKeySource: 'env' | 'generated' | 'data-dir' | 'debug-default';
@@ -161,56 +156,6 @@ export function readEnvironment(processEnv: Env = process.env, cwd = projectRoot
     throw new SettingsError('.env', `cannot be read: ${(error as Error).message}`);
   }
   return { ...fromFile, ...processEnv };
-}
-
-function databaseFromEnv(env: Env, dataDir: string): DatabaseSettings {
-  const poolSize = int(env, 'DB_POOL_SIZE', 10, 1, 1000);
-  const statementTimeoutMs = int(env, 'DB_STATEMENT_TIMEOUT', 30_000, 0, 86_400_000);
-  let url = env.DATABASE_URL?.trim();
-  const djangoNames = ['DB_NAME', 'DB_USER', 'DB_PASSWORD', 'DB_HOST', 'DB_PORT'];
-  if (!url && djangoNames.some((name) => env[name]?.trim())) {
-    // The Django deployment's variables, so an existing .env keeps working.
-    const user = encodeURIComponent(text(env, 'DB_USER', 'django_user'));
-    const password = env.DB_PASSWORD ? `:${encodeURIComponent(env.DB_PASSWORD)}` : '';
-    const host = text(env, 'DB_HOST', 'db');
-    const port = int(env, 'DB_PORT', 5432, 1, 65535);
-    const name = encodeURIComponent(text(env, 'DB_NAME', 'django_db'));
-    url = `postgres://${user}${password}@${host}:${port}/${name}`;
-  }
-  if (!url) return { kind: 'pglite', dataDir: join(dataDir, 'pglite'), statementTimeoutMs };
-
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new SettingsError(
-      'DATABASE_URL',
-      'is not a URL (expected postgres://user:password@host:5432/name)',
-    );
-  }
-  if (!['postgres:', 'postgresql:'].includes(parsed.protocol)) {
-    throw new SettingsError('DATABASE_URL', `must start with postgres:// (got ${parsed.protocol}//)`);
-  }
-  if (!parsed.hostname) throw new SettingsError('DATABASE_URL', 'has no host');
-  const sslmode = parsed.searchParams.get('sslmode') ?? 'disable';
-  const sslModes: Record<string, boolean | 'no-verify'> = {
-    disable: false,
-    allow: false,
-    prefer: false,
-    require: 'no-verify',
-    'verify-ca': true,
-    'verify-full': true,
-  };
-  const ssl = sslModes[sslmode];
-  if (ssl === undefined) {
-    throw new SettingsError(
-      'DATABASE_URL',
-      `sslmode "${sslmode}" is not one of ${Object.keys(sslModes).join(', ')}`,
-    );
-  }
-  // pg would read sslmode itself with different semantics; we pass ssl explicitly instead.
-  parsed.searchParams.delete('sslmode');
-  return { kind: 'postgres', url: new Secret(parsed.toString()), ssl, poolSize, statementTimeoutMs };
 }
 
 function secretKeyFromEnv(
@@ -355,6 +300,7 @@ export function loadSettings(env: Env): Readonly<Settings> {
     dataDir,
     ...bindFromEnv(env),
     webConcurrency: int(env, 'WEB_CONCURRENCY', 3, 1, 256),
+    ...metricsFromEnv(env),
     workerTimeout: int(env, 'WORKER_TIMEOUT', 30, 1, 86_400),
     gracefulTimeout: int(env, 'GRACEFUL_TIMEOUT', 30, 1, 86_400),
     maxRequests: int(env, 'MAX_REQUESTS', 0, 0),

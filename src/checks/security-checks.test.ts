@@ -128,6 +128,12 @@ describe('deployment checks', () => {
     expect(w003?.level).toBe('info');
     expect(w003?.message).toContain('db.example.com');
     expect(JSON.stringify(found)).not.toContain(DB_PASSWORD);
+    // Behind a pooler, the direct address (migrations, backups) crosses the network too.
+    const direct = deployFindings({
+      DATABASE_URL: `postgres://keen:${DB_PASSWORD}@db.example.com/keen?sslmode=verify-full`,
+      DATABASE_DIRECT_URL: `postgres://keen:${DB_PASSWORD}@primary.example.com/keen`,
+    }).find((message) => message.id === 'keen.W003');
+    expect(direct?.message).toContain('DATABASE_DIRECT_URL points to primary.example.com');
   });
 
   it('treats loopback, sockets and single-label service names as local', () => {

@@ -143,14 +143,25 @@ export function isLocalDatabaseHost(hostname: string): boolean {
   return !host.includes('.');
 }
 
-function databaseHost(settings: Readonly<Settings>): string | null {
-  if (settings.database.kind !== 'postgres') return null;
-  try {
-    // Only the host is used; the URL itself holds the password and is never put into a message.
-    return new URL(settings.database.url.reveal()).hostname;
-  } catch {
-    return null;
+/** The first PostgreSQL URL (DATABASE_URL, then DATABASE_DIRECT_URL) without TLS, and its host. */
+function clearTextDatabase(settings: Readonly<Settings>): { variable: string; host: string } | null {
+  const database = settings.database;
+  if (database.kind !== 'postgres') return null;
+  const connections = [
+    { variable: 'DATABASE_URL', connection: database },
+    { variable: 'DATABASE_DIRECT_URL', connection: database.direct },
+  ];
+  for (const { variable, connection } of connections) {
+    if (connection?.ssl !== false) continue;
+    try {
+      // Only the host is used; the URL itself holds the password and is never put into a message.
+      const host = new URL(connection.url.reveal()).hostname;
+      if (!isLocalDatabaseHost(host)) return { variable, host };
+    } catch {
+      // Settings validated the URL; nothing to report on one that cannot be read.
+    }
   }
+  return null;
 }
 
 /** keen.W003: a database over the network without TLS sends the password and the data in clear. */
@@ -159,13 +170,11 @@ export const databaseSslCheck: SystemCheck = {
   level: 'info',
   deployOnly: true,
   run(settings) {
-    const host = databaseHost(settings);
-    if (host === null || settings.database.kind !== 'postgres' || settings.database.ssl !== false)
-      return null;
-    if (isLocalDatabaseHost(host)) return null;
-    return `DATABASE_URL points to ${host} without TLS: the password and the data cross the network in clear.`;
+    const found = clearTextDatabase(settings);
+    if (!found) return null;
+    return `${found.variable} points to ${found.host} without TLS: the password and the data cross the network in clear.`;
   },
-  hint: 'Add ?sslmode=verify-full (or sslmode=require) to DATABASE_URL.',
+  hint: 'Add ?sslmode=verify-full (or sslmode=require) to DATABASE_URL and DATABASE_DIRECT_URL.',
 };
 
 /** keen.W010: production with no way to send email: password resets and error mails go nowhere. */

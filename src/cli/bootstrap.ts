@@ -14,10 +14,21 @@ export interface Runtime {
   database: Database;
 }
 
+/**
+ * Commands that go to PostgreSQL itself (DATABASE_DIRECT_URL, when DATABASE_URL is a pooler): a
+ * migration's long statements (CREATE INDEX CONCURRENTLY) must not meet the pooler's timeouts or hold
+ * one of its few server connections, and may raise DB_STATEMENT_TIMEOUT, which only PostgreSQL accepts.
+ */
+const DIRECT_COMMANDS = new Set(['migrate']);
+
 /** Settings, logger and an open database, for commands that need all three. */
 export async function openRuntime(command: string, overrides: Record<string, string> = {}): Promise<Runtime> {
   const { settings, logger } = loadRuntimeSettings(overrides);
-  const database = await openDatabase(settings.database, { command, logger });
+  const database = await openDatabase(settings.database, {
+    command,
+    logger,
+    direct: DIRECT_COMMANDS.has(command),
+  });
   return { settings, logger, database };
 }
 

@@ -10,7 +10,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import type { DatabaseSettings } from '../settings.js';
+import { type DatabaseSettings, directDatabase } from '../settings.js';
 import { lockDataDir } from './datadir-lock.js';
 import * as schema from './schema.js';
 
@@ -28,6 +28,8 @@ export interface Database {
   pglite?: PGlite;
   /** Runs a trivial query; throws when the database cannot be reached. */
   ping(): Promise<void>;
+  /** The pool's connections, for the metrics (PostgreSQL only). */
+  poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -35,11 +37,15 @@ export interface OpenOptions {
   /** The keen command opening it, recorded in the embedded database's lock file. */
   command: string;
   logger?: Logger;
+  /** Go to PostgreSQL itself (DATABASE_DIRECT_URL, when set) rather than the pooler: migrations, restores. */
+  direct?: boolean;
 }
 
 /** Opens the database the settings name. On PGlite this takes the data folder's lock first. */
 export async function openDatabase(settings: DatabaseSettings, options: OpenOptions): Promise<Database> {
-  if (settings.kind === 'postgres') return openPostgres(settings, options.logger);
+  if (settings.kind === 'postgres') {
+    return openPostgres(options.direct ? directDatabase(settings) : settings, options.logger);
+  }
   const release = lockDataDir(pgliteLockDir(settings.dataDir), options.command);
   try {
     // Loaded only for the embedded database: PostgreSQL workers boot without it.
@@ -92,6 +98,7 @@ function openPostgres(settings: Extract<DatabaseSettings, { kind: 'postgres' }>,
   // An idle client losing its connection (database restart) must not crash the process; the pool
   // drops it and the next query opens a fresh one, which is how Keen recovers by itself.
   pool.on('error', (error) => logger?.warn({ err: error }, 'database connection lost; it will be reopened'));
+  if (!settings.preparedStatements) pool.on('connect', unnameStatements);
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     db,
@@ -99,6 +106,7 @@ function openPostgres(settings: Extract<DatabaseSettings, { kind: 'postgres' }>,
     ping: async () => {
       await db.execute(sql`SELECT 1`);
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => pool.end(),
   };
 }
@@ -118,14 +126,52 @@ class ConnectionMarkingPool extends pg.Pool {
   override connect(callback: Parameters<pg.Pool['connect']>[0]): void;
   override connect(callback?: Parameters<pg.Pool['connect']>[0]): Promise<pg.PoolClient> | undefined {
     if (callback) {
-      super.connect(callback);
+      super.connect((error, client, done) => {
+        if (error) explainRefusedParameter(error);
+        callback(error, client, done);
+      });
       return undefined;
     }
     return super.connect().then(releasedWhenLost, (error: unknown) => {
       if (error && typeof error === 'object') failedConnects.add(error);
+      explainRefusedParameter(error);
       throw error;
     });
   }
+}
+
+/**
+ * DB_PREPARED_STATEMENTS=false: drops the name of every query on this connection, so none is prepared
+ * on the server. pg prepares a named query once per connection and then only binds it, which breaks
+ * behind a transaction-mode pooler (PgBouncer < 1.21): the next transaction may run on another server
+ * connection, where the statement does not exist, or already exists under that name for another client.
+ */
+function unnameStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const unnamed = (config: unknown, ...rest: unknown[]) =>
+    query(isNamedConfig(config) ? { ...config, name: undefined } : config, ...rest);
+  client.query = unnamed as typeof client.query;
+}
+
+/** A plain query config with a name (Drizzle's prepared queries); not a Submittable such as a cursor. */
+function isNamedConfig(config: unknown): config is { name: string } {
+  if (!config || typeof config !== 'object') return false;
+  const candidate = config as { name?: unknown; submit?: unknown };
+  return (
+    typeof candidate.name === 'string' && candidate.name !== '' && typeof candidate.submit !== 'function'
+  );
+}
+
+/**
+ * PgBouncer refuses startup parameters it does not track, and DB_STATEMENT_TIMEOUT is sent as one; the
+ * bare "unsupported startup parameter" would not say which setting to change.
+ */
+function explainRefusedParameter(error: unknown): void {
+  if (!(error instanceof Error) || !/unsupported startup parameter: statement_timeout/.test(error.message))
+    return;
+  if (error.message.includes('DB_STATEMENT_TIMEOUT')) return;
+  error.message +=
+    ' (DB_STATEMENT_TIMEOUT sends it, and a connection pooler such as PgBouncer refuses it: set DB_STATEMENT_TIMEOUT=0 and give the database or role a statement_timeout instead; see docs/database.md)';
 }
 
 /** The checked-out client, released with the error if its connection is lost; releasing twice is a no-op. */

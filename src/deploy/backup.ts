@@ -12,7 +12,7 @@ import { sql } from 'drizzle-orm';
 import { type Database, openDatabase, pgliteLockDir, queryRows } from '../db/client.js';
 import { lockDataDir } from '../db/datadir-lock.js';
 import { BackupError } from '../errors.js';
-import type { DatabaseSettings, Settings } from '../settings.js';
+import { type DatabaseSettings, directDatabase, type Settings } from '../settings.js';
 import { copyTree, describeFiles, type FileRecord, listFiles, sha256File, tar } from './archive-files.js';
 
 export const ARCHIVE_PREFIX = 'keen-backup-';
@@ -33,8 +33,13 @@ function stamp(date: Date): string {
     .replace(/\.\d+Z$/, 'Z');
 }
 
-/** pg_dump/pg_restore get the password through the environment, never on the command line (ps shows it). */
-function pgConnection(database: Extract<DatabaseSettings, { kind: 'postgres' }>) {
+/**
+ * pg_dump/pg_restore get the password through the environment, never on the command line (ps shows it).
+ * They go to DATABASE_DIRECT_URL when set: both keep session state (SETs, one snapshot) that a
+ * transaction-mode pooler would not.
+ */
+function pgConnection(pooled: Extract<DatabaseSettings, { kind: 'postgres' }>) {
+  const database = directDatabase(pooled);
   const url = new URL(database.url.reveal());
   const password = decodeURIComponent(url.password);
   url.password = '';
@@ -209,7 +214,7 @@ export async function restoreBackup(
       );
     }
     if (settings.database.kind === 'postgres') {
-      const database = await openDatabase(settings.database, { command: 'restore' });
+      const database = await openDatabase(settings.database, { command: 'restore', direct: true });
       const tables = await userTableCount(database).finally(() => database.close());
       if (tables > 0 && !options.force) {
         throw new BackupError(

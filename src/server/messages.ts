@@ -9,12 +9,16 @@ export type WorkerMessage =
   /** The worker could not start (bad code, settings or database); it exits right after. `code`: Keen's error code. */
   | { type: 'keen:boot-failed'; message: string; code?: string }
   /** The worker served its MAX_REQUESTS and asks to be replaced (one at a time, by the supervisor). */
-  | { type: 'keen:recycle'; served: number };
+  | { type: 'keen:recycle'; served: number }
+  /** The answer to a metrics request: the worker's registry as prom-client's JSON. */
+  | { type: 'keen:metrics'; id: string; metrics: unknown[] };
 
 /** Supervisor → worker. */
 export type SupervisorMessage =
   /** Stop taking connections, finish in-flight requests, exit 0. */
-  { type: 'keen:drain' };
+  | { type: 'keen:drain' }
+  /** Send this worker's metrics (METRICS_BIND is set). */
+  | { type: 'keen:metrics'; id: string };
 
 /** Narrowing for messages arriving as `unknown`. */
 export function isWorkerMessage(value: unknown): value is WorkerMessage {

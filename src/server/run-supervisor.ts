@@ -1,6 +1,7 @@
 /** `keen serve` in the primary process: validates settings, starts the supervisor, maps signals. */
 import { checkCollectedStatic } from '../contrib/staticfiles/static-urls.js';
 import { loadRuntimeSettings } from '../settings/runtime.js';
+import { startMetricsEndpoint } from './metrics-endpoint.js';
 import { Supervisor } from './supervisor.js';
 
 export async function runSupervisor(overrides: Record<string, string>): Promise<number> {
@@ -24,6 +25,10 @@ export async function runSupervisor(overrides: Record<string, string>): Promise<
   process.on('SIGTTIN', () => void supervisor.scale(1));
   process.on('SIGTTOU', () => void supervisor.scale(-1));
   supervisor.start();
+  const metrics = settings.metrics
+    ? await startMetricsEndpoint(settings.metrics, () => supervisor.readyWorkers, logger)
+    : null;
+  void supervisor.done.then(() => metrics?.close());
   const ready = await Promise.race([
     supervisor.firstReady.then(() => true),
     supervisor.done.then(() => false),

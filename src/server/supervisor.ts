@@ -104,6 +104,11 @@ export class Supervisor {
     for (let i = 0; i < this.#target; i++) this.#fork();
   }
 
+  /** The workers serving now (booted, not draining). */
+  get readyWorkers(): Worker[] {
+    return [...this.#tracked.values()].filter((t) => t.state === 'ready').map((t) => t.worker);
+  }
+
   /** Workers currently serving or starting (not draining). */
   get liveWorkers(): number {
     return [...this.#tracked.values()].filter((t) => t.state !== 'draining').length;

@@ -75,6 +75,13 @@ export async function runWorker(
   };
   process.on('message', (message: SupervisorMessage) => {
     if (message?.type === 'keen:drain') drain('supervisor');
+    if (message?.type === 'keen:metrics' && app.metrics) {
+      const id = message.id;
+      void app.metrics.registry
+        .getMetricsAsJSON()
+        .then((metrics) => send({ type: 'keen:metrics', id, metrics }))
+        .catch((error: unknown) => logger.warn({ err: error }, 'metrics collection failed'));
+    }
   });
   process.on('SIGTERM', () => drain('SIGTERM'));
   process.on('SIGINT', () => drain('SIGINT'));

@@ -68,6 +68,8 @@ describe.runIf(ENGINE === 'postgres')('migrations from two processes at once (po
         ssl: false,
         poolSize: 2,
         statementTimeoutMs: 0,
+        preparedStatements: true,
+        direct: null,
       },
       { command: 'test' },
     );

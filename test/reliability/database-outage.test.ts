@@ -111,6 +111,8 @@ describe(`database outage (${ENGINE})`, () => {
           ssl: false,
           poolSize: 2,
           statementTimeoutMs: 5000,
+          preparedStatements: true,
+          direct: null,
         },
         { command: 'test' },
       );

@@ -91,6 +91,8 @@ describe(`errors classified by cause (${ENGINE})`, () => {
         ssl: false,
         poolSize: 2,
         statementTimeoutMs: 5000,
+        preparedStatements: true,
+        direct: null,
       },
       { command: 'test' },
     );

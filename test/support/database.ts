@@ -45,6 +45,8 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
         ssl: false,
         poolSize: 5,
         statementTimeoutMs: 30_000,
+        preparedStatements: true,
+        direct: null,
       },
       { command: 'test' },
     );

@@ -1,0 +1,40 @@
+/**
+ * The metrics app: when METRICS_BIND is set, each `keen serve` worker counts its requests by route
+ * template and status (one onResponse hook, added only then, so a site without metrics pays nothing) and
+ * hands its registry to the supervisor when asked (src/server/worker.ts), which serves the sum of all
+ * workers on its own port (src/server/metrics-endpoint.ts).
+ */
+import type { KeenApp } from '../../web/keen-app.js';
+import { WorkerMetrics } from './collectors.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This worker's metrics, when METRICS_BIND is set. */
+    metrics?: WorkerMetrics;
+  }
+}
+
+/** The label for a request no route matched: one label, however many paths are probed. */
+const UNMATCHED = '(unmatched)';
+
+export const metricsApp: KeenApp = {
+  name: 'metrics',
+  routes(app, { settings, database }) {
+    if (!settings.metrics) return;
+    const metrics = new WorkerMetrics({
+      db: database.db,
+      ...(database.poolStats ? { pool: database.poolStats } : {}),
+      jobs: () => app.jobs.summary(),
+    });
+    app.decorate('metrics', metrics);
+    app.addHook('onResponse', (request, reply, done) => {
+      metrics.observe(
+        request.method,
+        request.routeOptions.url ?? UNMATCHED,
+        reply.statusCode,
+        reply.elapsedTime / 1000,
+      );
+      done();
+    });
+  },
+};
