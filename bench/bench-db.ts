@@ -82,9 +82,9 @@ export async function seedResume(url: string): Promise<void> {
   });
 }
 
-/** The baseline's copy of the résumé PDF: the same document, written once by the runner. */
-export async function writeBaselinePdf(url: string, path: string): Promise<void> {
-  const database = await openDatabase(
+/** A one-connection pool on the bench database, for the runner's setup steps. */
+function openBenchDatabase(url: string) {
+  return openDatabase(
     {
       kind: 'postgres',
       url: new Secret(url),
@@ -96,6 +96,11 @@ export async function writeBaselinePdf(url: string, path: string): Promise<void>
     },
     { command: 'bench' },
   );
+}
+
+/** The baseline's copy of the résumé PDF: the same document, written once by the runner. */
+export async function writeBaselinePdf(url: string, path: string): Promise<void> {
+  const database = await openBenchDatabase(url);
   try {
     const resume = await loadActiveResume(database.db);
     if (!resume) throw new Error('the bench database has no active résumé profile');
@@ -109,18 +114,7 @@ export async function writeBaselinePdf(url: string, path: string): Promise<void>
 
 /** The account the load logs in as, created with Keen's own insertUser (argon2id hash). */
 export async function createUser(url: string, username: string, password: string): Promise<void> {
-  const database = await openDatabase(
-    {
-      kind: 'postgres',
-      url: new Secret(url),
-      ssl: false,
-      poolSize: 1,
-      statementTimeoutMs: 0,
-      preparedStatements: true,
-      direct: null,
-    },
-    { command: 'bench' },
-  );
+  const database = await openBenchDatabase(url);
   try {
     // A superuser, so Keen's first-run setup link stays quiet; no benchmarked page checks permissions.
     await insertUser(database.db, { username, password, isStaff: true, isSuperuser: true });
