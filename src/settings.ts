@@ -19,6 +19,7 @@ import { type EmailSettings, emailFromEnv } from './settings/email.js';
 import {
   bool,
   type Env,
+  hostAndPort,
   hostList,
   int,
   list,
@@ -213,11 +214,11 @@ function bindFromEnv(env: Env): { bindHost: string; port: number } {
   const port = int(env, 'PORT', 8000, 1, 65535);
   const bind = env.BIND?.trim();
   if (!bind) return { bindHost: '0.0.0.0', port };
-  const match = /^(\[[0-9a-fA-F:.]+\]|[^:]+)(?::(\d+))?$/.exec(bind);
-  if (!match?.[1]) throw new SettingsError('BIND', `must be HOST or HOST:PORT (got "${bind}")`);
-  const bindPort = match[2] === undefined ? port : Number(match[2]);
+  const parsed = hostAndPort(bind);
+  if (!parsed) throw new SettingsError('BIND', `must be HOST or HOST:PORT (got "${bind}")`);
+  const bindPort = parsed.port ?? port;
   if (bindPort < 1 || bindPort > 65535) throw new SettingsError('BIND', `port ${bindPort} is out of range`);
-  return { bindHost: match[1].replace(/^\[|\]$/g, ''), port: bindPort };
+  return { bindHost: parsed.host, port: bindPort };
 }
 
 function timeZoneFromEnv(env: Env): string {

@@ -6,11 +6,16 @@ import { cp, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { BackupError } from '../errors.js';
 
-/** SHA-256 of a file, streamed (media files can be large). */
-export async function sha256File(file: string): Promise<string> {
+/** SHA-256 of what a stream holds, read to its end (a file, or a stored media object). */
+export async function sha256Stream(stream: AsyncIterable<unknown>): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  for await (const chunk of stream) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/** SHA-256 of a file, streamed (media files can be large). */
+export function sha256File(file: string): Promise<string> {
+  return sha256Stream(createReadStream(file));
 }
 
 /** Every regular file below `root`, as `/`-separated paths relative to it, sorted. */

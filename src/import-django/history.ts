@@ -89,8 +89,12 @@ export interface HistoryPlan {
   entries: TablePlan<DjangoLogEntry & { key: string }, KeenLogEntry & { key: string }>;
 }
 
-export async function planHistory(source: DjangoSource, db: Db): Promise<HistoryPlan | null> {
-  if (!(await source.tables()).has('django_admin_log')) return null;
+export async function planHistory(
+  source: DjangoSource,
+  db: Db,
+  present: ReadonlySet<string>,
+): Promise<HistoryPlan | null> {
+  if (!present.has('django_admin_log')) return null;
   const rows = await source.rows<DjangoLogEntry>(
     `SELECT l.id::int, l.action_time, l.user_id::int, u.username, ct.app_label, ct.model, l.object_id,
             l.object_repr, l.action_flag::int, l.change_message

@@ -10,10 +10,8 @@
  * finds again, and the old address gets a redirect. A copy is read back and its size and checksum
  * compared before the rows are written; files that cannot be found are listed, never skipped silently.
  */
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import type { StoredFile, StoredImage } from '../contrib/media/fields.js';
 import { inspectImage } from '../contrib/media/images.js';
@@ -30,6 +28,7 @@ import {
 import { isMediaName } from '../contrib/media/storage.js';
 import { type RedirectRow, redirects } from '../contrib/redirects/schema.js';
 import type { Db, Tx } from '../db/client.js';
+import { sha256File, sha256Stream } from '../deploy/archive-files.js';
 import { CommandError, InvalidImageError } from '../errors.js';
 import type { DjangoMediaSource, FetchedFile } from './media-source.js';
 import { planTable, type TablePlan } from './plan.js';
@@ -137,12 +136,6 @@ export interface MediaPlan {
   redirects: { oldPath: string; newPath: string }[];
 }
 
-async function sha256Of(stream: Readable): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of stream) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 async function headOf(path: string): Promise<Uint8Array> {
   const handle = await open(path);
   try {
@@ -168,11 +161,17 @@ function contentName(djangoName: string, kind: FileKindName, sha256: string): st
   return `${base}/${sha256.slice(0, 32)}.${FILE_KINDS[kind].extension}`;
 }
 
-/** True when `name` is stored with exactly these bytes. */
-async function storedAs(media: Media, name: string, size: number, sha256: string): Promise<boolean> {
+/** Whether `name` is free, holds exactly these bytes, or holds other bytes. */
+async function storedState(
+  media: Media,
+  name: string,
+  size: number,
+  sha256: string,
+): Promise<'absent' | 'same' | 'other'> {
   const info = await media.storage.stat(name);
-  if (!info || info.size !== size) return false;
-  return (await sha256Of((await media.storage.open(name)).stream)) === sha256;
+  if (!info) return 'absent';
+  if (info.size !== size) return 'other';
+  return (await sha256Stream((await media.storage.open(name)).stream)) === sha256 ? 'same' : 'other';
 }
 
 /** Reads, checks and places one file (nothing is written to Keen's storage here). */
@@ -207,16 +206,16 @@ async function planFile(
       return;
     }
   }
-  const sha256 = await sha256Of(createReadStream(fetched.path));
+  const sha256 = await sha256File(fetched.path);
   file.sha256 = sha256;
   // The Django name if it is free (or holds these bytes already), else the content's own name.
   let name = keptName(file.djangoName, kind) ?? contentName(file.djangoName, kind, sha256);
-  let same = await storedAs(media, name, fetched.size, sha256);
-  if (!same && (await media.storage.exists(name))) {
+  let state = await storedState(media, name, fetched.size, sha256);
+  if (state === 'other') {
     name = contentName(file.djangoName, kind, sha256);
-    same = await storedAs(media, name, fetched.size, sha256);
+    state = await storedState(media, name, fetched.size, sha256);
   }
-  file.action = same ? 'same' : 'copy';
+  file.action = state === 'same' ? 'same' : 'copy';
   const stored: StoredFile = {
     name,
     size: fetched.size,
@@ -300,7 +299,7 @@ export async function copyMedia(plan: MediaPlan, media: Media): Promise<number> 
     if (file.action !== 'copy' || !file.stored || !file.fetched) continue;
     const { name, size, contentType } = file.stored;
     await media.storage.save(name, createReadStream(file.fetched.path), { contentType, size });
-    if (!(await storedAs(media, name, size, file.sha256 as string))) {
+    if ((await storedState(media, name, size, file.sha256 as string)) !== 'same') {
       throw new CommandError(
         `the copy of ${file.djangoName} (stored as ${name}) does not match the original`,
       );

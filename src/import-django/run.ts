@@ -92,7 +92,7 @@ export async function importDjango(
     const blog = await planBlog(source, db, accounts.users.matchedIds, media.media);
     const resume = resumeMissing.length ? null : await planResume(source, db, media.media);
     const redirects = await planRedirects(db, media);
-    const history = await planHistory(source, db);
+    const history = await planHistory(source, db, present);
     const tables = [
       ...[accounts.users, accounts.groups, blog.categories, blog.tags, blog.posts, blog.comments],
       ...(resume ? resumeTables(resume) : []),

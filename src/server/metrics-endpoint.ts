@@ -6,10 +6,11 @@
  * deadline (busy, or just replaced) is left out of that scrape, never holding it up.
  */
 import type { Worker } from 'node:cluster';
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { MetricsSettings } from '../settings/metrics.js';
+import { constantTimeEqual } from '../signing.js';
 import { isWorkerMessage, type SupervisorMessage } from './messages.js';
 
 const WORKER_DEADLINE_MS = 2000;
@@ -36,10 +37,7 @@ function askWorker(worker: Worker): Promise<unknown[] | null> {
 }
 
 function authorized(header: string | undefined, token: MetricsSettings['token']): boolean {
-  if (!token) return true;
-  const expected = Buffer.from(`Bearer ${token.reveal()}`);
-  const given = Buffer.from(header ?? '');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return token === null || constantTimeEqual(header ?? '', `Bearer ${token.reveal()}`);
 }
 
 /** Starts the endpoint; `workers` lists the workers serving right now. */

@@ -94,6 +94,16 @@ export function hostList(env: Env, name: string, fallback: readonly string[]): s
   return entries;
 }
 
+/**
+ * `HOST` or `HOST:PORT`, an IPv6 host in brackets (`[::1]:8000`), split and without the brackets; null
+ * when `raw` is neither. The port's range is the caller's to check.
+ */
+export function hostAndPort(raw: string): { host: string; port: number | null } | null {
+  const match = /^(\[[0-9a-fA-F:.]+\]|[^:]+)(?::(\d+))?$/.exec(raw);
+  if (!match?.[1]) return null;
+  return { host: match[1].replace(/^\[|\]$/g, ''), port: match[2] === undefined ? null : Number(match[2]) };
+}
+
 export function urlPrefix(env: Env, name: string, fallback: string): string {
   const value = text(env, name, fallback);
   if (!/^\/([\w.-]+\/)+$/.test(value))

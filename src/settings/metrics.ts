@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { SettingsError } from '../errors.js';
-import type { Env } from './env-values.js';
+import { type Env, hostAndPort } from './env-values.js';
 import { Secret } from './secret.js';
 
 export interface MetricsSettings {
@@ -28,11 +28,11 @@ export function metricsFromEnv(env: Env): { metrics: Readonly<MetricsSettings> |
   if (token !== null && token.length < 16)
     throw new SettingsError('METRICS_TOKEN', 'must be at least 16 characters (openssl rand -hex 24)');
   if (!bind) return { metrics: null };
-  const match = /^(\[[0-9a-fA-F:.]+\]|[^:]+):(\d+)$/.exec(bind);
-  const port = Number(match?.[2]);
-  if (!match?.[1] || port < 1 || port > 65535)
+  const parsed = hostAndPort(bind);
+  const port = parsed?.port ?? 0;
+  if (!parsed || port < 1 || port > 65535)
     throw new SettingsError('METRICS_BIND', `must be HOST:PORT, such as 127.0.0.1:9464 (got "${bind}")`);
-  const host = match[1].replace(/^\[|\]$/g, '');
+  const host = parsed.host;
   if (!isInternal(host) && token === null) {
     throw new SettingsError(
       'METRICS_BIND',
