@@ -57,6 +57,22 @@ export class DatabaseUnavailableError extends KeenError {
   }
 }
 
+/**
+ * KEEN_E_REDIS_UNAVAILABLE: Redis holds the sessions, throttle counters or cache and cannot be reached
+ * right now; the request gets a 503 (never a silent logout or a write reported as done).
+ */
+export class RedisUnavailableError extends KeenError {
+  constructor(cause?: unknown) {
+    super(
+      'KEEN_E_REDIS_UNAVAILABLE',
+      503,
+      'The service is briefly unavailable.',
+      cause instanceof Error ? cause.message : undefined,
+    );
+    this.name = 'RedisUnavailableError';
+  }
+}
+
 /** KEEN_E_MIGRATION: a migration file is missing or failed to apply. */
 export class MigrationError extends KeenError {
   constructor(message: string) {

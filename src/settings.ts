@@ -32,6 +32,7 @@ import {
 import { mediaFromEnv } from './settings/media.js';
 import { type MetricsSettings, metricsFromEnv } from './settings/metrics.js';
 import { Secret } from './settings/secret.js';
+import { type StoreSettings, storesFromEnv } from './settings/stores.js';
 
 export type { DatabaseSettings, PostgresConnection } from './settings/database.js';
 export { directDatabase } from './settings/database.js';
@@ -55,6 +56,8 @@ export interface Settings {
   debug: boolean;
   /** The Prometheus endpoint the `keen serve` supervisor opens, or null (off). */
   metrics: Readonly<MetricsSettings> | null;
+  /** Where sessions, login throttling and the cache live (the database unless Redis is set up). */
+  stores: Readonly<StoreSettings>;
   secretKey: Secret;
   /** Where the secret key came from, for the start-up log (never the key itself). */
   secretKeySource: 'env' | 'generated' | 'data-dir' | 'debug-default';
@@ -302,6 +305,7 @@ export function loadSettings(env: Env): Readonly<Settings> {
     ...bindFromEnv(env),
     webConcurrency: int(env, 'WEB_CONCURRENCY', 3, 1, 256),
     ...metricsFromEnv(env),
+    ...storesFromEnv(env),
     workerTimeout: int(env, 'WORKER_TIMEOUT', 30, 1, 86_400),
     gracefulTimeout: int(env, 'GRACEFUL_TIMEOUT', 30, 1, 86_400),
     maxRequests: int(env, 'MAX_REQUESTS', 0, 0),

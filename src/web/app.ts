@@ -12,6 +12,7 @@ import type { StaticMode } from '../contrib/staticfiles/static-urls.js';
 import type { Database } from '../db/client.js';
 import { installedApps } from '../installed-apps.js';
 import type { Settings } from '../settings.js';
+import { openStores, type Stores } from '../stores/index.js';
 import { registerAccessLog } from './access-log.js';
 import { registerErrorBoundary } from './error-boundary.js';
 import { type KeenApp, validateCatalogues, validateInstalledApps } from './keen-app.js';
@@ -31,6 +32,8 @@ export interface BuildOptions {
   setupToken?: string | null;
   /** Static files from the sources instead of the collected manifest (tests; see docs/static-files.md). */
   staticMode?: StaticMode;
+  /** Stores opened by the caller; by default the app opens those the settings name and closes them. */
+  stores?: Stores;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -86,9 +89,13 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     },
   }) as unknown as FastifyInstance;
 
+  // Stores a caller opened (a test, keen serve) stay the caller's to close; those opened here close with the app.
+  const stores = options.stores ?? (await openStores(options));
+  if (!options.stores) app.addHook('onClose', async () => stores.close());
   const context: WebContext = {
     settings,
     database: options.database,
+    stores,
     logger: options.logger,
     apps,
     staticMode: options.staticMode,

@@ -8,12 +8,15 @@ import type { StaticMode } from '../contrib/staticfiles/static-urls.js';
 import type { Database } from '../db/client.js';
 import { PipelineError } from '../errors.js';
 import type { Settings } from '../settings.js';
+import type { Stores } from '../stores/index.js';
 import type { KeenApp } from './keen-app.js';
 
 /** What every stage and app receives when the web app is built. */
 export interface WebContext {
   settings: Readonly<Settings>;
   database: Database;
+  /** Sessions, throttle counters and the cache, on the backends the settings chose. */
+  stores: Stores;
   logger: Logger;
   /** The installed apps, in order. */
   apps: readonly KeenApp[];

@@ -1,0 +1,37 @@
+/**
+ * The stores: where sessions, login-throttle counters and the cache live, chosen by settings
+ * (SESSION_STORE, THROTTLE_STORE, CACHE_STORE; see src/settings/stores.ts). One set per process,
+ * opened with the web app (src/web/app.ts) or by a command, closed with it.
+ */
+import type { Logger } from 'pino';
+import type { Database } from '../db/client.js';
+import type { Settings } from '../settings.js';
+import { RedisConnection } from './redis.js';
+
+export interface Stores {
+  /** The Redis connection when any store uses Redis; null otherwise. */
+  redis: RedisConnection | null;
+  close(): Promise<void>;
+}
+
+export interface OpenStoresOptions {
+  settings: Readonly<Settings>;
+  database: Database;
+  logger: Logger;
+}
+
+/** Opens the stores the settings name (and the Redis connection they share, if any). */
+export async function openStores({ settings, logger }: OpenStoresOptions): Promise<Stores> {
+  const { stores } = settings;
+  const usesRedis = [stores.sessionStore, stores.throttleStore, stores.cacheStore].includes('redis');
+  const redis =
+    usesRedis && stores.redisUrl
+      ? await RedisConnection.open({ url: stores.redisUrl, keyPrefix: stores.redisKeyPrefix, logger })
+      : null;
+  return {
+    redis,
+    async close() {
+      await redis?.close();
+    },
+  };
+}
