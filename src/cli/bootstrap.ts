@@ -7,6 +7,7 @@ import { CommandError } from '../errors.js';
 import { installedApps } from '../installed-apps.js';
 import { loadRuntimeSettings } from '../settings/runtime.js';
 import type { Settings } from '../settings.js';
+import { openStores, type Stores } from '../stores/index.js';
 
 export interface Runtime {
   settings: Readonly<Settings>;
@@ -30,6 +31,16 @@ export async function openRuntime(command: string, overrides: Record<string, str
     direct: DIRECT_COMMANDS.has(command),
   });
   return { settings, logger, database };
+}
+
+/** Runs `work` with the stores the settings name (sessions and throttle counters may be in Redis). */
+export async function withStores<T>(runtime: Runtime, work: (stores: Stores) => Promise<T>): Promise<T> {
+  const stores = await openStores(runtime);
+  try {
+    return await work(stores);
+  } finally {
+    await stores.close();
+  }
 }
 
 /** Applies pending migrations and syncs permissions of the installed apps. */

@@ -49,7 +49,8 @@ function backend<T extends StoreBackend>(
   const value = text(env, name, fallback).toLowerCase() as T;
   if (!allowed.includes(value))
     throw new SettingsError(name, `must be one of ${allowed.join(', ')} (got "${env[name]}")`);
-  if (value === 'redis' && redisUrl === null) throw new SettingsError(name, 'is redis, but REDIS_URL is not set');
+  if (value === 'redis' && redisUrl === null)
+    throw new SettingsError(name, 'is redis, but REDIS_URL is not set');
   return value;
 }
 

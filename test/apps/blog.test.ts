@@ -256,7 +256,7 @@ describe(`blog pages (${ENGINE})`, () => {
     const user = { id: 1, username: 'editor' };
     const selected = [String(draft!.id), String(undated!.id), String(ids.scheduled), 'not-an-id'];
     const message = await db.transaction((tx) =>
-      publishNowAction.run({ tx, ids: selected, user, language: 'en' }),
+      publishNowAction.run({ tx, ids: selected, user, language: 'en', stores: t.app.keen.stores }),
     );
     expect(message).toBe('Published 3 posts.');
     const after = await db
@@ -275,7 +275,7 @@ describe(`blog pages (${ENGINE})`, () => {
     expect((await get('/blog/scheduled/')).statusCode).toBe(404);
 
     const unpublished = await db.transaction((tx) =>
-      unpublishAction.run({ tx, ids: [draft!.id], user, language: 'ru' }),
+      unpublishAction.run({ tx, ids: [draft!.id], user, language: 'ru', stores: t.app.keen.stores }),
     );
     expect(unpublished).toBe('Снято с публикации: 1 запись.');
     expect((await get('/blog/action-draft/')).statusCode).toBe(404);

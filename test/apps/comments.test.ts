@@ -196,14 +196,16 @@ describe(`comments (${ENGINE})`, () => {
     const moderator = await t.createUser({ username: 'moderator', isStaff: true });
     const user = { id: moderator.id, username: 'moderator' };
     const message = await db().transaction((tx) =>
-      approveCommentsAction.run({ tx, ids, user, language: 'ru' }),
+      approveCommentsAction.run({ tx, ids, user, language: 'ru', stores: t.app.keen.stores }),
     );
     expect(message).toBe('Одобрено: 2 комментария.');
     expect((await db().select().from(comments)).every((row) => row.isApproved)).toBe(true);
-    await db().transaction((tx) => unapproveCommentsAction.run({ tx, ids: [ids[0]!], user, language: 'en' }));
+    await db().transaction((tx) =>
+      unapproveCommentsAction.run({ tx, ids: [ids[0]!], user, language: 'en', stores: t.app.keen.stores }),
+    );
     // Approving again changes only the one that was unapproved, and logs only it.
     const again = await db().transaction((tx) =>
-      approveCommentsAction.run({ tx, ids, user, language: 'en' }),
+      approveCommentsAction.run({ tx, ids, user, language: 'en', stores: t.app.keen.stores }),
     );
     expect(again).toBe('Approved 1 comment.');
     const log = await db().select().from(adminLog).where(eq(adminLog.model, 'comment'));

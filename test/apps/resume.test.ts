@@ -205,7 +205,9 @@ describe(`résumé (${ENGINE})`, () => {
     const editor = await t.createUser({ username: `editor-${Date.now()}` });
     const user = { id: editor.id, username: editor.username };
     const run = (ids: string[]) =>
-      db().transaction((tx) => makeActiveAction.run({ tx, ids, user, language: 'en' }));
+      db().transaction((tx) =>
+        makeActiveAction.run({ tx, ids, user, language: 'en', stores: t.app.keen.stores }),
+      );
     await expect(run([b!, c!])).rejects.toThrow(ActionRefused);
     await expect(run([b!, c!])).rejects.toThrow('Select exactly one profile to make active.');
     expect(await run([b!])).toBe('“B” is now the public résumé.');
@@ -241,7 +243,13 @@ describe(`résumé (${ENGINE})`, () => {
       });
       // The first editor's transaction makes "First" active and stays open…
       const first = db().transaction(async (tx) => {
-        const message = await makeActiveAction.run({ tx, ids: [String(rows[0]!.id)], user, language: 'en' });
+        const message = await makeActiveAction.run({
+          tx,
+          ids: [String(rows[0]!.id)],
+          user,
+          language: 'en',
+          stores: t.app.keen.stores,
+        });
         firstDone();
         await held;
         return message;
@@ -249,7 +257,13 @@ describe(`résumé (${ENGINE})`, () => {
       await firstRan;
       // …while the second makes "Second" active: it waits on the first's index entry.
       const second = db().transaction((tx) =>
-        makeActiveAction.run({ tx, ids: [String(rows[1]!.id)], user, language: 'en' }),
+        makeActiveAction.run({
+          tx,
+          ids: [String(rows[1]!.id)],
+          user,
+          language: 'en',
+          stores: t.app.keen.stores,
+        }),
       );
       await new Promise((resolve) => setTimeout(resolve, 200));
       release();

@@ -3,7 +3,6 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signSessionKey } from '../../src/contrib/sessions/cookie.js';
 import { sessions } from '../../src/contrib/sessions/schema.js';
-import { clearExpiredSessions } from '../../src/contrib/sessions/store.js';
 import { installedApps } from '../../src/installed-apps.js';
 import { createTestApp, GOOD_PASSWORD, TEST_SECRET_KEY, type TestApp } from '../support/app.js';
 import { TestClient } from '../support/client.js';
@@ -113,7 +112,7 @@ describe(`sessions (${ENGINE})`, () => {
       .set({ expireDate: new Date(Date.now() - 1000) })
       .where(eq(sessions.key, key));
     expect((await client.get('/read/')).json()).toEqual({ n: null });
-    expect(await clearExpiredSessions(t.database.db)).toBeGreaterThanOrEqual(1);
+    expect(await t.app.keen.stores.sessions.clearExpired()).toBeGreaterThanOrEqual(1);
     expect(await t.database.db.select().from(sessions).where(eq(sessions.key, key))).toHaveLength(0);
   });
 

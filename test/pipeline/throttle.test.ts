@@ -3,14 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { passwordChecksMade } from '../../src/contrib/auth/passwords/hashers.js';
-import {
-  attemptSucceeded,
-  clientKey,
-  reserveAttempt,
-  slowdownMs,
-  THROTTLE,
-  unlock,
-} from '../../src/contrib/auth/throttle.js';
+import { clientKey, slowdownMs, THROTTLE } from '../../src/contrib/auth/throttle.js';
 import { queryRows } from '../../src/db/client.js';
 import { postEntries } from '../admin/view-helpers.js';
 import { createTestApp, GOOD_PASSWORD, type TestApp } from '../support/app.js';
@@ -95,7 +88,10 @@ describe(`login throttling (${ENGINE})`, () => {
     const decisions = [];
     for (let i = 1; i <= 14; i++) {
       decisions.push(
-        await reserveAttempt(t.database.db, { action: 'login', account: 'hugo', client: `10.9.0.${i}` }, now),
+        await t.app.keen.stores.throttle.reserve(
+          { action: 'login', account: 'hugo', client: `10.9.0.${i}` },
+          now,
+        ),
       );
     }
     expect(decisions.every((decision) => decision.allowed)).toBe(true);
@@ -106,35 +102,34 @@ describe(`login throttling (${ENGINE})`, () => {
   });
 
   it('a success clears its (account, client) count and gives back its reservation; windows expire', async () => {
-    const db = t.database.db;
+    const store = t.app.keen.stores.throttle;
     const attempt = { action: 'login' as const, account: 'Ivan', client: '10.8.0.1' };
     const now = new Date();
-    for (let i = 0; i < 4; i++) await reserveAttempt(db, attempt, now);
-    await attemptSucceeded(db, attempt);
+    for (let i = 0; i < 4; i++) await store.reserve(attempt, now);
+    await store.succeeded(attempt);
     const rows = (await counters()).filter((row) => row.account === 'ivan' || row.client === '10.8.0.1');
     expect(rows).toEqual([
       { scope: 'account', account: 'ivan', client: '', attempts: 3 },
       { scope: 'client', account: '', client: '10.8.0.1', attempts: 3 },
     ]);
-    for (let i = 0; i < 5; i++) expect((await reserveAttempt(db, attempt, now)).allowed).toBe(true);
-    expect((await reserveAttempt(db, attempt, now)).allowed).toBe(false);
+    for (let i = 0; i < 5; i++) expect((await store.reserve(attempt, now)).allowed).toBe(true);
+    expect((await store.reserve(attempt, now)).allowed).toBe(false);
     // A window later the counts start again.
     const later = new Date(now.getTime() + (THROTTLE.windowSeconds + 1) * 1000);
-    expect((await reserveAttempt(db, attempt, later)).allowed).toBe(true);
+    expect((await store.reserve(attempt, later)).allowed).toBe(true);
   });
 
   it('unlock clears an account on every client, or one client', async () => {
-    const db = t.database.db;
+    const store = t.app.keen.stores.throttle;
     const attempt = { action: 'login' as const, account: 'june', client: '10.7.0.1' };
-    for (let i = 0; i < 6; i++) await reserveAttempt(db, attempt);
-    expect((await reserveAttempt(db, attempt)).allowed).toBe(false);
-    expect(await unlock(db, { account: 'JUNE' })).toBeGreaterThan(0);
-    expect((await reserveAttempt(db, attempt)).allowed).toBe(true);
-    for (let i = 0; i < 25; i++)
-      await reserveAttempt(db, { ...attempt, account: `x${i}`, client: '10.7.0.2' });
-    expect((await reserveAttempt(db, { ...attempt, client: '10.7.0.2' })).allowed).toBe(false);
-    await unlock(db, { client: '10.7.0.2' });
-    expect((await reserveAttempt(db, { ...attempt, client: '10.7.0.2' })).allowed).toBe(true);
+    for (let i = 0; i < 6; i++) await store.reserve(attempt);
+    expect((await store.reserve(attempt)).allowed).toBe(false);
+    expect(await store.unlock({ account: 'JUNE' })).toBeGreaterThan(0);
+    expect((await store.reserve(attempt)).allowed).toBe(true);
+    for (let i = 0; i < 25; i++) await store.reserve({ ...attempt, account: `x${i}`, client: '10.7.0.2' });
+    expect((await store.reserve({ ...attempt, client: '10.7.0.2' })).allowed).toBe(false);
+    await store.unlock({ client: '10.7.0.2' });
+    expect((await store.reserve({ ...attempt, client: '10.7.0.2' })).allowed).toBe(true);
   });
 
   it('the user admin’s "Unlock login" action clears the selected users', async () => {

@@ -8,7 +8,7 @@ import { findUserByUsername, setPassword } from '../../contrib/auth/login.js';
 import { validatePassword } from '../../contrib/auth/passwords/validators.js';
 import type { UserRow } from '../../contrib/auth/schema.js';
 import { CommandError } from '../../errors.js';
-import { openMigratedRuntime } from '../bootstrap.js';
+import { openMigratedRuntime, withStores } from '../bootstrap.js';
 import { type Command, parseArgs } from '../command.js';
 import { type Prompter, terminalPrompter } from '../prompt.js';
 
@@ -69,7 +69,8 @@ export const changepasswordCommand: Command = {
       throw new CommandError('stdin is not a terminal: use --password-stdin to pass the password on stdin');
     }
 
-    const { database, settings } = await openMigratedRuntime('changepassword');
+    const runtime = await openMigratedRuntime('changepassword');
+    const { database, settings } = runtime;
     try {
       const user = await findUserByUsername(database.db, username);
       if (!user) throw new CommandError(`user "${username}" does not exist`);
@@ -93,7 +94,9 @@ export const changepasswordCommand: Command = {
           prompter.close();
         }
       }
-      await setPassword(database.db, settings.secretKey.reveal(), user.id, password);
+      await withStores(runtime, (stores) =>
+        setPassword(database.db, stores.sessions, settings.secretKey.reveal(), user.id, password),
+      );
       process.stdout.write(`Password changed for user "${user.username}".\n`);
       return 0;
     } finally {

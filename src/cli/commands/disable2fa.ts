@@ -5,9 +5,8 @@
  */
 import { findUserByUsername } from '../../contrib/auth/login.js';
 import { disableTwoFactor } from '../../contrib/auth/two-factor/devices.js';
-import { deleteUserSessions } from '../../contrib/sessions/store.js';
 import { CommandError } from '../../errors.js';
-import { openMigratedRuntime } from '../bootstrap.js';
+import { openMigratedRuntime, withStores } from '../bootstrap.js';
 import { type Command, parseArgs } from '../command.js';
 
 export const disable2faCommand: Command = {
@@ -18,7 +17,8 @@ export const disable2faCommand: Command = {
     const [username, ...extra] = positional;
     if (username === undefined) throw new CommandError('needs a USERNAME: keen disable2fa USERNAME');
     if (extra.length > 0) throw new CommandError(`unexpected argument ${extra[0]?.slice(0, 60)}`);
-    const { database } = await openMigratedRuntime('disable2fa');
+    const runtime = await openMigratedRuntime('disable2fa');
+    const { database } = runtime;
     try {
       const user = await findUserByUsername(database.db, username);
       if (!user) throw new CommandError(`user "${username.slice(0, 150)}" does not exist`);
@@ -26,7 +26,7 @@ export const disable2faCommand: Command = {
         process.stdout.write(`user "${user.username}" has no two-factor authentication; nothing changed\n`);
         return 0;
       }
-      await deleteUserSessions(database.db, user.id, null);
+      await withStores(runtime, (stores) => stores.sessions.deleteForUser(user.id, null));
       process.stdout.write(
         `two-factor authentication is off for "${user.username}"; their sessions are ended\n`,
       );

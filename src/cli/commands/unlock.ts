@@ -5,9 +5,8 @@
  */
 import { isIP } from 'node:net';
 import { findUserByUsername } from '../../contrib/auth/login.js';
-import { unlock } from '../../contrib/auth/throttle.js';
 import { CommandError } from '../../errors.js';
-import { openMigratedRuntime } from '../bootstrap.js';
+import { openMigratedRuntime, withStores } from '../bootstrap.js';
 import { type Command, parseArgs } from '../command.js';
 
 export const unlockCommand: Command = {
@@ -25,15 +24,17 @@ export const unlockCommand: Command = {
       throw new CommandError('needs a USERNAME or --client IP: keen unlock USERNAME [--client IP]');
     if (client !== undefined && isIP(client) === 0)
       throw new CommandError(`--client: "${client}" is not an IP address`);
-    const { database } = await openMigratedRuntime('unlock');
+    const runtime = await openMigratedRuntime('unlock');
+    const { database } = runtime;
     try {
       if (username !== undefined && !(await findUserByUsername(database.db, username))) {
         throw new CommandError(`user "${username.slice(0, 150)}" does not exist`);
       }
-      const cleared = await unlock(database.db, {
+      const target = {
         ...(username !== undefined ? { account: username } : {}),
         ...(client !== undefined ? { client } : {}),
-      });
+      };
+      const cleared = await withStores(runtime, (stores) => stores.throttle.unlock(target));
       const what = [username && `account "${username}"`, client && `client ${client}`]
         .filter(Boolean)
         .join(' and ');

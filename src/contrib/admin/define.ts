@@ -16,6 +16,7 @@ import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { FastifyInstance } from 'fastify';
 import type { Tx } from '../../db/client.js';
 import type { LocalText } from '../../i18n/messages.js';
+import type { Stores } from '../../stores/index.js';
 import type { FormErrors } from '../../web/forms.js';
 import type { StaticAsset } from '../staticfiles/asset.js';
 import type { AdminEnvironment } from './views/shared.js';
@@ -95,6 +96,8 @@ export interface ActionContext {
   user: { id: number; username: string };
   /** The language of the page that asked: the returned message is shown in it. */
   language: string;
+  /** The process's stores (sessions, throttle counters, cache). */
+  stores: Stores;
 }
 
 /**
@@ -222,7 +225,12 @@ export interface AdminOptions<T extends PgTable> {
    * Runs after the row is written, in the same transaction (Django's `save_model` tail): for work that
    * must commit or roll back with the row, such as ending a deactivated user's sessions.
    */
-  afterSave?: (tx: Tx, row: RowOf<T>, previous: RowOf<T> | null) => Promise<void>;
+  afterSave?: (
+    tx: Tx,
+    row: RowOf<T>,
+    previous: RowOf<T> | null,
+    context: { stores: Stores },
+  ) => Promise<void>;
   /**
    * Runs once the change form's save has committed, without holding up the response: for work that
    * must see the saved data, such as building the résumé's PDF. Its errors are logged, not shown.

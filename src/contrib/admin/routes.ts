@@ -22,6 +22,7 @@ export function registerAdminRoutes(app: FastifyInstance, context: WebContext): 
     site,
     db: context.database.db,
     settings: context.settings,
+    stores: context.stores,
     // The deletion plan follows foreign keys across every table of the schema.
     tables: schemaTables(),
     views: adminViews(context.apps),

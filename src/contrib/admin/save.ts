@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Tx } from '../../db/client.js';
+import type { Stores } from '../../stores/index.js';
 import type { StoredFile } from '../media/fields.js';
 import { logActions } from './history.js';
 import { loadObject, objectIdOf, type Row } from './objects.js';
@@ -64,7 +65,8 @@ export async function saveObject(
   files: Record<string, StoredFile | null>,
   existingId: string | null,
   user: { id: number; username: string },
-  language = 'en',
+  language: string,
+  stores: Stores,
 ): Promise<SaveResult> {
   const beforeSave = model.options.beforeSave as
     | ((
@@ -118,7 +120,7 @@ export async function saveObject(
     }
   }
   const objectId = row[model.primaryKey.key];
-  await model.options.afterSave?.(tx, row as never, previous as never);
+  await model.options.afterSave?.(tx, row as never, previous as never, { stores });
 
   const relationChanges = await saveManyToMany(tx, model, submission, objectId, existingId !== null);
   changedFields.push(...relationChanges);

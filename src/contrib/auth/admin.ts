@@ -7,11 +7,9 @@ import { inArray } from 'drizzle-orm';
 import { lazyTranslator } from '../../i18n/messages.js';
 import type { FormErrors } from '../../web/forms.js';
 import { type BulkAction, defineAdmin, type SiteNames } from '../admin/define.js';
-import { deleteUserSessions } from '../sessions/store.js';
 import { authMessages, authTranslator } from './messages.js';
 import { DEFAULT_ACTIONS } from './permissions.js';
 import { groupPermissions, groups, permissions, userGroups, userPermissions, users } from './schema.js';
-import { unlock } from './throttle.js';
 
 const text = lazyTranslator(authMessages);
 
@@ -20,10 +18,10 @@ export const unlockLoginAction: BulkAction = {
   name: 'unlock_login',
   label: text('admin.unlock'),
   permission: 'change',
-  async run({ tx, ids, language }) {
+  async run({ tx, ids, language, stores }) {
     const selected = ids.map(Number).filter((id) => Number.isSafeInteger(id) && id > 0);
     const rows = await tx.select({ username: users.username }).from(users).where(inArray(users.id, selected));
-    for (const row of rows) await unlock(tx, { account: row.username });
+    for (const row of rows) await stores.throttle.unlock({ account: row.username }, tx);
     const t = authTranslator(language);
     return rows.length === 1
       ? t('admin.unlockedOne', { username: rows[0]?.username ?? '' })
@@ -36,10 +34,10 @@ export const endSessionsAction: BulkAction = {
   name: 'end_sessions',
   label: text('admin.endSessions'),
   permission: 'change',
-  async run({ tx, ids, language }) {
+  async run({ tx, ids, language, stores }) {
     const selected = ids.map(Number).filter((id) => Number.isSafeInteger(id) && id > 0);
     let ended = 0;
-    for (const id of selected) ended += await deleteUserSessions(tx, id);
+    for (const id of selected) ended += await stores.sessions.deleteForUser(id, null, tx);
     return authTranslator(language)('admin.endedSessions', { count: ended, users: selected.length });
   },
 };
@@ -107,8 +105,8 @@ export const userAdmin = defineAdmin(users, {
   ],
   // A session left unused while its user was inactive must not work again after re-activation: end
   // every session of a user the moment they are deactivated.
-  async afterSave(tx, row, previous) {
-    if (!row.isActive && previous?.isActive !== false) await deleteUserSessions(tx, row.id);
+  async afterSave(tx, row, previous, { stores }) {
+    if (!row.isActive && previous?.isActive !== false) await stores.sessions.deleteForUser(row.id, null, tx);
   },
   validate(values, _existing, { language }): FormErrors {
     const username = typeof values.username === 'string' ? values.username : '';

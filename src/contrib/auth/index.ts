@@ -10,7 +10,6 @@ import { authMessages } from './messages.js';
 import { passwordResetJob } from './password-reset/job.js';
 import { registerPasswordResetRoutes } from './password-reset/views.js';
 import { registerSessionRoutes } from './sessions-page.js';
-import { pruneThrottle } from './throttle.js';
 import { registerTwoFactorRoutes } from './two-factor/views.js';
 import { registerAuthRoutes } from './views.js';
 
@@ -20,7 +19,7 @@ export const pruneThrottleJob = defineJob<Record<string, never>>({
   policy: 'short',
   schedule: (settings) => settings.throttleCleanupSchedule,
   async handler(_data, { app, log }) {
-    const count = await pruneThrottle(app.keen.database.db);
+    const count = await app.keen.stores.throttle.prune();
     log.info({ count }, 'old login-throttle counters deleted');
   },
 });

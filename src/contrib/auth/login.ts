@@ -8,7 +8,7 @@ import type { Db } from '../../db/client.js';
 import { PipelineError } from '../../errors.js';
 import { keyedHash } from '../../signing.js';
 import { rotateCsrfToken } from '../../web/middleware/csrf.js';
-import { deleteUserSessions } from '../sessions/store.js';
+import type { SessionStore } from '../sessions/store.js';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords/hashers.js';
 import { type UserRow, users } from './schema.js';
 
@@ -85,6 +85,7 @@ export function logout(request: FastifyRequest): void {
  */
 export async function setPassword(
   db: Db,
+  sessions: SessionStore,
   secretKey: string,
   userId: number,
   password: string,
@@ -97,5 +98,5 @@ export async function setPassword(
     session.cycleKey();
     session.set(AUTH_HASH_KEY, sessionAuthHash(secretKey, hashed));
   }
-  await deleteUserSessions(db, userId, null);
+  await sessions.deleteForUser(userId, null);
 }

@@ -13,12 +13,7 @@ import { formField } from '../../web/forms.js';
 import { Layout } from '../../web/layout.js';
 import { pageContext, sendPage } from '../../web/render.js';
 import type { WebContext } from '../../web/stage.js';
-import {
-  deleteSession,
-  deleteUserSessions,
-  listUserSessions,
-  type UserSessionRow,
-} from '../sessions/store.js';
+import type { UserSessionRow } from '../sessions/store.js';
 import { authTranslator } from './messages.js';
 import { redirectToLogin } from './views.js';
 
@@ -96,14 +91,14 @@ function SessionsPage({
   );
 }
 
-export function registerSessionRoutes(app: FastifyInstance, { settings, database }: WebContext): void {
+export function registerSessionRoutes(app: FastifyInstance, { settings, stores }: WebContext): void {
   const secret = settings.secretKey.reveal();
-  const { db } = database;
+  const store = stores.sessions;
 
   const page = async (request: FastifyRequest, reply: FastifyReply, userId: number) =>
     sendPage(
       reply,
-      <SessionsPage request={request} rows={await listUserSessions(db, userId)} secret={secret} />,
+      <SessionsPage request={request} rows={await store.listForUser(userId)} secret={secret} />,
     );
 
   app.get(SESSIONS_URL, async (request, reply) => {
@@ -122,14 +117,14 @@ export function registerSessionRoutes(app: FastifyInstance, { settings, database
     const end = formField(request.body, 'end');
     const current = request.session?.key ?? null;
     if (end === 'others') {
-      const count = await deleteUserSessions(db, user.id, current);
+      const count = await store.deleteForUser(user.id, current);
       request.log.info({ count }, 'user ended their other sessions');
       request.messages.success(t('sessions.endedOthers', { count }));
     } else {
-      const rows = await listUserSessions(db, user.id);
+      const rows = await store.listForUser(user.id);
       const target = rows.find((row) => row.key !== current && sessionRef(secret, row.key) === end);
       if (target) {
-        await deleteSession(db, [target.key]);
+        await store.delete([target.key]);
         request.log.info('user ended one of their sessions');
         request.messages.success(t('sessions.ended'));
       } else {

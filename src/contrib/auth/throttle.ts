@@ -1,8 +1,8 @@
 /**
  * Throttling of password guesses (login, the password-change page's old password; next the reset
  * request and two-factor codes), after the OWASP authentication cheat sheet, django-axes and
- * rack-attack. Failures are counted in three places, each a row of `auth_throttle` with a fixed
- * 15-minute window:
+ * rack-attack. Failures are counted in three places, each a counter with a fixed 15-minute window (a
+ * row of `auth_throttle`, or a Redis key: THROTTLE_STORE):
  *
  * - per (account, client): 5 → that client gets 429 for that account only. A stranger's failures never
  *   lock the owner's own client out.
@@ -10,19 +10,21 @@
  * - per account, from all clients: past 10, each attempt waits before its password check, 1 s doubling
  *   to 10 s. It slows a botnet spread over many addresses, and never refuses: the owner still gets in.
  *
- * An attempt is reserved before the password is checked, in one statement over the three rows (an
- * upsert that returns the new counts), so N concurrent requests never check more passwords than the
- * limits allow. A success gives its reservation back: the (account, client) row is deleted and the other
+ * An attempt is reserved before the password is checked, in one atomic step over the three counters
+ * (an upsert, or a Lua script, that returns the new counts), so N concurrent requests never check more
+ * passwords than the limits allow. A success gives its reservation back: the (account, client) row is deleted and the other
  * two counts go down by one, so only failures count. `keen unlock` and the user admin's "Unlock login"
  * clear an account's rows.
  */
 import { isIPv6 } from 'node:net';
-import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
-import { type Db, queryRows, type Tx } from '../../db/client.js';
+import type { Db, Tx } from '../../db/client.js';
 import { ThrottledError } from '../../errors.js';
 import { capForLog } from '../../log.js';
-import { throttleCounters } from './schema.js';
+import type { StoreSettings } from '../../settings/stores.js';
+import type { RedisConnection } from '../../stores/redis.js';
+import { DatabaseThrottleStore } from './throttle-database-store.js';
+import { RedisThrottleStore } from './throttle-redis-store.js';
 
 export const THROTTLE = Object.freeze({
   windowSeconds: 15 * 60,
@@ -78,126 +80,76 @@ export function slowdownMs(failures: number): number {
   return Math.min(THROTTLE.maxDelayMs, THROTTLE.firstDelayMs * 2 ** Math.min(over - 1, 20));
 }
 
-interface CounterRow {
-  scope: 'account_client' | 'client' | 'account';
+/** One counter as a store read it after counting an attempt. */
+export interface Counter {
   attempts: number;
-  window_start: Date | string;
+  /** When its window began, in ms. */
+  windowStart: number;
 }
 
-// Counted in a few places: a prune runs on about one reservation in 50.
-const PRUNE_ONE_IN = 50;
-
-/**
- * Reserves one attempt and says whether it may go ahead. `now` is for tests; production uses the
- * database's clock through it (the same instant on every row).
- */
-export async function reserveAttempt(db: Db, attempt: Attempt, now = new Date()): Promise<Decision> {
-  const account = accountKey(attempt.account);
-  const client = clientKey(attempt.client);
-  const { action } = attempt;
-  const windowStart = new Date(now.getTime() - THROTTLE.windowSeconds * 1000);
-  // One statement: each row is locked while it is counted, so concurrent attempts get 1, 2, 3…
-  const rows = await queryRows<CounterRow>(
-    db,
-    sql`INSERT INTO auth_throttle AS t (scope, action, account, client, window_start, attempts)
-        VALUES ('account_client', ${action}, ${account}, ${client}, ${now}, 1),
-               ('client', ${action}, '', ${client}, ${now}, 1),
-               ('account', ${action}, ${account}, '', ${now}, 1)
-        ON CONFLICT (scope, action, account, client) DO UPDATE SET
-          attempts = CASE WHEN t.window_start <= ${windowStart} THEN 1 ELSE t.attempts + 1 END,
-          window_start = CASE WHEN t.window_start <= ${windowStart} THEN ${now} ELSE t.window_start END
-        RETURNING t.scope, t.attempts, t.window_start`,
-  );
-  if (Math.random() * PRUNE_ONE_IN < 1) await pruneThrottle(db, now);
-  const of = (scope: CounterRow['scope']) => rows.find((row) => row.scope === scope);
-  const retryAfter = (row: CounterRow | undefined) => {
-    const started = row ? new Date(row.window_start).getTime() : now.getTime();
-    return Math.max(1, Math.ceil((started + THROTTLE.windowSeconds * 1000 - now.getTime()) / 1000));
-  };
-  const pair = of('account_client');
-  if ((pair?.attempts ?? 0) > THROTTLE.perAccountClient)
-    return { allowed: false, retryAfterSeconds: retryAfter(pair), limit: 'account-client' };
-  const byClient = of('client');
-  if ((byClient?.attempts ?? 0) > THROTTLE.perClient)
-    return { allowed: false, retryAfterSeconds: retryAfter(byClient), limit: 'client' };
-  return { allowed: true, delayMs: slowdownMs(of('account')?.attempts ?? 0) };
+/** The three counters an attempt touches, after it was counted. */
+export interface Counted {
+  accountClient: Counter;
+  client: Counter;
+  account: Counter;
 }
 
-/** A successful attempt: the (account, client) count is cleared, the others get their reservation back. */
-export async function attemptSucceeded(db: Db, attempt: Attempt): Promise<void> {
-  const account = accountKey(attempt.account);
-  const client = clientKey(attempt.client);
-  const { action } = attempt;
-  await db
-    .delete(throttleCounters)
-    .where(
-      and(
-        eq(throttleCounters.scope, 'account_client'),
-        eq(throttleCounters.action, action),
-        eq(throttleCounters.account, account),
-        eq(throttleCounters.client, client),
-      ),
-    );
-  await db
-    .update(throttleCounters)
-    .set({ attempts: sql`greatest(${throttleCounters.attempts} - 1, 0)` })
-    .where(
-      and(
-        eq(throttleCounters.action, action),
-        or(
-          and(eq(throttleCounters.scope, 'client'), eq(throttleCounters.client, client)),
-          and(eq(throttleCounters.scope, 'account'), eq(throttleCounters.account, account)),
-        ),
-      ),
-    );
+/** The verdict on an attempt from its three counters: the same rule on every store. */
+export function decide(counted: Counted, now: number): Decision {
+  const retryAfter = (counter: Counter) =>
+    Math.max(1, Math.ceil((counter.windowStart + THROTTLE.windowSeconds * 1000 - now) / 1000));
+  if (counted.accountClient.attempts > THROTTLE.perAccountClient)
+    return { allowed: false, retryAfterSeconds: retryAfter(counted.accountClient), limit: 'account-client' };
+  if (counted.client.attempts > THROTTLE.perClient)
+    return { allowed: false, retryAfterSeconds: retryAfter(counted.client), limit: 'client' };
+  return { allowed: true, delayMs: slowdownMs(counted.account.attempts) };
 }
 
 /**
- * Clears every counter of an account (all actions and clients), or of a client: `keen unlock` and the
- * admin's "Unlock login". Returns how many rows went.
+ * Where the counters live (THROTTLE_STORE): the site's database (./throttle-database-store.ts) or
+ * Redis (./throttle-redis-store.ts). Both pass test/stores/throttle-conformance.test.ts.
  */
-export async function unlock(db: Db | Tx, target: { account?: string; client?: string }): Promise<number> {
-  const conditions = [];
-  if (target.account !== undefined) {
-    conditions.push(
-      and(
-        inArray(throttleCounters.scope, ['account', 'account_client']),
-        eq(throttleCounters.account, accountKey(target.account)),
-      ),
-    );
-  }
-  if (target.client !== undefined) {
-    conditions.push(
-      and(
-        inArray(throttleCounters.scope, ['client', 'account_client']),
-        eq(throttleCounters.client, clientKey(target.client)),
-      ),
-    );
-  }
-  if (conditions.length === 0) return 0;
-  const deleted = await db
-    .delete(throttleCounters)
-    .where(or(...conditions))
-    .returning({ scope: throttleCounters.scope });
-  return deleted.length;
+export interface ThrottleStore {
+  readonly kind: 'database' | 'redis';
+  /**
+   * Counts one attempt on its three counters in one atomic step (a window that has passed starts
+   * again at 1) and says whether it may go ahead. `now` is for tests; by default the store's clock.
+   */
+  reserve(attempt: Attempt, now?: Date): Promise<Decision>;
+  /** A successful attempt: the (account, client) count is cleared, the others get their reservation back. */
+  succeeded(attempt: Attempt): Promise<void>;
+  /**
+   * Clears every counter of an account (all actions and clients), or of a client: `keen unlock` and the
+   * admin's "Unlock login". Returns how many counters went. On the database it joins `tx`.
+   */
+  unlock(target: { account?: string; client?: string }, tx?: Tx): Promise<number>;
+  /** Deletes counters whose window has passed (Redis expires them itself). */
+  prune(now?: Date): Promise<number>;
 }
 
-/** Deletes counters whose window has passed (they would restart at 1 anyway). */
-export async function pruneThrottle(db: Db, now = new Date()): Promise<number> {
-  const cutoff = new Date(now.getTime() - THROTTLE.windowSeconds * 1000);
-  const deleted = await db
-    .delete(throttleCounters)
-    .where(lt(throttleCounters.windowStart, cutoff))
-    .returning({ scope: throttleCounters.scope });
-  return deleted.length;
+/** The store THROTTLE_STORE names; Redis needs the process's connection. */
+export function openThrottleStore(
+  settings: Pick<StoreSettings, 'throttleStore'>,
+  db: Db,
+  redis: RedisConnection | null,
+): ThrottleStore {
+  if (settings.throttleStore === 'redis') {
+    if (!redis) throw new Error('THROTTLE_STORE is redis but no Redis connection was opened');
+    return new RedisThrottleStore(redis);
+  }
+  return new DatabaseThrottleStore(db);
 }
 
 /**
  * Reserves a password attempt; a refused one is a 429, an allowed one may first have to wait (the
  * account is under attack from many clients). `attempt.action` says what is being guessed.
  */
-export async function throttleAttempt(db: Db, request: FastifyRequest, attempt: Attempt): Promise<void> {
-  const decision = await reserveAttempt(db, attempt);
+export async function throttleAttempt(
+  store: ThrottleStore,
+  request: FastifyRequest,
+  attempt: Attempt,
+): Promise<void> {
+  const decision = await store.reserve(attempt);
   const username = capForLog(attempt.account, 150);
   if (!decision.allowed) {
     request.log.warn(

@@ -17,7 +17,7 @@ import { CHANGE_PASSWORD_NAMES, checkNewPassword, NewPasswordFields } from './ne
 import { verifyPassword } from './passwords/hashers.js';
 import { passwordHelp } from './passwords/validators.js';
 import { safeNextUrl } from './safe-next.js';
-import { type Attempt, attemptSucceeded, throttleAttempt } from './throttle.js';
+import { type Attempt, throttleAttempt } from './throttle.js';
 import { deviceOf } from './two-factor/devices.js';
 import { startPendingLogin } from './two-factor/session-state.js';
 import { VERIFY_URL } from './two-factor/views.js';
@@ -144,7 +144,7 @@ function sameToken(given: string, expected: string | null): boolean {
 }
 
 /** Registers /accounts/… and /setup/. */
-export function registerAuthRoutes(app: FastifyInstance, { settings, database }: WebContext): void {
+export function registerAuthRoutes(app: FastifyInstance, { settings, database, stores }: WebContext): void {
   const db = database.db;
   const secret = settings.secretKey.reveal();
 
@@ -177,13 +177,13 @@ export function registerAuthRoutes(app: FastifyInstance, { settings, database }:
       return refuse(errors);
     }
     const attempt: Attempt = { action: 'login', account: username, client: request.ip };
-    await throttleAttempt(db, request, attempt);
+    await throttleAttempt(stores.throttle, request, attempt);
     const user = await authenticate(db, username, password);
     if (!user) {
       request.log.warn({ username: capForLog(username, 150), ip: request.ip }, 'login failed');
       return refuse({ __all__: [t('error.wrongCredentials')] });
     }
-    await attemptSucceeded(db, attempt);
+    await stores.throttle.succeeded(attempt);
     if (await deviceOf(db, user.id)) {
       // The password was right; the login waits for the code from the user's authenticator app.
       startPendingLogin(request, user, next);
@@ -220,9 +220,9 @@ export function registerAuthRoutes(app: FastifyInstance, { settings, database }:
     const errors: FormErrors = {};
     // The old password is a password guess like a login: the same limits, its own counters.
     const attempt: Attempt = { action: 'password_change', account: user.username, client: request.ip };
-    await throttleAttempt(db, request, attempt);
+    await throttleAttempt(stores.throttle, request, attempt);
     if ((await verifyPassword(oldPassword, user.row.password)).ok) {
-      await attemptSucceeded(db, attempt);
+      await stores.throttle.succeeded(attempt);
     } else {
       errors.old_password = [t('error.wrongOldPassword')];
     }
@@ -237,7 +237,7 @@ export function registerAuthRoutes(app: FastifyInstance, { settings, database }:
     if (password === null || Object.keys(errors).length > 0) {
       return sendPage(reply, <PasswordChangePage request={request} errors={errors} />, 400);
     }
-    await setPassword(db, secret, user.id, password, request);
+    await setPassword(db, stores.sessions, secret, user.id, password, request);
     request.messages.success(t('passwordChange.done'));
     return reply.redirect('/', 303);
   });

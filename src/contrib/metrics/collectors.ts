@@ -1,17 +1,16 @@
 /**
  * One worker's metrics, in a prom-client registry of its own: requests by route template and status,
  * their latency, the database pool, event-loop lag, GC and memory (prom-client's process metrics), and
- * what the database says about jobs and sessions. The supervisor sums the workers' registries into one
- * scrape (src/server/metrics-endpoint.ts); a figure read from the shared database is the same in every
+ * what the database and the session store say about jobs and sessions. The supervisor sums the workers' registries into one
+ * scrape (src/server/metrics-endpoint.ts); a figure read from the shared database or store is the same in every
  * worker, so it is aggregated as the largest, not summed.
  */
-import { sql } from 'drizzle-orm';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { type Db, queryRows } from '../../db/client.js';
 
 /** What the collectors read when Prometheus scrapes. */
 export interface MetricsSources {
-  db: Db;
+  /** Unexpired sessions, from the session store. */
+  sessions: () => Promise<number>;
   /** The pool's connections (PostgreSQL only). */
   pool?: () => { total: number; idle: number; waiting: number };
   /** Jobs per queue and state, or null when the job queue is not running here. */
@@ -67,11 +66,7 @@ export class WorkerMetrics {
       aggregator: 'max',
       registers: [registry],
       async collect() {
-        const [row] = await queryRows<{ n: number }>(
-          sources.db,
-          sql`SELECT count(*)::int AS n FROM keen_session WHERE expire_date > now()`,
-        );
-        this.set(row?.n ?? 0);
+        this.set(await sources.sessions());
       },
     });
     new Gauge({

@@ -19,10 +19,10 @@ const UNMATCHED = '(unmatched)';
 
 export const metricsApp: KeenApp = {
   name: 'metrics',
-  routes(app, { settings, database }) {
+  routes(app, { settings, database, stores }) {
     if (!settings.metrics) return;
     const metrics = new WorkerMetrics({
-      db: database.db,
+      sessions: () => stores.sessions.count(),
       ...(database.poolStats ? { pool: database.poolStats } : {}),
       jobs: () => app.jobs.summary(),
     });

@@ -1,7 +1,6 @@
-/** The sessions app: the keen_session table and its store; the pipeline stage is web/middleware/sessions.ts. */
+/** The sessions app: the keen_session table and the stores (database, Redis); the pipeline stage is web/middleware/sessions.ts. */
 import type { KeenApp } from '../../web/keen-app.js';
 import { defineJob } from '../jobs/queue.js';
-import { clearExpiredSessions } from './store.js';
 
 /** `keen clearsessions` on a schedule (CLEARSESSIONS_SCHEDULE), run by the background worker. */
 export const clearSessionsJob = defineJob<Record<string, never>>({
@@ -9,7 +8,7 @@ export const clearSessionsJob = defineJob<Record<string, never>>({
   policy: 'short',
   schedule: (settings) => settings.clearSessionsSchedule,
   async handler(_data, { app, log }) {
-    const count = await clearExpiredSessions(app.keen.database.db);
+    const count = await app.keen.stores.sessions.clearExpired();
     log.info({ count }, 'expired sessions deleted');
   },
 });

@@ -1,9 +1,9 @@
 /**
- * Stage 3, sessions (Django's SessionMiddleware): loads `request.session` (and the session's user row,
- * in the same query) before the view, and saves it after, only when it changed and the response is not
+ * Stage 3, sessions (Django's SessionMiddleware): loads `request.session` (and the session's user row)
+ * from the session store (SESSION_STORE: the database, in the same query, or Redis) before the view, and saves it after, only when it changed and the response is not
  * a server error. A visitor without a session cookie gets an empty session in memory: nothing is
  * written until something stores a value (a login, a message), so crawlers and anonymous form views
- * cost no database round trip. Unknown, expired or forged cookies start a fresh session under a new
+ * cost no round trip to the store. Unknown, expired or forged cookies start a fresh session under a new
  * key, so a key chosen by an attacker is never adopted (no fixation).
  *
  * Everything else about sessions (the Session object, the table, the store, the cookie) is in
@@ -16,21 +16,15 @@ import {
   sessionKeyFromRequest,
 } from '../../contrib/sessions/cookie.js';
 import { Session } from '../../contrib/sessions/session.js';
-import {
-  deleteSession,
-  loadSession,
-  SESSION_TOUCH_MS,
-  type SessionClient,
-  saveSession,
-  touchSession,
-} from '../../contrib/sessions/store.js';
+import { SESSION_TOUCH_MS, type SessionClient } from '../../contrib/sessions/store.js';
 import { addVary } from '../cookies.js';
 import { routePolicy } from '../route-policy.js';
 import type { Stage } from '../stage.js';
 
 export const sessions: Stage = {
   name: 'sessions',
-  register(app, { settings, database }) {
+  register(app, { settings, stores }) {
+    const store = stores.sessions;
     const secret = settings.secretKey.reveal();
     app.decorateRequest('session', null);
     app.decorateRequest('sessionUserRow', null);
@@ -50,7 +44,7 @@ export const sessions: Stage = {
         request.session = new Session(null);
         return done();
       }
-      loadSession(database.db, key).then((loaded) => {
+      store.load(key).then((loaded) => {
         if (loaded) {
           request.session = new Session(key, loaded.data, loaded.userId);
           request.sessionUserRow = loaded.user;
@@ -69,16 +63,16 @@ export const sessions: Stage = {
       session: Session,
     ): Promise<void> {
       if (!session.modified) {
-        await touchSession(database.db, session.key as string, clientOf(request).ip);
+        await store.touch(session.key as string, clientOf(request).ip);
         return;
       }
       if (session.isEmpty) {
         const keys = [...session.takeRetiredKeys(), ...(session.key ? [session.key] : [])];
-        await deleteSession(database.db, keys);
+        await store.delete(keys);
         dropSessionCookie(request, reply);
         return;
       }
-      const saved = await saveSession(database.db, session, settings.sessionCookieAge, clientOf(request));
+      const saved = await store.save(session, settings.sessionCookieAge, clientOf(request));
       if (!saved) {
         // The row was deleted by a concurrent logout: do not resurrect it.
         request.log.info('session ended by another request; not saved');

@@ -250,7 +250,7 @@ async function handleSave(
       const files = await storeUploads(request, model, submission, form, existing, track, readonlyFields, t);
       if (Object.keys(submission.errors).length > 0) throw new FormRejected();
       return atomic(environment.db, (tx) =>
-        saveObject(tx, model, submission, files, idText, user, request.language),
+        saveObject(tx, model, submission, files, idText, user, request.language, environment.stores),
       );
     });
   } catch (error) {

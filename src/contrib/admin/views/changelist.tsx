@@ -434,7 +434,13 @@ export function registerChangeListViews(app: FastifyInstance, environment: Admin
     let message: string;
     try {
       message = await atomic(environment.db, (tx) =>
-        action.run({ tx, ids, user: { id: user.id, username: user.username }, language: request.language }),
+        action.run({
+          tx,
+          ids,
+          user: { id: user.id, username: user.username },
+          language: request.language,
+          stores: environment.stores,
+        }),
       );
     } catch (error) {
       if (!(error instanceof ActionRefused)) throw error;

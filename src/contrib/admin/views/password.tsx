@@ -73,7 +73,7 @@ export function registerPasswordViews(app: FastifyInstance, environment: AdminEn
       request.language,
     );
     if (password === null || Object.keys(errors).length > 0) return ownPage(request, reply, errors);
-    await setPassword(environment.db, secret, user.id, password, request);
+    await setPassword(environment.db, environment.stores.sessions, secret, user.id, password, request);
     request.messages.success(t('password.changedOwn'));
     return reply.redirect(basePath, 303);
   });
@@ -146,7 +146,7 @@ export function registerPasswordViews(app: FastifyInstance, environment: AdminEn
       request.language,
     );
     if (password === null) return setPage(request, reply, context, errors);
-    await setPassword(environment.db, secret, row.id, password, request);
+    await setPassword(environment.db, environment.stores.sessions, secret, row.id, password, request);
     await logActions(environment.db, [
       {
         user: context.user,

@@ -6,6 +6,7 @@ import type { ComponentChildren } from 'preact';
 import type { Db } from '../../../db/client.js';
 import { NotFoundError } from '../../../errors.js';
 import type { Settings } from '../../../settings.js';
+import type { Stores } from '../../../stores/index.js';
 import { pageContext, sendPage } from '../../../web/render.js';
 import type { AuthenticatedUser } from '../../auth/current-user.js';
 import { type ModelPermissions, permissionsFor, requireStaff } from '../access.js';
@@ -19,6 +20,8 @@ export interface AdminEnvironment {
   site: AdminSite;
   db: Db;
   settings: Readonly<Settings>;
+  /** Sessions, throttle counters and the cache (the auth admin ends sessions, clears counters). */
+  stores: Stores;
   /** Every table of the schema, for the deletion plan's foreign-key graph. */
   tables: readonly PgTable[];
   /** The apps' own admin pages (KeenApp.adminViews). */

@@ -9,7 +9,6 @@ import type { FastifyInstance } from 'fastify';
 import { sendEmail } from '../../email/send.js';
 import { defineJob } from '../../jobs/queue.js';
 import { users } from '../schema.js';
-import { reserveAttempt } from '../throttle.js';
 import { resetMail } from './mail.js';
 import { encodeUid, makeResetToken } from './tokens.js';
 
@@ -25,9 +24,9 @@ export const RESET_CONFIRM_PATH = '/accounts/reset/';
 /** Mails a reset link to every active account with `email`; returns how many were sent. */
 export async function mailResetLinks(app: FastifyInstance, request: ResetRequest): Promise<number> {
   const { db } = app.keen.database;
-  const { settings } = app.keen;
-  // A client of its own ("mail") in the throttle table: the per-address cap of mails sent.
-  const decision = await reserveAttempt(db, {
+  const { settings, stores } = app.keen;
+  // A client of its own ("mail") in the throttle counters: the per-address cap of mails sent.
+  const decision = await stores.throttle.reserve({
     action: 'password_reset',
     account: request.email,
     client: 'mail',

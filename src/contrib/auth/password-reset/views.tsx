@@ -89,7 +89,10 @@ function sendSetPasswordPage(
   );
 }
 
-export function registerPasswordResetRoutes(app: FastifyInstance, { settings, database }: WebContext): void {
+export function registerPasswordResetRoutes(
+  app: FastifyInstance,
+  { settings, database, stores }: WebContext,
+): void {
   const db = database.db;
   const secret = settings.secretKey.reveal();
 
@@ -115,7 +118,11 @@ export function registerPasswordResetRoutes(app: FastifyInstance, { settings, da
         email: [authTranslator(request.language)('reset.badEmail')],
       });
     }
-    await throttleAttempt(db, request, { action: 'password_reset', account: email, client: request.ip });
+    await throttleAttempt(stores.throttle, request, {
+      action: 'password_reset',
+      account: email,
+      client: request.ip,
+    });
     const job: ResetRequest = { email, origin: siteOrigin(request), language: request.language };
     // The same work for every address: the lookup and the mail happen in the job.
     if (app.jobs.isStarted) await app.jobs.enqueue(passwordResetJob.name, job);
@@ -168,7 +175,7 @@ export function registerPasswordResetRoutes(app: FastifyInstance, { settings, da
     );
     if (password === null) return sendSetPasswordPage(request, reply, request.url, errors);
     // A new hash: this link and every other one stop working, and all of the user's sessions end.
-    await setPassword(db, secret, user.id, password);
+    await setPassword(db, stores.sessions, secret, user.id, password);
     request.session?.delete(TOKEN_KEY);
     request.log.info({ userId: user.id }, 'password reset');
     return reply.redirect(DONE_URL, 303);

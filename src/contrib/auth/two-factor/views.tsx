@@ -17,7 +17,7 @@ import { authTranslator } from '../messages.js';
 import { verifyPassword } from '../passwords/hashers.js';
 import { safeNextUrl } from '../safe-next.js';
 import { users } from '../schema.js';
-import { attemptSucceeded, throttleAttempt } from '../throttle.js';
+import { throttleAttempt } from '../throttle.js';
 import { LOGIN_URL, redirectToLogin } from '../urls.js';
 import {
   deviceOf,
@@ -184,7 +184,10 @@ function sendVerifyPage(request: FastifyRequest, reply: FastifyReply, errors?: F
   );
 }
 
-export function registerTwoFactorRoutes(app: FastifyInstance, { settings, database }: WebContext): void {
+export function registerTwoFactorRoutes(
+  app: FastifyInstance,
+  { settings, database, stores }: WebContext,
+): void {
   const db = database.db;
   const secretKey = settings.secretKey.reveal();
   const issuer = () => app.siteIdentity?.().siteName ?? 'Keen';
@@ -215,13 +218,13 @@ export function registerTwoFactorRoutes(app: FastifyInstance, { settings, databa
     const code = formField(request.body, 'code').trim();
     if (!code) return sendVerifyPage(request, reply, { code: [t('error.required')] });
     const attempt = attemptFor(request, user.username);
-    await throttleAttempt(db, request, attempt);
+    await throttleAttempt(stores.throttle, request, attempt);
     const factor = await verifySecondFactor(db, user.id, code);
     if (!factor) {
       request.log.warn({ userId: user.id, ip: request.ip }, 'two-factor code refused');
       return sendVerifyPage(request, reply, { code: [t('twoFactor.wrongCode')] });
     }
-    await attemptSucceeded(db, attempt);
+    await stores.throttle.succeeded(attempt);
     clearPendingLogin(request);
     await login(db, request, secretKey, user);
     request.session?.set(VERIFIED_KEY, true);
@@ -251,10 +254,10 @@ export function registerTwoFactorRoutes(app: FastifyInstance, { settings, databa
     if (!secret || (await deviceOf(db, user.id))) return reply.redirect(TWO_FACTOR_URL, 303);
     const t = authTranslator(request.language);
     const attempt = attemptFor(request, user.username);
-    await throttleAttempt(db, request, attempt);
+    await throttleAttempt(stores.throttle, request, attempt);
     const codes = await enrolDevice(db, user.id, secret, formField(request.body, 'code'));
     if (!codes) return sendEnrolPage(request, reply, issuer(), next, { code: [t('twoFactor.wrongCode')] });
-    await attemptSucceeded(db, attempt);
+    await stores.throttle.succeeded(attempt);
     finishEnrolment(request);
     request.log.info({ userId: user.id }, 'two-factor authentication turned on');
     return sendCodesPage(request, reply, codes, next);
@@ -268,12 +271,12 @@ export function registerTwoFactorRoutes(app: FastifyInstance, { settings, databa
     const device = await deviceOf(db, user.id);
     if (!device) return reply.redirect(TWO_FACTOR_URL, 303);
     const attempt = attemptFor(request, user.username);
-    await throttleAttempt(db, request, attempt);
+    await throttleAttempt(stores.throttle, request, attempt);
     if ((await verifySecondFactor(db, user.id, formField(request.body, 'code').trim())) !== 'totp') {
       const t = authTranslator(request.language);
       return sendManagePage(db, request, reply, device.confirmedAt, { code: [t('twoFactor.wrongCode')] });
     }
-    await attemptSucceeded(db, attempt);
+    await stores.throttle.succeeded(attempt);
     request.log.info({ userId: user.id }, 'new recovery codes made');
     return sendCodesPage(request, reply, await replaceRecoveryCodes(db, user.id), '');
   });
@@ -288,13 +291,13 @@ export function registerTwoFactorRoutes(app: FastifyInstance, { settings, databa
     const t = authTranslator(request.language);
     // The password is a guess like a login's: the password-change counters.
     const attempt = { action: 'password_change', account: user.username, client: request.ip } as const;
-    await throttleAttempt(db, request, attempt);
+    await throttleAttempt(stores.throttle, request, attempt);
     if (!(await verifyPassword(formField(request.body, 'password'), user.row.password)).ok) {
       return sendManagePage(db, request, reply, device.confirmedAt, {
         password: [t('error.wrongOldPassword')],
       });
     }
-    await attemptSucceeded(db, attempt);
+    await stores.throttle.succeeded(attempt);
     await disableTwoFactor(db, user.id);
     request.session?.delete(VERIFIED_KEY);
     request.log.info({ userId: user.id }, 'two-factor authentication turned off');
