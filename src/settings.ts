@@ -33,6 +33,7 @@ import { mediaFromEnv } from './settings/media.js';
 import { type MetricsSettings, metricsFromEnv } from './settings/metrics.js';
 import { Secret } from './settings/secret.js';
 import { type StoreSettings, storesFromEnv } from './settings/stores.js';
+import { type TracingSettings, tracingFromEnv } from './settings/tracing.js';
 
 export type { DatabaseSettings, PostgresConnection } from './settings/database.js';
 export { directDatabase } from './settings/database.js';
@@ -56,6 +57,8 @@ export interface Settings {
   debug: boolean;
   /** The Prometheus endpoint the `keen serve` supervisor opens, or null (off). */
   metrics: Readonly<MetricsSettings> | null;
+  /** Where OpenTelemetry traces are sent (OTLP/HTTP), or null (off). */
+  tracing: Readonly<TracingSettings> | null;
   /** Where sessions, login throttling and the cache live (the database unless Redis is set up). */
   stores: Readonly<StoreSettings>;
   secretKey: Secret;
@@ -305,6 +308,7 @@ export function loadSettings(env: Env): Readonly<Settings> {
     ...bindFromEnv(env),
     webConcurrency: int(env, 'WEB_CONCURRENCY', 3, 1, 256),
     ...metricsFromEnv(env),
+    ...tracingFromEnv(env),
     ...storesFromEnv(env),
     workerTimeout: int(env, 'WORKER_TIMEOUT', 30, 1, 86_400),
     gracefulTimeout: int(env, 'GRACEFUL_TIMEOUT', 30, 1, 86_400),

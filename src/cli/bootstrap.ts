@@ -8,11 +8,14 @@ import { installedApps } from '../installed-apps.js';
 import { loadRuntimeSettings } from '../settings/runtime.js';
 import type { Settings } from '../settings.js';
 import { openStores, type Stores } from '../stores/index.js';
+import { startTracing, type Tracing } from '../tracing/tracing.js';
 
 export interface Runtime {
   settings: Readonly<Settings>;
   logger: Logger;
   database: Database;
+  /** Set when the command asked for it and OTEL_EXPORTER_OTLP_ENDPOINT is set; the command shuts it down. */
+  tracing: Tracing | null;
 }
 
 /**
@@ -22,15 +25,30 @@ export interface Runtime {
  */
 const DIRECT_COMMANDS = new Set(['migrate']);
 
-/** Settings, logger and an open database, for commands that need all three. */
-export async function openRuntime(command: string, overrides: Record<string, string> = {}): Promise<Runtime> {
+/**
+ * Settings, logger and an open database, for commands that need all three. Processes that serve or
+ * run jobs ask for `traced`: tracing (when configured) starts before the database opens, so its
+ * statements get spans.
+ */
+export async function openRuntime(
+  command: string,
+  overrides: Record<string, string> = {},
+  { traced = false }: { traced?: boolean } = {},
+): Promise<Runtime> {
   const { settings, logger } = loadRuntimeSettings(overrides);
-  const database = await openDatabase(settings.database, {
-    command,
-    logger,
-    direct: DIRECT_COMMANDS.has(command),
-  });
-  return { settings, logger, database };
+  const tracing = traced ? await startTracing(settings.tracing, logger) : null;
+  try {
+    const database = await openDatabase(settings.database, {
+      command,
+      logger,
+      direct: DIRECT_COMMANDS.has(command),
+      tracing,
+    });
+    return { settings, logger, database, tracing };
+  } catch (error) {
+    await tracing?.shutdown();
+    throw error;
+  }
 }
 
 /** Runs `work` with the stores the settings name (sessions and throttle counters may be in Redis). */

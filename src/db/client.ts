@@ -11,7 +11,9 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { type DatabaseSettings, directDatabase } from '../settings.js';
+import type { Tracing } from '../tracing/tracing.js';
 import { lockDataDir } from './datadir-lock.js';
+import { traceCheckedOutClient, tracePgliteQueries, tracePoolQueries } from './query-spans.js';
 import * as schema from './schema.js';
 
 /** The typed Drizzle database, the same type for both drivers. */
@@ -39,22 +41,29 @@ export interface OpenOptions {
   logger?: Logger;
   /** Go to PostgreSQL itself (DATABASE_DIRECT_URL, when set) rather than the pooler: migrations, restores. */
   direct?: boolean;
+  /** A span per statement, when tracing is on (src/tracing/). */
+  tracing?: Tracing | null;
 }
 
 /** Opens the database the settings name. On PGlite this takes the data folder's lock first. */
 export async function openDatabase(settings: DatabaseSettings, options: OpenOptions): Promise<Database> {
   if (settings.kind === 'postgres') {
-    return openPostgres(options.direct ? directDatabase(settings) : settings, options.logger);
+    return openPostgres(options.direct ? directDatabase(settings) : settings, options);
   }
   const release = lockDataDir(pgliteLockDir(settings.dataDir), options.command);
   try {
     // Loaded only for the embedded database: PostgreSQL workers boot without it.
     const { PGlite } = await import('@electric-sql/pglite');
     const client = await PGlite.create(settings.dataDir);
-    return wrapPglite(client, settings.statementTimeoutMs, async () => {
-      await client.close();
-      release();
-    });
+    return wrapPglite(
+      client,
+      settings.statementTimeoutMs,
+      async () => {
+        await client.close();
+        release();
+      },
+      options.tracing,
+    );
   } catch (error) {
     release();
     throw error;
@@ -71,8 +80,10 @@ export async function wrapPglite(
   client: PGlite,
   statementTimeoutMs: number,
   close: () => Promise<void> = () => client.close(),
+  tracing: Tracing | null = null,
 ): Promise<Database> {
   if (statementTimeoutMs > 0) await client.exec(`SET statement_timeout = ${Math.floor(statementTimeoutMs)}`);
+  if (tracing) tracePgliteQueries(client, tracing);
   const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
@@ -86,7 +97,10 @@ export async function wrapPglite(
   };
 }
 
-function openPostgres(settings: Extract<DatabaseSettings, { kind: 'postgres' }>, logger?: Logger): Database {
+function openPostgres(
+  settings: Extract<DatabaseSettings, { kind: 'postgres' }>,
+  { logger, tracing }: Pick<OpenOptions, 'logger' | 'tracing'>,
+): Database {
   const pool = new ConnectionMarkingPool({
     connectionString: settings.url.reveal(),
     max: settings.poolSize,
@@ -99,6 +113,10 @@ function openPostgres(settings: Extract<DatabaseSettings, { kind: 'postgres' }>,
   // drops it and the next query opens a fresh one, which is how Keen recovers by itself.
   pool.on('error', (error) => logger?.warn({ err: error }, 'database connection lost; it will be reopened'));
   if (!settings.preparedStatements) pool.on('connect', unnameStatements);
+  if (tracing) {
+    tracePoolQueries(pool, tracing);
+    pool.tracing = tracing;
+  }
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     db,
@@ -120,8 +138,11 @@ function openPostgres(settings: Extract<DatabaseSettings, { kind: 'postgres' }>,
  *   'error' on it, and a checked-out client has no listener, so that would be an uncaught exception;
  *   and Drizzle sends BEGIN before its try/finally, so a client lost there would never be released
  *   and the pool would wait for it forever when it closes. The running query still gets the error.
+ * With tracing on, a checked-out client's statements get spans until it is released (./query-spans.ts).
  */
 class ConnectionMarkingPool extends pg.Pool {
+  tracing: Tracing | null = null;
+
   override connect(): Promise<pg.PoolClient>;
   override connect(callback: Parameters<pg.Pool['connect']>[0]): void;
   override connect(callback?: Parameters<pg.Pool['connect']>[0]): Promise<pg.PoolClient> | undefined {
@@ -132,11 +153,14 @@ class ConnectionMarkingPool extends pg.Pool {
       });
       return undefined;
     }
-    return super.connect().then(releasedWhenLost, (error: unknown) => {
-      if (error && typeof error === 'object') failedConnects.add(error);
-      explainRefusedParameter(error);
-      throw error;
-    });
+    return super.connect().then(
+      (client) => releasedWhenLost(client, this.tracing),
+      (error: unknown) => {
+        if (error && typeof error === 'object') failedConnects.add(error);
+        explainRefusedParameter(error);
+        throw error;
+      },
+    );
   }
 }
 
@@ -175,12 +199,14 @@ function explainRefusedParameter(error: unknown): void {
 }
 
 /** The checked-out client, released with the error if its connection is lost; releasing twice is a no-op. */
-function releasedWhenLost(client: pg.PoolClient): pg.PoolClient {
+function releasedWhenLost(client: pg.PoolClient, tracing: Tracing | null): pg.PoolClient {
   const release = client.release.bind(client);
+  const untrace = tracing ? traceCheckedOutClient(client, tracing) : null;
   let released = false;
   const releaseOnce = (error?: Error | boolean) => {
     if (released) return;
     released = true;
+    untrace?.();
     client.off('error', onLost);
     release(error);
   };

@@ -41,7 +41,9 @@ export interface StartedServer {
 }
 
 export async function startServer(options: StartOptions): Promise<StartedServer> {
-  const { settings, logger, database } = await openRuntime(options.command, options.overrides);
+  const { settings, logger, database, tracing } = await openRuntime(options.command, options.overrides, {
+    traced: true,
+  });
   if (settings.secretKeySource === 'generated') {
     logger.warn(`no SECRET_KEY set: generated one and kept it in ${settings.dataDir}/secret_key (mode 0600)`);
   }
@@ -65,6 +67,7 @@ export async function startServer(options: StartOptions): Promise<StartedServer>
       logger,
       apps: options.apps,
       setupToken: needsSetup ? options.setupToken : null,
+      tracing,
     });
     // Jobs: on the embedded database this one process runs them too (one worker, one PGlite); on
     // PostgreSQL web workers only enqueue, and `keen worker` runs them.
@@ -98,12 +101,15 @@ export async function startServer(options: StartOptions): Promise<StartedServer>
         readiness.draining = true;
         await app.close();
         await database.close();
+        // The spans of the last requests, buffered by the batch processor, are sent before exiting.
+        await tracing?.shutdown();
       })();
       return stopping;
     };
     return { app, settings, logger, database, url, needsSetup, stop };
   } catch (error) {
     await database.close();
+    await tracing?.shutdown();
     throw error;
   }
 }

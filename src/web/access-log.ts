@@ -1,6 +1,6 @@
 /**
  * One log line per request: method, path (never the query string, which may hold tokens), status,
- * duration, request id, user id and client IP. 5xx are logged by the error boundary with the stack;
+ * duration, request id, user id, client IP and, with tracing on, the trace id. 5xx are logged by the error boundary with the stack;
  * here they are errors too, 4xx warnings (404 info), and slow requests warnings.
  */
 import type { FastifyInstance } from 'fastify';
@@ -31,7 +31,7 @@ export function registerAccessLog(app: FastifyInstance, { settings, logger }: We
     const query = target.indexOf('?');
     // The process logger with the request id in the line: the same line request.log would write,
     // without building the request's child logger (./request-logger.ts).
-    const line = {
+    const line: Record<string, unknown> = {
       reqId: request.id,
       method: request.method,
       path: query === -1 ? target : target.slice(0, query),
@@ -40,6 +40,8 @@ export function registerAccessLog(app: FastifyInstance, { settings, logger }: We
       userId: request.user?.id ?? null,
       ip: request.ip,
     };
+    // With tracing on: the id that finds this request's trace (src/web/request-spans.ts).
+    if (request.trace !== null) line.traceId = request.trace.traceId;
     logger[level](line, message);
     done();
   });

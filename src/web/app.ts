@@ -13,12 +13,14 @@ import type { Database } from '../db/client.js';
 import { installedApps } from '../installed-apps.js';
 import type { Settings } from '../settings.js';
 import { openStores, type Stores } from '../stores/index.js';
+import type { Tracing } from '../tracing/tracing.js';
 import { registerAccessLog } from './access-log.js';
 import { registerErrorBoundary } from './error-boundary.js';
 import { type KeenApp, validateCatalogues, validateInstalledApps } from './keen-app.js';
 import { pipeline as defaultPipeline } from './pipeline.js';
 import { prepareReroute } from './request-bytes.js';
 import { lazyChildLoggerFactory } from './request-logger.js';
+import { registerRequestSpans } from './request-spans.js';
 import { type Stage, validatePipeline, type WebContext } from './stage.js';
 
 export interface BuildOptions {
@@ -34,6 +36,8 @@ export interface BuildOptions {
   staticMode?: StaticMode;
   /** Stores opened by the caller; by default the app opens those the settings name and closes them. */
   stores?: Stores;
+  /** Spans for requests and jobs, when OTEL_EXPORTER_OTLP_ENDPOINT is set (src/tracing/); the caller flushes it. */
+  tracing?: Tracing | null;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -102,12 +106,16 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   };
   app.decorate('keen', { ...context, setupToken: options.setupToken ?? null });
   app.decorateRequest('routePolicy', null); // ./route-policy.ts
+  app.decorateRequest('trace', null); // ./request-spans.ts
   // The queue is built here and started by the process that serves (src/server/worker.ts) or works
   // (`keen worker`): an app built for a test or a command does not start it.
-  const jobs = queueForApps(apps, options.database, options.logger);
+  const tracing = options.tracing ?? null;
+  const jobs = queueForApps(apps, options.database, options.logger, tracing);
   jobs.attach(app);
   app.decorate('jobs', jobs);
   app.addHook('onClose', async () => jobs.stop(settings.gracefulTimeout * 1000));
+  // Before every other hook, so they all run inside the request's span.
+  if (tracing) registerRequestSpans(app, tracing, isTrustedProxy);
   registerAccessLog(app, context);
   registerErrorBoundary(app, context);
   for (const stage of stages) stage.register(app, context);

@@ -12,6 +12,7 @@ import { insertUser, type NewUser } from '../../src/contrib/auth/users.js';
 import type { StaticMode } from '../../src/contrib/staticfiles/static-urls.js';
 import { createLogger } from '../../src/log.js';
 import { loadSettings, type Settings } from '../../src/settings.js';
+import type { Tracing } from '../../src/tracing/tracing.js';
 import { buildApp } from '../../src/web/app.js';
 import type { KeenApp } from '../../src/web/keen-app.js';
 import type { Stage } from '../../src/web/stage.js';
@@ -54,6 +55,8 @@ export interface TestAppOptions {
    * DEBUG, so tests need no collectstatic. Static-file tests pass `manifest` for production behaviour.
    */
   staticMode?: StaticMode;
+  /** Spans for requests and jobs (test/reliability/tracing.test.ts); the test shuts it down. */
+  tracing?: Tracing;
 }
 
 /** A password that passes the validators. */
@@ -88,6 +91,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     apps: options.apps,
     setupToken: options.setupToken ?? null,
     staticMode: options.staticMode ?? 'sources',
+    tracing: options.tracing ?? null,
   });
   return {
     app,

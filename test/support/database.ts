@@ -8,6 +8,7 @@ import pg from 'pg';
 import { migrateInstalledApps } from '../../src/cli/bootstrap.js';
 import { type Database, openDatabase, wrapPglite } from '../../src/db/client.js';
 import { Secret } from '../../src/settings.js';
+import type { Tracing } from '../../src/tracing/tracing.js';
 
 export const TEST_POSTGRES_URL = process.env.KEEN_TEST_DATABASE_URL;
 
@@ -31,7 +32,9 @@ export async function adminQuery(query: string, url = TEST_POSTGRES_URL): Promis
 }
 
 /** Creates, migrates and returns a database; `close()` also drops it (PostgreSQL). */
-export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { migrate?: boolean; tracing?: Tracing } = {},
+): Promise<TestDatabase> {
   let database: TestDatabase;
   if (TEST_POSTGRES_URL) {
     const name = `keen_test_${randomBytes(6).toString('hex')}`;
@@ -48,7 +51,7 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
         preparedStatements: true,
         direct: null,
       },
-      { command: 'test' },
+      { command: 'test', tracing: options.tracing ?? null },
     );
     database = {
       ...opened,
@@ -59,7 +62,8 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
       },
     };
   } else {
-    database = await wrapPglite(await PGlite.create(), 30_000);
+    const client = await PGlite.create();
+    database = await wrapPglite(client, 30_000, () => client.close(), options.tracing ?? null);
   }
   if (options.migrate !== false) await migrateInstalledApps(database);
   return database;

@@ -17,14 +17,15 @@ export const workerCommand: Command = {
     const concurrency = Number(values.get('concurrency') ?? 2);
     if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 64)
       throw new CommandError('--concurrency must be a whole number from 1 to 64');
-    const { settings, logger, database } = await openRuntime('worker');
+    const { settings, logger, database, tracing } = await openRuntime('worker', {}, { traced: true });
     if (database.kind === 'pglite') {
       await database.close();
+      await tracing?.shutdown();
       throw new CommandError(
         'the embedded database runs jobs inside `keen serve`; `keen worker` needs DATABASE_URL (PostgreSQL)',
       );
     }
-    const app = await buildApp({ settings, database, logger });
+    const app = await buildApp({ settings, database, logger, tracing });
     await app.jobs.start({ work: true, concurrency });
     logger.info({ concurrency }, 'keen worker is taking jobs');
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -35,6 +36,7 @@ export const workerCommand: Command = {
     await app.jobs.stop(settings.gracefulTimeout * 1000);
     await app.close();
     await database.close();
+    await tracing?.shutdown();
     logger.info('keen worker stopped');
     return 0;
   },

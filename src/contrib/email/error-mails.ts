@@ -41,6 +41,8 @@ function describe(request: FastifyRequest, error: Error, route: string): string 
     '',
     `Route: ${request.method} ${route}`,
     `Request id: ${request.id}`,
+    // With tracing on, the id of the failed request's trace (and of its X-Request-Id header).
+    ...(request.trace ? [`Trace id: ${request.trace.traceId}`] : []),
     `User id: ${user?.id ?? 'anonymous'}`,
     `Time: ${new Date().toISOString()}`,
     '',

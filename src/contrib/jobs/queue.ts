@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyBaseLogger as Logger } from 'fastify';
 import type PgBoss from 'pg-boss';
 import type { Database, Tx } from '../../db/client.js';
 import type { Settings } from '../../settings.js';
+import type { Tracing } from '../../tracing/tracing.js';
 import { jobDb } from './executor.js';
 
 /** What a handler gets besides the job's data. */
@@ -101,8 +102,9 @@ export function queueForApps(
   apps: readonly { jobs?: readonly JobDefinition<object>[] }[],
   database: Database,
   log: Logger,
+  tracing: Tracing | null = null,
 ): JobQueue {
-  const queue = new JobQueue(database, log);
+  const queue = new JobQueue(database, log, tracing);
   for (const app of apps) for (const job of app.jobs ?? []) queue.define(job);
   return queue;
 }
@@ -118,6 +120,8 @@ export class JobQueue {
   constructor(
     private readonly database: Database,
     private readonly log: Logger,
+    /** A span per job run, when tracing is on. */
+    private readonly tracing: Tracing | null = null,
   ) {}
 
   /** pg-boss itself, made by start(): its maintenance (expiring, archiving, deleting old jobs) runs only where jobs are worked. */
@@ -193,7 +197,13 @@ export class JobQueue {
             try {
               if (!this.app) throw new Error('the job queue has no app attached');
               const context = { id: job.id, retryCount: meta.retryCount ?? 0, log, app: this.app };
-              await definition.handler(job.data, context);
+              if (this.tracing) {
+                await this.tracing.traceJob(definition.name, job.id, () =>
+                  definition.handler(job.data, context),
+                );
+              } else {
+                await definition.handler(job.data, context);
+              }
               log.info({ ms: Math.round(performance.now() - started) }, 'job done');
             } catch (error) {
               log.warn({ err: error, retryCount: meta.retryCount ?? 0 }, 'job failed');
