@@ -13,7 +13,13 @@ import type { Logger } from 'pino';
 import { type DatabaseSettings, directDatabase } from '../settings.js';
 import type { Tracing } from '../tracing/tracing.js';
 import { lockDataDir } from './datadir-lock.js';
-import { traceCheckedOutClient, tracePgliteQueries, tracePoolQueries } from './query-spans.js';
+import {
+  observeCheckedOutClient,
+  observePgliteQueries,
+  observePoolQueries,
+  type QueryObserver,
+  QueryObservers,
+} from './query-observers.js';
 import * as schema from './schema.js';
 
 /** The typed Drizzle database, the same type for both drivers. */
@@ -32,6 +38,8 @@ export interface Database {
   ping(): Promise<void>;
   /** The pool's connections, for the metrics (PostgreSQL only). */
   poolStats?(): { total: number; idle: number; waiting: number };
+  /** Tells `observer` of every statement from now on (./query-observers.ts); returns how to stop. */
+  observeQueries(observer: QueryObserver): () => void;
   close(): Promise<void>;
 }
 
@@ -75,6 +83,23 @@ export function pgliteLockDir(pgliteDataDir: string): string {
   return dirname(pgliteDataDir);
 }
 
+/**
+ * `observeQueries` for one database: the drivers' methods are wrapped (by `install`) when the first
+ * observer comes, so a process without tracing or metrics runs them untouched.
+ */
+function lazilyObserved(
+  install: (observers: QueryObservers) => void,
+): (observer: QueryObserver) => () => void {
+  let observers: QueryObservers | null = null;
+  return (observer) => {
+    if (!observers) {
+      observers = new QueryObservers();
+      install(observers);
+    }
+    return observers.add(observer);
+  };
+}
+
 /** Wraps an already-created PGlite (tests use in-memory ones). */
 export async function wrapPglite(
   client: PGlite,
@@ -83,7 +108,8 @@ export async function wrapPglite(
   tracing: Tracing | null = null,
 ): Promise<Database> {
   if (statementTimeoutMs > 0) await client.exec(`SET statement_timeout = ${Math.floor(statementTimeoutMs)}`);
-  if (tracing) tracePgliteQueries(client, tracing);
+  const observeQueries = lazilyObserved((observers) => observePgliteQueries(client, observers));
+  if (tracing) observeQueries(tracing);
   const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
@@ -93,6 +119,7 @@ export async function wrapPglite(
     ping: async () => {
       await client.query('SELECT 1');
     },
+    observeQueries,
     close,
   };
 }
@@ -113,10 +140,11 @@ function openPostgres(
   // drops it and the next query opens a fresh one, which is how Keen recovers by itself.
   pool.on('error', (error) => logger?.warn({ err: error }, 'database connection lost; it will be reopened'));
   if (!settings.preparedStatements) pool.on('connect', unnameStatements);
-  if (tracing) {
-    tracePoolQueries(pool, tracing);
-    pool.tracing = tracing;
-  }
+  const observeQueries = lazilyObserved((observers) => {
+    observePoolQueries(pool, observers);
+    pool.observer = observers;
+  });
+  if (tracing) observeQueries(tracing);
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     db,
@@ -125,6 +153,7 @@ function openPostgres(
       await db.execute(sql`SELECT 1`);
     },
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    observeQueries,
     close: () => pool.end(),
   };
 }
@@ -138,10 +167,11 @@ function openPostgres(
  *   'error' on it, and a checked-out client has no listener, so that would be an uncaught exception;
  *   and Drizzle sends BEGIN before its try/finally, so a client lost there would never be released
  *   and the pool would wait for it forever when it closes. The running query still gets the error.
- * With tracing on, a checked-out client's statements get spans until it is released (./query-spans.ts).
+ * With observers (tracing, metrics), a checked-out client's statements are observed until it is
+ * released (./query-observers.ts).
  */
 class ConnectionMarkingPool extends pg.Pool {
-  tracing: Tracing | null = null;
+  observer: QueryObserver | null = null;
 
   override connect(): Promise<pg.PoolClient>;
   override connect(callback: Parameters<pg.Pool['connect']>[0]): void;
@@ -154,7 +184,7 @@ class ConnectionMarkingPool extends pg.Pool {
       return undefined;
     }
     return super.connect().then(
-      (client) => releasedWhenLost(client, this.tracing),
+      (client) => releasedWhenLost(client, this.observer),
       (error: unknown) => {
         if (error && typeof error === 'object') failedConnects.add(error);
         explainRefusedParameter(error);
@@ -199,9 +229,9 @@ function explainRefusedParameter(error: unknown): void {
 }
 
 /** The checked-out client, released with the error if its connection is lost; releasing twice is a no-op. */
-function releasedWhenLost(client: pg.PoolClient, tracing: Tracing | null): pg.PoolClient {
+function releasedWhenLost(client: pg.PoolClient, observer: QueryObserver | null): pg.PoolClient {
   const release = client.release.bind(client);
-  const untrace = tracing ? traceCheckedOutClient(client, tracing) : null;
+  const untrace = observer ? observeCheckedOutClient(client, observer) : null;
   let released = false;
   const releaseOnce = (error?: Error | boolean) => {
     if (released) return;

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { projectRoot } from '../../src/project-root.js';
 import { loadSettings } from '../../src/settings.js';
-import { TEST_SECRET_KEY } from '../support/app.js';
+import { createTestApp, GOOD_PASSWORD, TEST_SECRET_KEY } from '../support/app.js';
+import { TestClient } from '../support/client.js';
 import { createTestDatabase, ENGINE, type TestDatabase } from '../support/database.js';
 import {
   freePort,
@@ -51,6 +52,37 @@ describe('METRICS_BIND and METRICS_TOKEN', () => {
       /16 characters/,
     );
     expect(() => settings({ METRICS_BIND: '9464' })).toThrow(/HOST:PORT/);
+  });
+});
+
+describe(`one worker's metrics (${ENGINE})`, () => {
+  it('time every statement by kind and count throttled password attempts', async () => {
+    const t = await createTestApp({ env: { METRICS_BIND: '127.0.0.1:9464' } });
+    try {
+      await t.createUser({ username: 'owner', password: GOOD_PASSWORD });
+      const registry = t.app.metrics?.registry;
+      const read = async () => (await registry?.metrics()) ?? '';
+      const before = await read();
+      const client = new TestClient(t.app);
+      await client.get('/accounts/login/');
+      for (let i = 0; i < 6; i++)
+        await client.post('/accounts/login/', { username: 'owner', password: 'wrong-1' });
+      const after = await read();
+      const delta = (name: string, labels: Record<string, string>) =>
+        sample(after, name, labels) - sample(before, name, labels);
+      // Six reservations (inserts) and the password checks' user lookups (selects).
+      expect(delta('keen_db_query_duration_seconds_count', { operation: 'insert' })).toBeGreaterThanOrEqual(
+        6,
+      );
+      expect(delta('keen_db_query_duration_seconds_count', { operation: 'select' })).toBeGreaterThanOrEqual(
+        5,
+      );
+      expect(delta('keen_throttle_refusals_total', { action: 'login', limit: 'account-client' })).toBe(1);
+      // The statement's text is never a label.
+      expect(after).not.toMatch(/auth_throttle|SELECT /);
+    } finally {
+      await t.close();
+    }
   });
 });
 

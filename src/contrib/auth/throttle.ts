@@ -152,6 +152,7 @@ export async function throttleAttempt(
   const decision = await store.reserve(attempt);
   const username = capForLog(attempt.account, 150);
   if (!decision.allowed) {
+    request.server.metrics?.throttled(attempt.action, decision.limit);
     request.log.warn(
       {
         action: attempt.action,

@@ -27,6 +27,10 @@ export const metricsApp: KeenApp = {
       jobs: () => app.jobs.summary(),
     });
     app.decorate('metrics', metrics);
+    const stopTiming = database.observeQueries(metrics.queryObserver);
+    app.addHook('onClose', async () => {
+      stopTiming();
+    });
     app.addHook('onResponse', (request, reply, done) => {
       metrics.observe(
         request.method,
