@@ -89,6 +89,11 @@ export class RedisConnection {
     }
   }
 
+  /** Throws RedisUnavailableError when Redis does not answer (the health endpoint). */
+  async ping(): Promise<void> {
+    await this.run((client) => client.ping());
+  }
+
   async close(): Promise<void> {
     this.reportedDown = true; // a closing connection is not an outage
     if (this.client.status === 'end') return;

@@ -55,8 +55,11 @@ describe(`Redis down and back (${ENGINE})`, () => {
       password: 'wrong-password-1',
     });
     expect(guess.statusCode).toBe(503);
-    // A page without a session is served as usual.
+    // A page without a session is served as usual; the health page names what is down.
     expect((await new TestClient(t.app).get('/healthz')).statusCode).toBe(200);
+    const health = await new TestClient(t.app).get('/health/');
+    expect(health.statusCode).toBe(503);
+    expect(health.json()).toEqual({ status: 'error', database: 'ok', redis: 'error' });
     expect(outageLines()).toHaveLength(1);
 
     await redis.start();
@@ -67,6 +70,11 @@ describe(`Redis down and back (${ENGINE})`, () => {
     }
     expect(after.statusCode).toBe(200);
     expect(after.body).toContain('owner');
+    expect((await new TestClient(t.app).get('/health/')).json()).toEqual({
+      status: 'ok',
+      database: 'ok',
+      redis: 'ok',
+    });
     expect(t.logs.some((line) => line.msg === 'redis is reachable again')).toBe(true);
     expect(outageLines()).toHaveLength(1);
     expect(t.rawLogs()).not.toContain(owner.cookies.get('sessionid') ?? 'no-cookie');

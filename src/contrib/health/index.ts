@@ -3,7 +3,8 @@
  * over internal HTTP with internal host names) and without sessions. They reveal nothing secret.
  *
  * - `/healthz`: the process is alive (no database).
- * - `/health/`: `{"status":"ok","database":"ok"}`, or 503 with `"database":"error"`.
+ * - `/health/`: `{"status":"ok","database":"ok"}`, or 503 with `"database":"error"`; with Redis in use,
+ *   also `"redis":"ok"` or (503) `"error"`.
  * - `/readyz`: ready for traffic: database reachable, no pending migrations, not shutting down.
  */
 import { pendingMigrations, readMigrations } from '../../db/migrate.js';
@@ -15,7 +16,7 @@ export const readiness = { draining: false };
 
 export const healthApp: KeenApp = {
   name: 'health',
-  routes(app, { database }) {
+  routes(app, { database, stores }) {
     const migrationFiles = readMigrations();
     app.get('/healthz', { config: PROBE_POLICY }, async (_request, reply) => {
       return reply.header('cache-control', 'no-store').send({ status: 'ok' });
@@ -23,13 +24,24 @@ export const healthApp: KeenApp = {
 
     app.get('/health/', { config: PROBE_POLICY }, async (request, reply) => {
       reply.header('cache-control', 'no-store');
-      try {
-        await database.ping();
-        return reply.send({ status: 'ok', database: 'ok' });
-      } catch (error) {
-        request.log.error({ err: error }, 'health check: database unreachable');
-        return reply.code(503).send({ status: 'error', database: 'error' });
-      }
+      const [db, redis] = await Promise.all([
+        database.ping().then(
+          () => 'ok' as const,
+          (error: unknown) => {
+            request.log.error({ err: error }, 'health check: database unreachable');
+            return 'error' as const;
+          },
+        ),
+        // The Redis connection logs its own outage once; a probe every few seconds adds nothing.
+        stores.redis?.ping().then(
+          () => 'ok' as const,
+          () => 'error' as const,
+        ),
+      ]);
+      const healthy = db === 'ok' && redis !== 'error';
+      return reply
+        .code(healthy ? 200 : 503)
+        .send({ status: healthy ? 'ok' : 'error', database: db, ...(redis ? { redis } : {}) });
     });
 
     app.get('/readyz', { config: PROBE_POLICY }, async (request, reply) => {
