@@ -4,6 +4,8 @@
  * opened with the web app (src/web/app.ts) or by a command, closed with it.
  */
 import type { Logger } from 'pino';
+import type { Cache } from '../contrib/cache/cache.js';
+import { openCache } from '../contrib/cache/open-cache.js';
 import type { Database } from '../db/client.js';
 import type { Settings } from '../settings.js';
 import { RedisConnection } from './redis.js';
@@ -11,6 +13,8 @@ import { RedisConnection } from './redis.js';
 export interface Stores {
   /** The Redis connection when any store uses Redis; null otherwise. */
   redis: RedisConnection | null;
+  /** The cache (CACHE_STORE): src/contrib/cache/. */
+  cache: Cache;
   close(): Promise<void>;
 }
 
@@ -21,7 +25,7 @@ export interface OpenStoresOptions {
 }
 
 /** Opens the stores the settings name (and the Redis connection they share, if any). */
-export async function openStores({ settings, logger }: OpenStoresOptions): Promise<Stores> {
+export async function openStores({ settings, database, logger }: OpenStoresOptions): Promise<Stores> {
   const { stores } = settings;
   const usesRedis = [stores.sessionStore, stores.throttleStore, stores.cacheStore].includes('redis');
   const redis =
@@ -30,6 +34,7 @@ export async function openStores({ settings, logger }: OpenStoresOptions): Promi
       : null;
   return {
     redis,
+    cache: openCache({ backend: stores.cacheStore, database, redis }),
     async close() {
       await redis?.close();
     },
