@@ -13,7 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { RedisUnavailableError } from '../../errors.js';
 import type { Cache } from './cache.js';
-import { splitAtHoles } from './page-holes.js';
+import { type EncodedPage, encodeSegments, splitAtHoles } from './page-holes.js';
 
 export const GENERATION_KEY = 'pages:generation';
 export const GENERATION_CHECK_MS = 1000;
@@ -38,11 +38,10 @@ export interface StoredPage {
   holes: boolean;
 }
 
-/** A stored page, ready to send: its body split at its holes (text) or decoded (binary). */
+/** A stored page, ready to send: its body as bytes, split at its holes. */
 export interface ReadyPage {
   page: StoredPage;
-  segments: string[] | null;
-  bytes: Buffer | null;
+  parts: EncodedPage;
 }
 
 /** What the key is made of: the response may differ on any of these. */
@@ -55,9 +54,14 @@ export interface PageKeyParts {
   language: string | null;
 }
 
+/** The page's identity: the key of this process's copies (hashed for the shared cache's key). */
 export function pageKey(parts: PageKeyParts): string {
-  const material = [parts.scheme, parts.host, parts.url, parts.language ?? ''].join('\n');
-  return `page:${createHash('sha256').update(material).digest('base64url')}`;
+  return [parts.scheme, parts.host, parts.url, parts.language ?? ''].join('\n');
+}
+
+/** The shared cache's key: fixed length, whatever the URL. */
+function storageKey(identity: string): string {
+  return `page:${createHash('sha256').update(identity).digest('base64url')}`;
 }
 
 function isStoredPage(value: unknown): value is StoredPage {
@@ -103,7 +107,7 @@ export class PageCache {
       this.local.set(key, local); // most recently used last
       return { ready: local, generation };
     }
-    const stored = await this.cache.get(key);
+    const stored = await this.cache.get(storageKey(key));
     if (!isStoredPage(stored) || stored.generation !== generation || stored.expiresAt <= now)
       return { ready: null, generation };
     const ready = this.prepare(stored);
@@ -126,7 +130,9 @@ export class PageCache {
     const ready = this.prepare(page);
     if (!ready) return;
     this.keepCopy(key, ready);
-    this.cache.set(key, page, seconds).catch((error: unknown) => this.warn(error, 'page cache: not stored'));
+    this.cache
+      .set(storageKey(key), page, seconds)
+      .catch((error: unknown) => this.warn(error, 'page cache: not stored'));
   }
 
   /** Makes every stored page stale, in every process (this one at once, others within a second). */
@@ -162,9 +168,9 @@ export class PageCache {
   }
 
   private prepare(page: StoredPage): ReadyPage | null {
-    if (page.binary) return { page, segments: null, bytes: Buffer.from(page.body, 'base64') };
+    if (page.binary) return { page, parts: [Buffer.from(page.body, 'base64')] };
     const segments = page.holes ? splitAtHoles(page.body, this.marker) : [page.body];
-    return segments ? { page, segments, bytes: null } : null;
+    return segments ? { page, parts: encodeSegments(segments) } : null;
   }
 
   private keepCopy(key: string, ready: ReadyPage): void {

@@ -20,6 +20,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PageCache, pageKey, type ReadyPage, type StoredPage } from '../../contrib/cache/page-cache.js';
 import {
+  fillEncoded,
   fillHoles,
   holeMarker,
   splitAtHoles,
@@ -146,7 +147,7 @@ function sendHit(request: FastifyRequest, reply: FastifyReply, ready: ReadyPage)
   reply.code(ready.page.status);
   for (const [name, value] of Object.entries(ready.page.headers)) reply.header(name, value);
   reply.header('x-keen-cache', 'hit');
-  reply.send(ready.bytes ?? fillHoles(ready.segments ?? [''], request));
+  reply.send(fillEncoded(ready.parts, request));
 }
 
 export const pageCache: Stage = {
