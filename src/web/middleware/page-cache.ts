@@ -171,8 +171,13 @@ export const pageCache: Stage = {
       });
       pages.lookup(key).then(
         ({ ready, generation }) => {
-          // A hit answers here: the later preHandlers and the view do not run; every onSend does.
-          if (ready && matches(ready.page, request)) return sendHit(request, reply, ready);
+          try {
+            // A hit answers here: the later preHandlers and the view do not run; every onSend does.
+            if (ready && matches(ready.page, request)) return sendHit(request, reply, ready);
+          } catch (error) {
+            // A hole that cannot be filled here fails as it would in the view (error boundary).
+            return done(error as Error);
+          }
           if (request.method === 'GET') {
             recordings.set(request, { key, generation, seconds: policy.seconds });
             startRecording(request, pages.marker);
