@@ -27,3 +27,9 @@ export const READY_LINE = 'bench: worker ready pid=';
 export const RESUME_PDF_PATH = '/resume/export/pdf/';
 /** The baseline's copy, in MEDIA_ROOT. */
 export const BASELINE_PDF_NAME = 'bench-resume.pdf';
+
+/** The seeded blog post: Keen serves it from its page cache, the baseline from a copy in memory. */
+export const BLOG_POST_PATH = '/blog/bench-post/';
+export const BLOG_POST_SLUG = 'bench-post';
+/** How long the baseline keeps its rendered copy (Keen's blog pages: 300 s). */
+export const BLOG_POST_CACHE_MS = 300_000;

@@ -12,7 +12,7 @@ import { loadActiveResume } from '../src/apps/resume/queries.js';
 import { insertUser } from '../src/contrib/auth/users.js';
 import { openDatabase } from '../src/db/client.js';
 import { Secret } from '../src/settings.js';
-import { BENCH_ITEM_DDL, SEED_ROWS } from './bench-constants.js';
+import { BENCH_ITEM_DDL, BLOG_POST_SLUG, SEED_ROWS } from './bench-constants.js';
 
 export interface BenchDatabase {
   name: string;
@@ -55,6 +55,27 @@ export async function seed(url: string): Promise<void> {
     );
     await client.query('ANALYZE bench_item');
   });
+}
+
+/**
+ * A published post of about 8 KB of HTML (twelve paragraphs), as `cached_post` reads it. Written in
+ * SQL: its body is HTML already, so no rendering on save is needed.
+ */
+export async function seedBlogPost(url: string): Promise<void> {
+  const paragraph =
+    'Заметка о том, как устроен сайт: страницы собираются из базы, а повторные запросы анонимных ' +
+    'посетителей обслуживаются из кэша страниц, с токеном CSRF, который подставляется для каждого запроса. ';
+  const html = Array.from({ length: 12 }, (_, index) => `<p>${index + 1}. ${paragraph.repeat(2)}</p>`).join(
+    '',
+  );
+  await withClient(url, (client) =>
+    client.query(
+      `INSERT INTO blog_post (title, slug, summary, body, body_format, body_html, status, published_at)
+       VALUES ('Кэш страниц', $1, 'Как сайт отвечает анонимным посетителям.', $2, 'html', $2, 'published',
+               now() - interval '1 day')`,
+      [BLOG_POST_SLUG, html],
+    ),
+  );
 }
 
 /** An active résumé profile with a few entries, so `/resume/export/pdf/` has something to serve. */

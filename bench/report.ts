@@ -15,6 +15,8 @@ export const TARGETS = Object.freeze({
   maxRoundTripsByEndpoint: { login: 0 } as Partial<Record<EndpointId, number>>,
   /** Median latency keen must stay under, in ms (the résumé PDF once built: issue 11). */
   maxP50MsByEndpoint: { resume_pdf: 5 } as Partial<Record<EndpointId, number>>,
+  /** Keen's req/s on an endpoint as a share of its own /healthz (issue 15: a cached post page). */
+  minShareOfHealthzByEndpoint: { cached_post: 0.8 } as Partial<Record<EndpointId, number>>,
 });
 
 export interface EndpointResult {
@@ -85,6 +87,21 @@ export function resultsTable(results: readonly EndpointResult[]): string {
     );
   }
   return lines.join('\n');
+}
+
+/** Lines comparing endpoints with Keen's own /healthz, for those with such a target and both measured. */
+export function healthzShareLines(results: readonly EndpointResult[]): string[] {
+  const healthz = results.find((r) => r.id === 'healthz');
+  if (!healthz) return [];
+  return results.flatMap((r) => {
+    const target = TARGETS.minShareOfHealthzByEndpoint[r.id];
+    if (target === undefined) return [];
+    const share = r.keen.requestsPerSecond / Math.max(1, healthz.keen.requestsPerSecond);
+    return [
+      `Share of keen's /healthz, ${r.id}: ${fmt(r.keen.requestsPerSecond)} / ${fmt(healthz.keen.requestsPerSecond)} req/s = ` +
+        `${fmt(share * 100)}% (≥ ${fmt(target * 100)}%) ${share >= target ? 'met' : '**missed**'}`,
+    ];
+  });
 }
 
 export function memoryLine(name: string, rows: readonly ProcessMemory[]): string {

@@ -38,6 +38,7 @@ import {
   postgresVersion,
   resetData,
   seed,
+  seedBlogPost,
   seedResume,
   settledTransactionCount,
   writeBaselinePdf,
@@ -55,7 +56,7 @@ import {
   logIn,
   runLoad,
 } from './load.js';
-import { compare, memoryLine, profileReport, resultsTable } from './report.js';
+import { compare, healthzShareLines, memoryLine, profileReport, resultsTable } from './report.js';
 import {
   clusterMemory,
   cpuTimeMs,
@@ -344,6 +345,7 @@ async function main(): Promise<number> {
     );
     await seed(database.url);
     await seedResume(database.url);
+    await seedBlogPost(database.url);
     await writeBaselinePdf(database.url, join(tmp, 'media', BASELINE_PDF_NAME));
     const username = 'bench';
     const password = randomBytes(18).toString('base64url');
@@ -442,6 +444,7 @@ async function main(): Promise<number> {
         `${flags.rounds} round(s) (best run per side)`,
       '',
       resultsTable(results),
+      ...healthzShareLines(results),
       '',
       memoryLine('keen', keen.memory),
       memoryLine('baseline', baseline.memory),

@@ -89,6 +89,18 @@ export class BadRequestError extends KeenError {
   }
 }
 
+/**
+ * KEEN_E_CACHE_INPUT: a cache call was given a key, lifetime or value it cannot take (a key over 200
+ * characters or with spaces, a lifetime that is not a positive number of seconds, a value JSON cannot
+ * carry, an `incr` of a value that is not an integer): 400.
+ */
+export class CacheInputError extends KeenError {
+  constructor(detail: string) {
+    super('KEEN_E_CACHE_INPUT', 400, 'Bad request.', detail);
+    this.name = 'CacheInputError';
+  }
+}
+
 /** KEEN_E_DISALLOWED_HOST: the Host header is not in ALLOWED_HOSTS (400). */
 export class DisallowedHostError extends KeenError {
   constructor(host: string) {

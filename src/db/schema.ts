@@ -9,5 +9,6 @@ export * from '../apps/site/schema.js';
 export * from '../contrib/admin/schema.js';
 export * from '../contrib/auth/schema.js';
 export * from '../contrib/auth/two-factor/schema.js';
+export * from '../contrib/cache/schema.js';
 export * from '../contrib/redirects/schema.js';
 export * from '../contrib/sessions/schema.js';

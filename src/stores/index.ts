@@ -5,6 +5,8 @@
  */
 import type { Logger } from 'pino';
 import { openThrottleStore, type ThrottleStore } from '../contrib/auth/throttle.js';
+import type { Cache } from '../contrib/cache/cache.js';
+import { openCache } from '../contrib/cache/open-cache.js';
 import { openSessionStore, type SessionStore } from '../contrib/sessions/store.js';
 import type { Database } from '../db/client.js';
 import type { Settings } from '../settings.js';
@@ -15,6 +17,8 @@ export interface Stores {
   redis: RedisConnection | null;
   sessions: SessionStore;
   throttle: ThrottleStore;
+  /** The cache (CACHE_STORE): src/contrib/cache/. */
+  cache: Cache;
   close(): Promise<void>;
 }
 
@@ -36,6 +40,7 @@ export async function openStores({ settings, database, logger }: OpenStoresOptio
     redis,
     sessions: openSessionStore(stores, database.db, redis),
     throttle: openThrottleStore(stores, database.db, redis),
+    cache: openCache({ backend: stores.cacheStore, database, redis }),
     async close() {
       await redis?.close();
     },

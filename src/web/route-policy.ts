@@ -24,6 +24,13 @@ export interface RoutePolicy {
    * middleware/language-prefix.ts). Links to it from other pages go through `localizedPath`.
    */
   localized?: boolean;
+  /**
+   * Answers to anonymous GETs are stored for `seconds` and served to anonymous GETs and HEADs (see
+   * middleware/page-cache.ts for what is never stored). Per-visitor values go in holes (`pageValue`).
+   * `query` names the query parameters the page reads; a request with any other is answered uncached,
+   * so made-up query strings cannot fill the cache.
+   */
+  pageCache?: { seconds: number; query?: readonly string[] };
   /** Set by the language-prefix stage on its copies of a localized route, never by an app: the prefix. */
   urlLanguage?: string;
 }

@@ -259,6 +259,8 @@ describe(`blog pages (${ENGINE})`, () => {
       publishNowAction.run({ tx, ids: selected, user, language: 'en', stores: t.app.keen.stores }),
     );
     expect(message).toBe('Published 3 posts.');
+    // The admin refreshes cached pages after an action; this test runs the action directly.
+    await t.app.pageCache?.invalidate();
     const after = await db
       .select()
       .from(posts)
@@ -278,6 +280,7 @@ describe(`blog pages (${ENGINE})`, () => {
       unpublishAction.run({ tx, ids: [draft!.id], user, language: 'ru', stores: t.app.keen.stores }),
     );
     expect(unpublished).toBe('Снято с публикации: 1 запись.');
+    await t.app.pageCache?.invalidate();
     expect((await get('/blog/action-draft/')).statusCode).toBe(404);
     await db.delete(posts).where(inArray(posts.id, [draft!.id, undated!.id]));
   });

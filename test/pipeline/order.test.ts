@@ -16,6 +16,7 @@ describe('pipeline order', () => {
       'locale',
       'languagePrefix',
       'common',
+      'pageCache',
       'csrf',
       'auth',
       'messages',

@@ -16,7 +16,7 @@ import { categoryAdmin, postAdmin, tagAdmin } from './admin.js';
 import { commentAdmin } from './comments/admin.js';
 import { registerCommentRoutes } from './comments/routes.js';
 import { registerEditorRoutes } from './editor.js';
-import { registerListRoutes, sendListPage } from './list-routes.js';
+import { LIST_PAGE_CACHE, registerListRoutes, sendListPage } from './list-routes.js';
 import { archiveListing } from './listing.js';
 import { blogMessages } from './messages.js';
 import { sendPostPage } from './post-view.js';
@@ -47,7 +47,8 @@ export const blogApp: KeenApp = {
 
     app.get<{ Params: { slug: string } }>(
       '/blog/:slug/',
-      { config: { localized: true } },
+      // Also a year's archive, a list: the same cache rules (its comment form's token is a hole).
+      { config: { localized: true, pageCache: LIST_PAGE_CACHE } },
       async (request, reply) => {
         const { slug } = request.params;
         if (YEAR_SEGMENT.test(slug)) {

@@ -106,11 +106,18 @@ async function sendSearch(request: FastifyRequest, reply: FastifyReply, db: Db, 
   );
 }
 
+/**
+ * How long the lists and feeds stay in the page cache: an admin save refreshes them at once, so this
+ * only bounds how late a post dated in the future appears. The search (`?q=`) is never cached.
+ */
+export const LIST_PAGE_CACHE = Object.freeze({ seconds: 300, query: Object.freeze(['page']) });
+const FEED_PAGE_CACHE = Object.freeze({ seconds: 300 });
+
 /** Registers the list and feed routes; the post route (`/blog/<slug>/`) sends years here too. */
 export function registerListRoutes(app: FastifyInstance, db: Db): void {
-  const page = { config: { localized: true } };
+  const page = { config: { localized: true, pageCache: LIST_PAGE_CACHE } };
   // Feeds are the same for everyone: cacheable, without a session.
-  const feed = { config: { session: false } };
+  const feed = { config: { session: false, pageCache: FEED_PAGE_CACHE } };
 
   app.get('/blog/', page, async (request, reply) => {
     const search = (queryValue(request.query, 'q') ?? '').trim();

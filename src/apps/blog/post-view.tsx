@@ -4,6 +4,7 @@
  * comment is refused.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CSRF_HOLE, definePageHole, pageValue } from '../../contrib/cache/page-holes.js';
 import type { Db } from '../../db/client.js';
 import { translator } from '../../i18n/messages.js';
 import { localizedPath } from '../../web/language-urls.js';
@@ -16,6 +17,11 @@ import { type CommentFormState, CommentsSection } from './comments/view.js';
 import { blogMessages } from './messages.js';
 import { PostPage } from './pages.js';
 import { neighboursOf, type PostDetail } from './queries.js';
+
+/** The comment form's signed render time: per request, like its token, on a cached page too. */
+const COMMENT_STAMP_HOLE = definePageHole('comment-stamp', (request) =>
+  formStamp(request.server.keen.settings.secretKey.reveal()),
+);
 
 export async function sendPostPage(
   request: FastifyRequest,
@@ -57,8 +63,8 @@ export async function sendPostPage(
   const form: CommentFormState = {
     values: refused?.values,
     errors: refused?.errors,
-    stamp: formStamp(request.server.keen.settings.secretKey.reveal()),
-    csrfToken: request.csrfToken(),
+    stamp: pageValue(request, COMMENT_STAMP_HOLE),
+    csrfToken: pageValue(request, CSRF_HOLE),
     action: `/blog/${encodeURIComponent(post.slug)}/comments/`,
   };
   return sendPage(

@@ -38,6 +38,13 @@ interface CookieState {
   drop: boolean;
 }
 const cookieStates = new WeakMap<FastifyRequest, CookieState>();
+/** Requests that made a token (the page cache never stores their page). */
+const tokensIssued = new WeakSet<FastifyRequest>();
+
+/** True when `csrfToken()` was called for this request: its response holds a token. */
+export function csrfTokenIssued(request: FastifyRequest): boolean {
+  return tokensIssued.has(request);
+}
 
 function cookieStateOf(request: FastifyRequest): CookieState {
   let state = cookieStates.get(request);
@@ -154,6 +161,7 @@ export const csrf: Stage = {
 
     app.decorateRequest('csrfToken', function csrfToken(this: FastifyRequest): string {
       const session = this.session;
+      tokensIssued.add(this);
       if (!session) throw new PipelineError('csrfToken() needs a session; this route has session: false');
       if (session.userId !== null) {
         let secret = session.get<string>(CSRF_SESSION_KEY);

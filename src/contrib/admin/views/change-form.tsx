@@ -3,6 +3,7 @@ import { atomic } from '../../../db/transaction.js';
 import { localText } from '../../../i18n/messages.js';
 import type { FormErrors } from '../../../web/forms.js';
 import type { AuthenticatedUser } from '../../auth/current-user.js';
+import { refreshPublicPages } from '../../cache/invalidate-pages.js';
 import {
   deleteStoredFile,
   type StoredFile,
@@ -276,6 +277,7 @@ async function handleSave(
       request.log.warn({ err: error, name: file.name }, 'could not delete a replaced upload'),
     );
   }
+  await refreshPublicPages(request);
   model.options
     .afterCommit?.(saved.row as never, request.server)
     .catch((error: unknown) =>

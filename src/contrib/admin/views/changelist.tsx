@@ -2,9 +2,11 @@
  * The change list (Django's changelist_view): a page of rows with search, filters, sortable columns,
  * pagination, counts that stay fast on big tables, and bulk actions (POST to the same URL).
  */
+
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { atomic } from '../../../db/transaction.js';
 import { BadRequestError } from '../../../errors.js';
+import { refreshPublicPages } from '../../cache/invalidate-pages.js';
 import { demand } from '../access.js';
 import { type ChangeList, loadChangeList } from '../changelist/load.js';
 import { ActionRefused } from '../define.js';
@@ -447,6 +449,7 @@ export function registerChangeListViews(app: FastifyInstance, environment: Admin
       request.messages.error(error.message);
       return reply.redirect(request.url, 303);
     }
+    await refreshPublicPages(request);
     request.log.info(
       { action: action.name, model: `${model.app}.${model.model}`, count: ids.length },
       'admin action',

@@ -12,6 +12,7 @@ import { atomic } from '../../../db/transaction.js';
 import { BadRequestError } from '../../../errors.js';
 import { formField } from '../../../web/forms.js';
 import type { AuthenticatedUser } from '../../auth/current-user.js';
+import { refreshPublicPages } from '../../cache/invalidate-pages.js';
 import { deleteStoredFile } from '../../media/fields.js';
 import { demand, permissionsFor } from '../access.js';
 import { type DeletionPlan, deleteRows, planDeletion, type TableEffect } from '../delete-plan.js';
@@ -221,6 +222,7 @@ async function deleteObjects(
     );
     return result;
   });
+  await refreshPublicPages(request);
   for (const file of deleted.files) {
     deleteStoredFile(request.server.media, file).catch((error: unknown) =>
       request.log.warn({ err: error, name: file.name }, 'could not delete the file of a deleted object'),
