@@ -1,12 +1,8 @@
 /**
- * The Redis cache when Redis goes away: a redis-server of this test's own on a free port, killed and
- * started again on the same port. Every call during the outage fails as RedisUnavailableError (never a
+ * The Redis cache when Redis goes away: a redis-server of this test's own, killed and started again. Every call during the outage fails as RedisUnavailableError (never a
  * miss or a write that "worked"), the outage is logged once, and the same cache works again after the
  * restart without being reopened.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KeenCache } from '../../src/contrib/cache/cache.js';
@@ -14,33 +10,7 @@ import { RedisCache } from '../../src/contrib/cache/redis-cache.js';
 import { RedisUnavailableError } from '../../src/errors.js';
 import { Secret } from '../../src/settings/secret.js';
 import { RedisConnection } from '../../src/stores/redis.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', ''], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) resolve();
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`redis-server exited with ${code}: ${output.slice(-300)}`)),
-    );
-  });
-  return child;
-}
+import { type OwnRedis, startOwnRedis } from '../support/redis.js';
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -51,21 +21,20 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
 }
 
 describe('the Redis cache while Redis is down', () => {
-  const children: ChildProcess[] = [];
+  let redis: OwnRedis | null = null;
   let connection: RedisConnection | null = null;
 
   afterAll(async () => {
     await connection?.close();
-    for (const child of children) child.kill('SIGKILL');
+    await redis?.stop();
   });
 
   it('answers 503 during the outage, logs it once, and recovers by itself', async () => {
-    const port = await freePort();
-    children.push(await startRedis(port));
+    redis = await startOwnRedis();
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
     connection = await RedisConnection.open({
-      url: new Secret(`redis://127.0.0.1:${port}/0`),
+      url: new Secret(redis.url),
       keyPrefix: 'keen-down-test:',
       logger,
     });
@@ -73,9 +42,7 @@ describe('the Redis cache while Redis is down', () => {
     await cache.set('page', { body: 'before' }, 60);
     expect(await cache.get('page')).toEqual({ body: 'before' });
 
-    const first = children[0] as ChildProcess;
-    first.kill('SIGKILL');
-    await once(first, 'exit');
+    await redis.kill();
     await until(() => !connection?.isUp, 5000);
 
     const calls: Promise<unknown>[] = [
@@ -100,9 +67,10 @@ describe('the Redis cache while Redis is down', () => {
     await expect(cache.get('page')).rejects.toBeInstanceOf(RedisUnavailableError);
     expect(lines.filter((line) => line.includes('redis is unreachable'))).toHaveLength(1);
 
-    children.push(await startRedis(port));
+    await redis.start();
     await until(() => connection?.isUp === true, 10_000);
-    expect(await cache.get('page')).toBeUndefined(); // a new, empty Redis (--save '')
+    // Redis kept its data (append-only file); nothing attempted during the outage was applied.
+    expect(await cache.get('page')).toEqual({ body: 'before' });
     await cache.set('page', { body: 'after' }, 60);
     expect(await cache.get('page')).toEqual({ body: 'after' });
     expect(await cache.incr('counter', 2, 60)).toBe(2);

@@ -18,11 +18,6 @@ export function testRedisPrefix(): string {
   return `keen-test-${randomUUID().slice(0, 8)}:`;
 }
 
-/** Settings that put every store on Redis under `prefix`. */
-export function redisEnv(prefix: string): Record<string, string> {
-  return { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix };
-}
-
 /** Deletes every key under `prefix`. */
 export async function dropRedisKeys(prefix: string): Promise<void> {
   const client = new Redis(TEST_REDIS_URL, { lazyConnect: true });
