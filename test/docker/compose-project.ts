@@ -52,9 +52,18 @@ export class ComposeProject {
     return (await this.#checked(args)).stdout;
   }
 
+  /** The ids of `service`'s containers (one per replica). */
+  async containerIds(service: string): Promise<string[]> {
+    return (await this.run(['ps', '-q', service])).trim().split('\n').filter(Boolean);
+  }
+
   async state(service: string): Promise<ContainerState> {
-    const id = (await this.run(['ps', '-q', service])).trim().split('\n')[0];
+    const id = (await this.containerIds(service))[0];
     if (!id) throw new Error(`no container for ${service}`);
+    return this.containerState(id);
+  }
+
+  containerState(id: string): ContainerState {
     const [status = '', health = '', exitCode = ''] = this.engine
       .docker([
         'inspect',
@@ -71,13 +80,16 @@ export class ComposeProject {
     return this.run(['logs', '--no-color', service]);
   }
 
-  /** Waits until `service` reports healthy; throws with its logs when it does not within `timeoutMs`. */
-  async waitHealthy(service: string, timeoutMs = 120_000): Promise<void> {
+  /**
+   * Waits until each of `service`'s containers (at least `replicas`) reports healthy; throws with its
+   * logs when they do not within `timeoutMs`.
+   */
+  async waitHealthy(service: string, timeoutMs = 120_000, replicas = 1): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const state = await this.state(service);
-      if (state.health === 'healthy') return;
-      if (state.status === 'exited') break;
+      const states = (await this.containerIds(service)).map((id) => this.containerState(id));
+      if (states.length >= replicas && states.every((state) => state.health === 'healthy')) return;
+      if (states.some((state) => state.status === 'exited')) break;
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
     throw new Error(`${service} did not turn healthy:\n${(await this.logs(service)).slice(-3000)}`);

@@ -1,7 +1,7 @@
 // Issue 18, the stack: compose.yaml as shipped, run with Debian's docker-compose (1.29) on the test's
 // engine, step by step as docs/deployment.md tells an operator: .env from .env.example, the host's
 // static and media folders, `up -d --build`, an admin, restarts, `down` and `up`, the nginx profile in
-// front of two replicas. Each step's commands are the docs' (the last check holds the docs to them).
+// front of three replicas sharing their sessions through Redis. Each step's commands are the docs' (the last check holds the docs to them).
 import { randomBytes } from 'node:crypto';
 import {
   chownSync,
@@ -47,9 +47,16 @@ async function answering(url: string, timeoutMs = 90_000): Promise<void> {
 /** The admin's second factor, set up in the first login. */
 let totpSecret = '';
 
-/** Logs in as the admin through the published port; turns on two-factor authentication first when asked to. */
-async function adminSession(enrol: boolean): Promise<HttpSession> {
-  const session = new HttpSession(APP, HOST, AS_PROXY);
+/**
+ * Logs in as the admin through the published port (or, given, through nginx); turns on two-factor
+ * authentication first when asked to.
+ */
+async function adminSession(
+  enrol: boolean,
+  base = APP,
+  headers: Record<string, string> = AS_PROXY,
+): Promise<HttpSession> {
+  const session = new HttpSession(base, HOST, headers);
   await session.get('/accounts/login/');
   const login = await session.post('/accounts/login/', {
     username: ADMIN.username,
@@ -252,13 +259,17 @@ export function stackChecks(setup: DockerSetup): void {
     await compose.run(['start', 'db']);
   }, 120_000);
 
-  it('the nginx profile serves static files itself and proxies the rest; two replicas survive one being killed', async () => {
+  it('the nginx and scale profiles: nginx serves static files itself and proxies the rest to three replicas, which share one login through Redis and survive one being killed', async () => {
     await compose.waitHealthy('db');
     const live = join(hostFolders, 'letsencrypt', 'live', HOST);
     mkdirSync(live, { recursive: true });
     const tls = selfSignedCertificate(live, 'cert', [], HOST);
     copyFileSync(tls.certificate, join(live, 'fullchain.pem'));
     copyFileSync(tls.key, join(live, 'privkey.pem'));
+    // docs/deployment.md, "Scaling": a port each for three replicas, and Redis for what they share.
+    writeFileSync(join(setup.context, '.env'), 'KEEN_WEB_PORTS=8000-8002\nREDIS_URL=redis://redis:6379/0\n', {
+      flag: 'a',
+    });
     const rendered = await compose.operatorStdout([
       'exec',
       '-T',
@@ -269,7 +280,7 @@ export function stackChecks(setup: DockerSetup): void {
       '--domain',
       HOST,
       '--upstream',
-      'web:8000,web2:8000',
+      'web:8000',
       '--static-root',
       '/var/www/keen/staticfiles',
       '--media-root',
@@ -277,9 +288,21 @@ export function stackChecks(setup: DockerSetup): void {
     ]);
     mkdirSync(join(setup.context, 'deploy', 'nginx', 'rendered'), { recursive: true });
     writeFileSync(join(setup.context, 'deploy', 'nginx', 'rendered', 'site.conf'), rendered);
-    await compose.operator(['--profile', 'nginx', '--profile', 'scale', 'up', '-d'], 600_000);
-    await answering('https://127.0.0.1:443');
-    const visitor = new HttpSession('https://127.0.0.1:443', HOST);
+    await compose.operator(
+      ['--profile', 'nginx', '--profile', 'scale', 'up', '-d', '--scale', 'web=3'],
+      900_000,
+    );
+    await compose.waitHealthy('redis');
+    await compose.waitHealthy('web', 180_000, 3);
+    const replicas = await compose.containerIds('web');
+    expect(replicas).toHaveLength(3);
+    // Each replica on a port of its own from the range, as the host's nginx would list them.
+    const published = replicas.map((id) => setup.engine.docker(['port', id, '8000/tcp']).trim()).sort();
+    expect(published).toEqual(['127.0.0.1:8000', '127.0.0.1:8001', '127.0.0.1:8002']);
+
+    const viaNginx = 'https://127.0.0.1:443';
+    await answering(viaNginx);
+    const visitor = new HttpSession(viaNginx, HOST);
     // A file only the host's folder has (the app serves only what its manifest lists): nginx read it.
     writeFileSync(join(hostFolders, 'staticfiles', 'from-disk.txt'), 'served by nginx\n');
     const fromDisk = await visitor.get('/static/from-disk.txt');
@@ -290,20 +313,55 @@ export function stackChecks(setup: DockerSetup): void {
     expect(home.body).toMatch(/<html lang="/);
     expect(home.headers['strict-transport-security']).toMatch(/^max-age=\d+/);
 
-    const load = startLoad('https://127.0.0.1:443/', {
+    // One login through nginx, whose requests go round the replicas: each must find the session.
+    const since = Math.floor(Date.now() / 1000) - 1;
+    const admin = await adminSession(false, viaNginx, {});
+    for (let request = 0; request < 12; request++) {
+      const page = await admin.get('/admin/blog/category/');
+      expect(page.status, page.body.slice(0, 500)).toBe(200);
+      expect(page.body).toContain('Заметки');
+    }
+    for (const id of replicas) {
+      const authenticated = setup.engine
+        .docker(['logs', '--since', String(since), id])
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { path?: string; status?: number; userId?: unknown })
+        .filter((line) => line.path === '/admin/blog/category/' && line.status === 200 && line.userId);
+      expect(authenticated.length, `replica ${id}`).toBeGreaterThan(0);
+    }
+    const sessionKeys = await compose.run([
+      '--profile',
+      'scale',
+      'exec',
+      '-T',
+      'redis',
+      'redis-cli',
+      '--scan',
+      '--pattern',
+      'keen:session:*',
+    ]);
+    expect(sessionKeys).toMatch(/^keen:session:/m);
+
+    // The admin's pages under load while one replica is killed: nginx retries the others, and the
+    // session is still found.
+    const load = startLoad(`${viaNginx}/admin/blog/category/`, {
       concurrency: 3,
       rate: 60,
       ca: tls.pem,
-      headers: { host: HOST },
+      headers: {
+        host: HOST,
+        cookie: [...admin.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+      },
     });
     await sleep(1500);
     const killedAt = Date.now();
-    await compose.run(['kill', 'web2']);
+    setup.engine.docker(['kill', replicas[1] as string]);
     await sleep(3000);
     const log = (await load.stop()).entries;
     expect(log.filter((entry) => entry.outcome !== 200)).toEqual([]);
     expect(log.filter((entry) => entry.startedAt > killedAt).length).toBeGreaterThan(10);
-  }, 900_000);
+  }, 1_200_000);
 
   it('docs/deployment.md holds each command the test ran as the operator', () => {
     const docs = readFileSync(join(projectRoot(), 'docs', 'deployment.md'), 'utf8').replace(/\\\n\s*/g, '');
