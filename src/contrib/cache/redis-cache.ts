@@ -4,16 +4,16 @@
  * RedisUnavailableError (503) from `run`, never a miss or a write reported as done. `incr` is one Lua
  * script, so the increment and the expiry of a new counter happen together.
  */
-import { ReplyError } from 'ioredis';
 import { CacheInputError } from '../../errors.js';
 import type { RedisConnection } from '../../stores/redis.js';
+import { RedisScript } from '../../stores/redis-script.js';
 import type { CacheBackend } from './cache.js';
 
 // INCRBY creates an absent key at 0; a key with no expiry yet is one this call created.
-const INCREMENT_SCRIPT = `
+const INCREMENT = new RedisScript(`
 local value = redis.call('INCRBY', KEYS[1], ARGV[1])
 if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return value`;
+return value`);
 
 function milliseconds(ttlSeconds: number): number {
   return Math.max(1, Math.ceil(ttlSeconds * 1000));
@@ -50,13 +50,11 @@ export class RedisCache implements CacheBackend {
 
   async increment(key: string, delta: number, ttlSeconds: number): Promise<number> {
     try {
-      const value = await this.redis.run((client) =>
-        client.eval(INCREMENT_SCRIPT, 1, this.key(key), delta, milliseconds(ttlSeconds)),
-      );
+      const value = await INCREMENT.run(this.redis, [this.key(key)], [delta, milliseconds(ttlSeconds)]);
       return Number(value);
     } catch (error) {
       // Redis refuses INCRBY on a value that is not an integer (or would overflow).
-      if (error instanceof ReplyError)
+      if (this.redis.isReplyError(error))
         throw new CacheInputError(`incr of "${key.slice(0, 50)}", which is not an integer`);
       throw error;
     }
