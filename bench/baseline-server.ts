@@ -16,11 +16,12 @@
 import cluster from 'node:cluster';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import { verify } from '@node-rs/argon2';
 import pg from 'pg';
+import { BaselineStaticFiles } from './baseline-static.js';
 import {
   BASELINE_PDF_NAME,
   BENCH_ITEMS_URL,
@@ -74,6 +75,8 @@ const SECURITY_HEADERS: OutgoingHttpHeaders = Object.freeze({
 });
 
 // --- small helpers --------------------------------------------------------------------------------
+
+const staticFiles = new BaselineStaticFiles(STATIC_ROOT, SECURITY_HEADERS);
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -468,116 +471,6 @@ async function itemsPost(db: Db, request: IncomingMessage, response: ServerRespo
   redirect(response, 303, BENCH_ITEMS_URL, { vary: 'Cookie' });
 }
 
-const CONTENT_TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript' };
-const MEMORY_FILE_MAX = 512 * 1024;
-
-/** One form of a hashed file, its bytes and every header prepared once. */
-interface Prepared {
-  body: Buffer;
-  headers: OutgoingHttpHeaders;
-  /** The 304's headers: the same without the body's length and type. */
-  notModified: OutgoingHttpHeaders;
-  etag: string;
-}
-
-/** Hashed static files in memory by URL: identity, and br/gzip when collectstatic wrote them. */
-const PRELOADED = new Map<string, { identity: Prepared; br?: Prepared; gzip?: Prepared }>();
-
-/**
- * What an expert's server does with immutable files (nginx's open_file_cache and gzip_static, by hand):
- * every hashed name in the manifest read once at start, with its headers built once. The same headers
- * and validators Keen's static responder sends.
- */
-async function preloadStatic(): Promise<void> {
-  const manifest = JSON.parse(await readFile(join(STATIC_ROOT, 'staticfiles.json'), 'utf8')) as {
-    paths: Record<string, string>;
-  };
-  for (const hashed of Object.values(manifest.paths)) {
-    const path = join(STATIC_ROOT, hashed);
-    const info = await stat(path);
-    if (info.size > MEMORY_FILE_MAX) continue;
-    const forms: Record<string, Prepared> = {};
-    const lastModified = info.mtime.toUTCString();
-    for (const [encoding, suffix] of [
-      ['identity', ''],
-      ['br', '.br'],
-      ['gzip', '.gz'],
-    ] as const) {
-      const file = await stat(path + suffix).catch(() => null);
-      if (!file) continue;
-      const etag = `"${Math.floor(file.mtimeMs).toString(16)}-${file.size.toString(16)}"`;
-      forms[encoding] = {
-        body: await readFile(path + suffix),
-        etag,
-        notModified: {},
-        headers: {
-          ...SECURITY_HEADERS,
-          'cache-control': 'public, max-age=31536000, immutable',
-          'last-modified': lastModified,
-          etag,
-          'accept-ranges': 'bytes',
-          'content-type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
-          ...(encoding === 'identity' ? {} : { 'content-encoding': encoding }),
-          'content-length': file.size,
-        },
-      };
-    }
-    const hasVariants = Boolean(forms.br || forms.gzip);
-    for (const form of Object.values(forms)) {
-      if (hasVariants) form.headers.vary = 'Accept-Encoding';
-      const {
-        'content-length': _length,
-        'content-type': _type,
-        'content-encoding': _encoding,
-        ...rest
-      } = form.headers;
-      form.notModified = rest;
-    }
-    PRELOADED.set(`/static/${hashed}`, forms as { identity: Prepared; br?: Prepared; gzip?: Prepared });
-  }
-}
-
-async function staticFile(request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const url = (request.url ?? '').split('?')[0] as string;
-  const preloaded = PRELOADED.get(url);
-  if (preloaded) {
-    const accept = request.headers['accept-encoding'] ?? '';
-    const form =
-      (accept.includes('br') && preloaded.br) ||
-      (accept.includes('gzip') && preloaded.gzip) ||
-      preloaded.identity;
-    if (request.headers['if-none-match'] === form.etag) {
-      response.writeHead(304, form.notModified);
-      response.end();
-      return;
-    }
-    response.writeHead(200, form.headers);
-    response.end(form.body);
-    return;
-  }
-  // Anything else (plain names): found on disk and streamed.
-  // normalize() folds any `..`; the prefix check then keeps the path inside STATIC_ROOT.
-  const path = normalize(join(STATIC_ROOT, decodeURIComponent(url.slice('/static/'.length))));
-  if (!path.startsWith(STATIC_ROOT + sep)) return send(response, 404, 'text/plain', 'not found');
-  let info: Awaited<ReturnType<typeof stat>>;
-  try {
-    info = await stat(path);
-  } catch {
-    return send(response, 404, 'text/plain', 'not found');
-  }
-  response.writeHead(200, {
-    ...SECURITY_HEADERS,
-    'content-type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
-    'content-length': info.size,
-    'cache-control': 'public, max-age=60',
-    'last-modified': info.mtime.toUTCString(),
-    // The validators Keen's static responder sends, so both responses carry the same headers.
-    etag: `"${Math.floor(info.mtimeMs).toString(16)}-${info.size.toString(16)}"`,
-    'accept-ranges': 'bytes',
-  });
-  createReadStream(path).pipe(response);
-}
-
 /** The résumé PDF as a hand-written server would send a stored file: find the profile, stream the file. */
 async function resumePdf(db: Db, response: ServerResponse): Promise<void> {
   const { rows } = await db.query<{ id: number; full_name: string }>({
@@ -644,7 +537,7 @@ async function handle(db: Db, request: IncomingMessage, response: ServerResponse
     if (method === 'GET') return itemsGet(db, request, response);
     if (method === 'POST') return itemsPost(db, request, response);
   }
-  if (url.startsWith('/static/') && method === 'GET') return staticFile(request, response);
+  if (url.startsWith('/static/') && method === 'GET') return staticFiles.serve(request, response);
   if (url === RESUME_PDF_PATH && method === 'GET') return resumePdf(db, response);
   if (url === BLOG_POST_PATH && method === 'GET') return blogPost(db, request, response);
   send(response, 404, 'text/plain', 'not found');
@@ -673,7 +566,7 @@ function runWorker(): void {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 300_000;
-  void preloadStatic().then(
+  void staticFiles.preload().then(
     () => server.listen(Number(PORT_TEXT), HOST, () => process.send?.({ type: 'bench:ready' })),
     (error: unknown) => {
       console.error('baseline: cannot read the static files', error);
