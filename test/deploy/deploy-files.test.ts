@@ -30,14 +30,29 @@ describe('compose.yaml', () => {
     expect(compose.services.nginx?.profiles).toEqual(['nginx']);
   });
 
-  it('web: built image, .env, waits for a healthy db, health check, restart policy, port on loopback only', () => {
+  it('web: built image, .env, waits for a healthy db, health check, restart policy, port(s) on loopback only', () => {
     const web = compose.services.web as Service;
     expect(web.build).toMatchObject({ dockerfile: 'deploy/Dockerfile' });
     expect(web.env_file).toBe('.env');
     expect(web.depends_on).toEqual({ db: { condition: 'service_healthy' } });
     expect(web.healthcheck?.test.join(' ')).toContain('/healthz');
     expect(web.restart).toBe('unless-stopped');
-    expect(web.ports).toEqual(['127.0.0.1:8000:8000']);
+    // One port, or a range for `--scale web=3` (KEEN_WEB_PORTS=8000-8002), on loopback.
+    expect(web.ports).toHaveLength(1);
+    expect(web.ports?.[0]).toMatch(/^127\.0\.0\.1:\$\{KEEN_WEB_PORTS:-8000\}:8000$/);
+    // Empty unless .env sets it: then web and worker keep their stores in Redis.
+    const environment = (web as { environment?: Record<string, string> }).environment;
+    expect(environment?.REDIS_URL).toMatch(/^\$\{REDIS_URL:-\}$/);
+  });
+
+  it('redis: only with the scale profile, append-only on its volume, health check, not published', () => {
+    const redis = compose.services.redis as Service & { command?: string[] };
+    expect(redis.profiles).toEqual(['scale']);
+    expect(redis.command).toEqual(expect.arrayContaining(['--appendonly', 'yes']));
+    expect(redis.volumes).toEqual(['redis_data:/data']);
+    expect(compose.volumes).toHaveProperty('redis_data');
+    expect(redis.healthcheck?.test.join(' ')).toContain('redis-cli ping');
+    expect(redis.ports).toBeUndefined();
   });
 
   it('worker: the same image running keen worker, no port, no HTTP health check', () => {
