@@ -12,9 +12,9 @@
  *
  * An attempt is reserved before the password is checked, in one atomic step over the three counters
  * (an upsert, or a Lua script, that returns the new counts), so N concurrent requests never check more
- * passwords than the limits allow. A success gives its reservation back: the (account, client) row is deleted and the other
- * two counts go down by one, so only failures count. `keen unlock` and the user admin's "Unlock login"
- * clear an account's rows.
+ * passwords than the limits allow. A success gives its reservation back: the (account, client) counter
+ * is deleted and the other two go down by one, so only failures count. `keen unlock` and the user
+ * admin's "Unlock login" clear an account's counters.
  */
 import { isIPv6 } from 'node:net';
 import type { FastifyRequest } from 'fastify';
@@ -113,7 +113,7 @@ export interface ThrottleStore {
   readonly kind: 'database' | 'redis';
   /**
    * Counts one attempt on its three counters in one atomic step (a window that has passed starts
-   * again at 1) and says whether it may go ahead. `now` is for tests; by default the store's clock.
+   * again at 1) and says whether it may go ahead. `now` is for tests; by default this process's clock.
    */
   reserve(attempt: Attempt, now?: Date): Promise<Decision>;
   /** A successful attempt: the (account, client) count is cleared, the others get their reservation back. */
