@@ -88,6 +88,19 @@ export async function startKeenServe(
   let raw = '';
   let pending = '';
   const waiters = new Set<{ test: (line: LogLine) => boolean; resolve: (line: LogLine) => void }>();
+  // Kept as the lines arrive: tests poll it from log waiters, and a scan of every line per new line
+  // turned quadratic (seconds with the event loop blocked) after a load test's access logs.
+  const alivePids = new Set<number>();
+  const exitMessages = new Set([
+    'worker stopped',
+    'worker died; starting a replacement',
+    'worker failed to boot',
+  ]);
+  const trackWorker = (line: LogLine) => {
+    if (line.role !== 'supervisor' || typeof line.workerPid !== 'number') return;
+    if (line.msg === 'worker ready') alivePids.add(line.workerPid);
+    if (exitMessages.has(String(line.msg))) alivePids.delete(line.workerPid);
+  };
   const onData = (chunk: Buffer) => {
     raw += chunk.toString();
     pending += chunk.toString();
@@ -97,6 +110,7 @@ export async function startKeenServe(
       if (!text.startsWith('{')) continue;
       const line = JSON.parse(text) as LogLine;
       logs.push(line);
+      trackWorker(line);
       for (const waiter of waiters) {
         if (waiter.test(line)) {
           waiters.delete(waiter);
@@ -130,21 +144,7 @@ export async function startKeenServe(
     });
   };
 
-  const workerPids = () => {
-    const alive = new Set<number>();
-    for (const line of logs) {
-      if (line.role !== 'supervisor' || typeof line.workerPid !== 'number') continue;
-      if (line.msg === 'worker ready') alive.add(line.workerPid);
-      if (
-        ['worker stopped', 'worker died; starting a replacement', 'worker failed to boot'].includes(
-          String(line.msg),
-        )
-      ) {
-        alive.delete(line.workerPid);
-      }
-    }
-    return [...alive];
-  };
+  const workerPids = () => [...alivePids];
 
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
