@@ -21,6 +21,7 @@ import { pipeline as defaultPipeline } from './pipeline.js';
 import { prepareReroute } from './request-bytes.js';
 import { lazyChildLoggerFactory } from './request-logger.js';
 import { registerRequestSpans } from './request-spans.js';
+import { lazySchemaCompilers } from './schema-compilers.js';
 import { type Stage, validatePipeline, type WebContext } from './stage.js';
 
 export interface BuildOptions {
@@ -74,6 +75,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     // Slugs may be up to 200 characters (find-my-way's default limit is 100, answered with 414).
     routerOptions: { ignoreDuplicateSlashes: false, maxParamLength: 255 },
     return503OnClosing: true,
+    schemaController: { compilersFactory: lazySchemaCompilers },
     // A path the router cannot decode (a broken escape, bytes that are not UTF-8) is routed again under
     // a decodable target, so the common stage refuses it with the site's own 400 page, headers and log
     // line (see request-bytes.ts). Anything else (a parameter over maxParamLength: 414) is answered
