@@ -69,14 +69,18 @@ export async function startServer(options: StartOptions): Promise<StartedServer>
       setupToken: needsSetup ? options.setupToken : null,
       tracing,
     });
-    // Jobs: on the embedded database this one process runs them too (one worker, one PGlite); on
-    // PostgreSQL web workers only enqueue, and `keen worker` runs them.
-    if (database.kind === 'pglite') {
-      await app.jobs.start({ work: true });
-    } else {
-      // A web worker only enqueues, and does not wait for the queue to be ready before serving: a
-      // replacement worker must be up within a second. Until the queue is ready, and if it cannot be set
-      // up at all, work that would be enqueued is done in-process (see JobQueue.isStarted).
+    // Jobs: on the embedded database this one process runs them too (one worker, one PGlite), ready
+    // before it serves. On PostgreSQL web workers only enqueue, and `keen worker` runs them.
+    if (database.kind === 'pglite') await app.jobs.start({ work: true });
+    app.server.keepAliveTimeout = HTTP_TIMEOUTS.keepAliveMs;
+    app.server.headersTimeout = HTTP_TIMEOUTS.headersMs;
+    app.server.requestTimeout = HTTP_TIMEOUTS.requestMs;
+    await app.listen({ host: settings.bindHost, port: settings.port });
+    if (database.kind !== 'pglite') {
+      // A web worker does not wait for the queue before serving, and sets it up only once it listens: a
+      // replacement worker must be up within a second, and loading pg-boss is ~40 ms of CPU. Until the
+      // queue is ready, and if it cannot be set up at all, work that would be enqueued is done
+      // in-process (see JobQueue.isStarted).
       void app.jobs
         .start({ work: false })
         .catch((error: unknown) =>
@@ -86,10 +90,6 @@ export async function startServer(options: StartOptions): Promise<StartedServer>
           ),
         );
     }
-    app.server.keepAliveTimeout = HTTP_TIMEOUTS.keepAliveMs;
-    app.server.headersTimeout = HTTP_TIMEOUTS.headersMs;
-    app.server.requestTimeout = HTTP_TIMEOUTS.requestMs;
-    await app.listen({ host: settings.bindHost, port: settings.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : settings.port;
     const host = ['0.0.0.0', '::'].includes(settings.bindHost) ? 'localhost' : settings.bindHost;
