@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asc, count, eq } from 'drizzle-orm';
 import sharp from 'sharp';
-import { renderBody } from '../apps/blog/markup/render.js';
+import { loadBodyRenderer } from '../apps/blog/markup/render.js';
 import { applyPostRules } from '../apps/blog/post-rules.js';
 import { categories, comments, type PostRow, posts, postTags, tags } from '../apps/blog/schema.js';
 import {
@@ -95,6 +95,7 @@ export async function loadDemo(db: Db, media: Media, now = new Date()): Promise<
   const image = await demoImage(media);
   const imageUrl = media.url(image.name);
   const photo = await demoPhoto(media, 'АК');
+  const render = await loadBodyRenderer();
   return db.transaction(async (tx) => {
     await tx
       .update(siteSettings)
@@ -144,7 +145,7 @@ export async function loadDemo(db: Db, media: Media, now = new Date()): Promise<
       .insert(profiles)
       .values({
         ...person,
-        summaryHtml: renderBody(person.summary, 'markdown'),
+        summaryHtml: render(person.summary, 'markdown'),
         photo,
         isActive: true,
       })
@@ -154,7 +155,7 @@ export async function loadDemo(db: Db, media: Media, now = new Date()): Promise<
     await tx.insert(experience).values(
       ordered(DEMO_RESUME.experience).map((row) => ({
         ...row,
-        descriptionHtml: renderBody(row.description, 'markdown'),
+        descriptionHtml: render(row.description, 'markdown'),
       })),
     );
     await tx.insert(skills).values(ordered(DEMO_RESUME.skills));
@@ -162,7 +163,7 @@ export async function loadDemo(db: Db, media: Media, now = new Date()): Promise<
     await tx.insert(achievements).values(
       ordered(DEMO_RESUME.achievements).map((row) => ({
         ...row,
-        descriptionHtml: renderBody(row.description, 'markdown'),
+        descriptionHtml: render(row.description, 'markdown'),
       })),
     );
     await tx.insert(education).values(ordered(DEMO_RESUME.education));

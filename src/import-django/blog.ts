@@ -11,7 +11,7 @@
  * report says how many had one.
  */
 import { sql } from 'drizzle-orm';
-import { renderBody } from '../apps/blog/markup/render.js';
+import { type BodyRenderer, loadBodyRenderer } from '../apps/blog/markup/render.js';
 import { isReservedSlug, plainTextOf, readingMinutesOf, shortenAtWord } from '../apps/blog/post-rules.js';
 import { categories, comments, posts, postTags, tags } from '../apps/blog/schema.js';
 import { sameValue } from '../contrib/admin/save.js';
@@ -92,9 +92,9 @@ export interface BlogPlan {
 }
 
 /** What Keen stores for a Django post: the sanitized body, the derived columns, the dates as they were. */
-function postValues(post: DjangoPost, media: ImportedMedia): PostValues {
+function postValues(post: DjangoPost, media: ImportedMedia, render: BodyRenderer): PostValues {
   const body = media.rewriteHtml(post.content);
-  const bodyHtml = renderBody(body, 'html');
+  const bodyHtml = render(body, 'html');
   const prose = plainTextOf(bodyHtml, { prose: true });
   const excerpt = post.excerpt.trim();
   const summary = shortenAtWord(excerpt || prose, SUMMARY_LENGTH);
@@ -171,7 +171,8 @@ export async function planBlog(
             meta_description, meta_keywords, created_at, updated_at, published_at
        FROM blog_post ORDER BY id`,
   );
-  const values = djangoPosts.map((post) => ({ ...postValues(post, media), id: post.id }));
+  const render = await loadBodyRenderer();
+  const values = djangoPosts.map((post) => ({ ...postValues(post, media, render), id: post.id }));
   const uncovered = values.filter((post) => post.extra?.djangoFeaturedImage).length;
   if (uncovered) {
     notes.push(

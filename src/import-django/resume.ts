@@ -10,7 +10,7 @@
  * repeats another's, is skipped. Keen allows one active profile: Django's active one wins over Keen's.
  */
 import { and, eq, ne } from 'drizzle-orm';
-import { renderBody } from '../apps/blog/markup/render.js';
+import { type BodyRenderer, loadBodyRenderer } from '../apps/blog/markup/render.js';
 import { shortenAtWord } from '../apps/blog/post-rules.js';
 import { achievements, certifications, experience, profiles, skills } from '../apps/resume/schema.js';
 import { sameValue } from '../contrib/admin/save.js';
@@ -62,7 +62,10 @@ const tooLong = (value: string, max: number) => [...value].length > max;
 /** Reads Django's values into Keen's columns, noting each loss on the way. */
 class Converter {
   readonly notes: string[] = [];
-  constructor(private readonly media: ImportedMedia) {}
+  constructor(
+    private readonly media: ImportedMedia,
+    private readonly render: BodyRenderer,
+  ) {}
 
   /** Cut at a word to Keen's `max` characters. */
   fitted(value: string, max: number, what: string): string {
@@ -94,7 +97,7 @@ class Converter {
   /** CKEditor HTML as Keen's source, format and sanitized HTML (made as the admin makes it). */
   richText(html: string, what: string) {
     const source = this.media.rewriteHtml(html);
-    const rendered = source === '' ? '' : renderBody(source, 'html');
+    const rendered = source === '' ? '' : this.render(source, 'html');
     const removed = removedMarkup(source, rendered);
     if (removed.length) this.notes.push(`${what}: the sanitizer removed ${removed.join(', ')}`);
     return { source, format: 'html' as const, html: rendered };
@@ -183,7 +186,7 @@ async function planChildren<V extends object, T extends KeenChild>(
 }
 
 export async function planResume(source: DjangoSource, db: Db, media: ImportedMedia) {
-  const convert = new Converter(media);
+  const convert = new Converter(media, await loadBodyRenderer());
   const skipped: string[] = [];
   const byName = new Map<string, DjangoProfile>();
   const djangoProfiles = await source.rows<DjangoProfile>(

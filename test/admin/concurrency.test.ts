@@ -45,7 +45,7 @@ describe(`admin stale edits (${ENGINE})`, () => {
         // What a save derives, so a save that changes only inline rows leaves the post as it is.
         summary: 'Original body',
         metaDescription: 'Original body',
-        bodyHtml: renderBody('Original body', 'markdown'),
+        bodyHtml: await renderBody('Original body', 'markdown'),
         categoryId,
       })
       .returning();

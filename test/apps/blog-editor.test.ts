@@ -122,7 +122,7 @@ describe(`the post editor's preview and image upload (${ENGINE})`, () => {
     expect(html).toContain('<h2>Ridgeway</h2>');
     expect(html).toContain('<em>one</em>');
     expect(html).toContain('class="hljs-keyword"');
-    expect(html).toBe(renderBody(source, 'markdown'));
+    expect(html).toBe(await renderBody(source, 'markdown'));
   });
 
   it('sanitizes scripts and event handlers in both formats', async () => {
@@ -134,7 +134,7 @@ describe(`the post editor's preview and image upload (${ENGINE})`, () => {
       const { html } = response.json() as { html: string };
       expect(html).toContain('Hi');
       expect(html).not.toMatch(/<script|onerror|javascript:/i);
-      expect(html).toBe(renderBody(attack, format as 'markdown' | 'html'));
+      expect(html).toBe(await renderBody(attack, format as 'markdown' | 'html'));
     }
   });
 

@@ -7,8 +7,8 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, describe, expect, it } from 'vitest';
-import { renderBody } from '../../src/apps/blog/markup/render.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BodyRenderer, loadBodyRenderer } from '../../src/apps/blog/markup/render.js';
 import type { ResumeDocument } from '../../src/apps/resume/document.js';
 import { contentDisposition, resumeFileNames } from '../../src/apps/resume/pdf/file-name.js';
 import { renderResumePdf } from '../../src/apps/resume/pdf/render.js';
@@ -25,6 +25,11 @@ const POPPLER = (() => {
 const PARAGRAPH = 'Делаю быстрые и надёжные сайты: от схемы базы данных до последнего пикселя.';
 const MIXED = 'Разработка на TypeScript и PostgreSQL';
 
+let renderMarkup: BodyRenderer;
+beforeAll(async () => {
+  renderMarkup = await loadBodyRenderer();
+});
+
 function sampleResume(options: { jobs?: number; english?: boolean } = {}): ResumeDocument {
   const jobs = options.jobs ?? 2;
   return {
@@ -36,7 +41,7 @@ function sampleResume(options: { jobs?: number; english?: boolean } = {}): Resum
     linkedinUrl: null,
     githubUrl: 'https://github.com/anna',
     websiteUrl: null,
-    summaryHtml: renderBody(
+    summaryHtml: renderMarkup(
       `${PARAGRAPH}\n\n- **Десять лет** в вебе\n- *Курсив* и [ссылка](https://example.com/about)`,
       'markdown',
     ),
@@ -49,7 +54,7 @@ function sampleResume(options: { jobs?: number; english?: boolean } = {}): Resum
       location: 'Москва',
       startDate: `${2020 - index}-03-01`,
       endDate: index === 0 ? null : `${2021 - index}-02-28`,
-      descriptionHtml: renderBody(
+      descriptionHtml: renderMarkup(
         `${MIXED}.\n\n- Перезапуск без потери запросов\n- Поиск по-русски\n\n${'Длинный абзац о работе. '.repeat(jobs > 4 ? 20 : 1)}`,
         'markdown',
       ),

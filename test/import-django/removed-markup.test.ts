@@ -1,10 +1,14 @@
 // The import's report names what the sanitizer removed from a Django text, and nothing it only
 // rewrote: CKEditor's entities and self-closing tags come back in another spelling on every post.
-import { describe, expect, it } from 'vitest';
-import { renderBody } from '../../src/apps/blog/markup/render.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type BodyRenderer, loadBodyRenderer } from '../../src/apps/blog/markup/render.js';
 import { removedMarkup } from '../../src/import-django/removed-markup.js';
 
-const removed = (html: string) => removedMarkup(html, renderBody(html, 'html'));
+let render: BodyRenderer;
+beforeAll(async () => {
+  render = await loadBodyRenderer();
+});
+const removed = (html: string) => removedMarkup(html, render(html, 'html'));
 
 describe('removedMarkup', () => {
   it('is empty when the sanitizer only rewrote the spelling', () => {

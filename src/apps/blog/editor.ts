@@ -103,7 +103,9 @@ export function registerEditorRoutes(app: FastifyInstance, settings: Readonly<Se
     if (typeof body !== 'string' || !BODY_FORMATS.includes(format as BodyFormat)) {
       return refuse(reply, text('editor.badPreview'));
     }
-    return reply.header('cache-control', 'no-store').send({ html: renderBody(body, format as BodyFormat) });
+    return reply
+      .header('cache-control', 'no-store')
+      .send({ html: await renderBody(body, format as BodyFormat) });
   });
 
   app.post(urls.images, async (request, reply) => {

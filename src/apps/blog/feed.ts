@@ -44,17 +44,19 @@ export async function loadFeedEntries(db: Db, filters: PostFilters): Promise<Fee
     .where(and(publicWhere(db, filters)))
     .orderBy(desc(posts.publishedAt), desc(posts.id))
     .limit(FEED_SIZE);
-  return rows.map((row) => ({
-    title: row.title,
-    slug: row.slug,
-    summary: row.summary,
-    html: row.bodyHtml || renderBody(row.body, row.bodyFormat),
-    // publicWhere keeps only posts with a publication time.
-    publishedAt: row.publishedAt ?? row.updatedAt,
-    updatedAt: new Date(Math.max(row.updatedAt.getTime(), (row.publishedAt ?? row.updatedAt).getTime())),
-    author: row.author,
-    category: row.category,
-  }));
+  return Promise.all(
+    rows.map(async (row) => ({
+      title: row.title,
+      slug: row.slug,
+      summary: row.summary,
+      html: row.bodyHtml || (await renderBody(row.body, row.bodyFormat)),
+      // publicWhere keeps only posts with a publication time.
+      publishedAt: row.publishedAt ?? row.updatedAt,
+      updatedAt: new Date(Math.max(row.updatedAt.getTime(), (row.publishedAt ?? row.updatedAt).getTime())),
+      author: row.author,
+      category: row.category,
+    })),
+  );
 }
 
 /** Text for an XML element or attribute. */

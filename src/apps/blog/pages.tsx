@@ -7,7 +7,6 @@ import { Layout } from '../../web/layout.js';
 import type { PageMeta } from '../../web/page-meta.js';
 import type { ComponentChildren, PageContext } from '../../web/render.js';
 import type { Listing, ListingSubject, PostListContent } from './listing.js';
-import { renderBody } from './markup/render.js';
 import { blogMessages } from './messages.js';
 import type { PageWindow } from './paginate.js';
 import type { Neighbour, PostDetail, PostSummary } from './queries.js';
@@ -252,11 +251,8 @@ export function PostPage({ context, post, coverUrl, coverSrcset, meta, neighbour
             alt=""
           />
         )}
-        {/* Sanitized on save (markup/sanitize.ts); a post saved before bodies were rendered is rendered here. */}
-        <div
-          class="Post-body"
-          dangerouslySetInnerHTML={{ __html: post.bodyHtml || renderBody(post.body, post.bodyFormat) }}
-        />
+        {/* Sanitized HTML (markup/render.ts): made on save, or by the view for an older post. */}
+        <div class="Post-body" dangerouslySetInnerHTML={{ __html: post.bodyHtml }} />
         {post.tags.length > 0 && (
           <footer class="Post-tags">
             <h2>{t('post.tags')}</h2>

@@ -109,7 +109,7 @@ export async function applyPostRules(
   const format = values.bodyFormat ?? existing?.bodyFormat ?? 'markdown';
   // Rendered and sanitized once here; pages show the result as it is.
   if (!existing || values.body !== undefined || values.bodyFormat !== undefined || !existing.bodyHtml) {
-    values.bodyHtml = renderBody(body, format);
+    values.bodyHtml = await renderBody(body, format);
   }
   const html = values.bodyHtml ?? existing?.bodyHtml ?? '';
   values.readingMinutes = readingMinutesOf(plainTextOf(html));

@@ -14,6 +14,7 @@ import { absoluteUrl } from '../../web/site-url.js';
 import { approvedComments } from './comments/store.js';
 import { formStamp } from './comments/submission.js';
 import { type CommentFormState, CommentsSection } from './comments/view.js';
+import { renderBody } from './markup/render.js';
 import { blogMessages } from './messages.js';
 import { PostPage } from './pages.js';
 import { neighboursOf, type PostDetail } from './queries.js';
@@ -30,7 +31,12 @@ export async function sendPostPage(
   post: PostDetail,
   refused?: { values: CommentFormState['values']; errors: CommentFormState['errors']; status: number },
 ): Promise<FastifyReply> {
-  const [comments, neighbours] = await Promise.all([approvedComments(db, post.id), neighboursOf(db, post)]);
+  const [comments, neighbours, bodyHtml] = await Promise.all([
+    approvedComments(db, post.id),
+    neighboursOf(db, post),
+    // Sanitized on save (markup/sanitize.ts); a post saved before bodies were rendered is rendered now.
+    post.bodyHtml || renderBody(post.body, post.bodyFormat),
+  ]);
   const { media } = request.server;
   const coverUrl = post.cover ? media.url(post.cover.name) : null;
   const coverSrcset = post.cover ? media.thumbnailSrcset(post.cover.name, [640, 1280]) : undefined;
@@ -71,7 +77,7 @@ export async function sendPostPage(
     reply,
     <PostPage
       context={context}
-      post={post}
+      post={{ ...post, bodyHtml }}
       coverUrl={coverUrl}
       coverSrcset={coverSrcset}
       meta={meta}

@@ -3,10 +3,18 @@ import { join } from 'node:path';
 import { projectRoot } from '../../project-root.js';
 import type { KeenApp } from '../../web/keen-app.js';
 import { pageContext, sendPage } from '../../web/render.js';
+import { renderBody } from '../blog/markup/render.js';
 import { homeMessages } from './messages.js';
 import { HomePage } from './page.js';
 import { loadHome } from './queries.js';
 import { robotsTxt, sitemapPages, sitemapXml } from './sitemap.js';
+
+/** The about text, rendered again only when an editor changes it (it was rendered on every request). */
+let about = { source: '', html: '' };
+async function renderAbout(source: string): Promise<string> {
+  if (source !== about.source) about = { source, html: source ? await renderBody(source, 'markdown') : '' };
+  return about.html;
+}
 
 export const homeApp: KeenApp = {
   name: 'home',
@@ -32,14 +40,11 @@ export const homeApp: KeenApp = {
 
     // A public page: under /<language>/ when LANGUAGE_URL_PREFIXES is on.
     app.get('/', { config: { localized: true } }, async (request, reply) => {
-      const content = await loadHome(database.db);
+      const site = request.server.siteSettings.current;
+      const [content, aboutHtml] = await Promise.all([loadHome(database.db), renderAbout(site.about)]);
       return sendPage(
         reply,
-        <HomePage
-          context={pageContext(request)}
-          site={request.server.siteSettings.current}
-          content={content}
-        />,
+        <HomePage context={pageContext(request)} site={site} content={content} aboutHtml={aboutHtml} />,
       );
     });
   },

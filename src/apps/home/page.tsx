@@ -8,7 +8,6 @@ import { translator } from '../../i18n/messages.js';
 import { localizedPath } from '../../web/language-urls.js';
 import { Layout } from '../../web/layout.js';
 import type { PageContext } from '../../web/render.js';
-import { renderBody } from '../blog/markup/render.js';
 import { postUrl } from '../blog/urls.js';
 import { dateRange } from '../resume/dates.js';
 import { resumeMessages } from '../resume/messages.js';
@@ -23,14 +22,14 @@ export interface HomePageProps {
   context: PageContext;
   site: SiteSettingsRow;
   content: HomeContent;
+  /** The site's about text (Markdown) as sanitized HTML. */
+  aboutHtml: string;
 }
 
-export function HomePage({ context, site, content }: HomePageProps) {
+export function HomePage({ context, site, content, aboutHtml: about }: HomePageProps) {
   const t = translator(homeMessages, context.language);
   const resumeT = translator(resumeMessages, context.language);
   const link = (path: string) => localizedPath(context, path);
-  // Markdown, sanitized like a post body; a few lines, rendered per request.
-  const about = site.about ? renderBody(site.about, 'markdown') : '';
   const skills = content.resume?.skills.slice(0, TOP_SKILLS) ?? [];
   const timeline = content.resume?.experience.slice(0, TIMELINE_LENGTH) ?? [];
   return (

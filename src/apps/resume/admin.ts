@@ -17,7 +17,7 @@ import { profilePdfUrl, RESUME_PATH } from './urls.js';
 const text = lazyTranslator(resumeMessages);
 
 /** The HTML of a rich-text column pair, made from what the form sends. */
-function renderedFrom(source: unknown, format: unknown): string {
+async function renderedFrom(source: unknown, format: unknown): Promise<string> {
   return typeof source === 'string' && source !== ''
     ? renderBody(source, format === 'html' ? 'html' : 'markdown')
     : '';
@@ -70,8 +70,8 @@ export const makeActiveAction: BulkAction = {
   },
 };
 
-const richText = (field: string) => (values: Record<string, unknown>) => ({
-  [`${field}Html`]: renderedFrom(values[field], values[`${field}Format`]),
+const richText = (field: string) => async (values: Record<string, unknown>) => ({
+  [`${field}Html`]: await renderedFrom(values[field], values[`${field}Format`]),
 });
 
 export const profileAdmin = defineAdmin(profiles, {
@@ -170,10 +170,10 @@ export const profileAdmin = defineAdmin(profiles, {
       errors.fullName = [translator(resumeMessages, language)('admin.nameRequired')];
     return errors;
   },
-  beforeSave(_tx, values, existing) {
+  async beforeSave(_tx, values, existing) {
     const summary = values.summary ?? existing?.summary ?? '';
     const format = values.summaryFormat ?? existing?.summaryFormat ?? 'markdown';
-    values.summaryHtml = renderedFrom(summary, format);
+    values.summaryHtml = await renderedFrom(summary, format);
     values.updatedAt = new Date();
   },
   // The new PDF is built now, not by the first visitor who asks for it.

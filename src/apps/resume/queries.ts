@@ -65,7 +65,7 @@ function childList(
 }
 
 /** The sanitized HTML made on save; a row saved before that (or moved by a migration) is rendered now. */
-function htmlOf(source: string, format: Format, html: string): string {
+async function htmlOf(source: string, format: Format, html: string): Promise<string> {
   return html || (source ? renderBody(source, format) : '');
 }
 
@@ -146,20 +146,22 @@ async function loadResumeWhere(db: Db, where: SQL): Promise<ResumeDocument | nul
     linkedinUrl: safeLinkUrl(profile.linkedinUrl ?? ''),
     githubUrl: safeLinkUrl(profile.githubUrl ?? ''),
     websiteUrl: safeLinkUrl(profile.websiteUrl ?? ''),
-    summaryHtml: htmlOf(profile.summary, profile.summaryFormat, profile.summaryHtml),
+    summaryHtml: await htmlOf(profile.summary, profile.summaryFormat, profile.summaryHtml),
     photo: profile.photo
       ? { name: profile.photo.name, width: profile.photo.width, height: profile.photo.height }
       : null,
     updatedAt: profile.updatedAt,
-    experience: row.experience.map((item) => ({
-      position: item.position,
-      company: item.company,
-      companyDescription: item.companyDescription,
-      location: item.location,
-      startDate: item.startDate,
-      endDate: item.endDate,
-      descriptionHtml: htmlOf(item.description, item.descriptionFormat, item.descriptionHtml),
-    })),
+    experience: await Promise.all(
+      row.experience.map(async (item) => ({
+        position: item.position,
+        company: item.company,
+        companyDescription: item.companyDescription,
+        location: item.location,
+        startDate: item.startDate,
+        endDate: item.endDate,
+        descriptionHtml: await htmlOf(item.description, item.descriptionFormat, item.descriptionHtml),
+      })),
+    ),
     skills: row.skills.map((item) => ({
       name: item.name,
       category: item.category,
@@ -169,11 +171,13 @@ async function loadResumeWhere(db: Db, where: SQL): Promise<ResumeDocument | nul
       ...item,
       credentialUrl: safeLinkUrl(item.credentialUrl ?? ''),
     })),
-    achievements: row.achievements.map((item) => ({
-      title: item.title,
-      icon: item.icon,
-      descriptionHtml: htmlOf(item.description, item.descriptionFormat, item.descriptionHtml),
-    })),
+    achievements: await Promise.all(
+      row.achievements.map(async (item) => ({
+        title: item.title,
+        icon: item.icon,
+        descriptionHtml: await htmlOf(item.description, item.descriptionFormat, item.descriptionHtml),
+      })),
+    ),
     education: row.education,
   };
 }

@@ -86,7 +86,7 @@ export interface Inline {
    * Columns computed from a child's submitted values and written with them (a description rendered
    * to HTML); they do not count as edits for the history.
    */
-  derive?: (values: Record<string, unknown>) => Record<string, unknown>;
+  derive?: (values: Record<string, unknown>) => Record<string, unknown> | Promise<Record<string, unknown>>;
 }
 
 /** What a bulk action gets: the selected ids, in a transaction, and who asked. */

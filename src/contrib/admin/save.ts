@@ -208,9 +208,9 @@ async function saveInlines(
         child,
       ]),
     );
-    const withDerived = (values: Record<string, unknown>) => ({
+    const withDerived = async (values: Record<string, unknown>) => ({
       ...values,
-      ...inline.options.derive?.(values),
+      ...(await inline.options.derive?.(values)),
     });
     for (const row of rows) {
       if (row.delete) continue;
@@ -226,13 +226,13 @@ async function saveInlines(
           continue;
         await tx
           .update(table)
-          .set(withDerived(row.values) as never)
+          .set((await withDerived(row.values)) as never)
           .where(byId(row.id));
         changed.push(kind);
       } else {
         await tx
           .insert(table)
-          .values({ ...withDerived(row.values), [inline.foreignKey.key]: objectId } as never);
+          .values({ ...(await withDerived(row.values)), [inline.foreignKey.key]: objectId } as never);
         added.push(kind);
       }
     }

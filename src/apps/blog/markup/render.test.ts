@@ -84,8 +84,8 @@ function dangers(body: string): string[] {
 
 describe('renderBody against the XSS corpus', () => {
   for (const format of ['markdown', 'html'] as const) {
-    it.each(CORPUS)(`${format}: %j leaves nothing that runs`, (payload) => {
-      const html = renderBody(payload, format);
+    it.each(CORPUS)(`${format}: %j leaves nothing that runs`, async (payload) => {
+      const html = await renderBody(payload, format);
       expect(dangers(html), html).toEqual([]);
     });
   }
@@ -98,8 +98,8 @@ describe('renderBody against the XSS corpus', () => {
 });
 
 describe('renderBody keeps what a post needs', () => {
-  it('formats Markdown: headings (h1 as h2), tables, task lists, strikethrough, autolinks, code', () => {
-    const html = renderBody(
+  it('formats Markdown: headings (h1 as h2), tables, task lists, strikethrough, autolinks, code', async () => {
+    const html = await renderBody(
       '# Привет, мир\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] сделано\n- [ ] нет\n\n~~old~~ https://example.com\n\n```ts\nconst x = 1;\n```',
       'markdown',
     );
@@ -113,8 +113,8 @@ describe('renderBody keeps what a post needs', () => {
     expect(html).toContain('<code class="hljs language-ts"><span class="hljs-keyword">const</span>');
   });
 
-  it('keeps site-relative links and images, mailto, and the HTML of old CKEditor posts', () => {
-    const html = renderBody(
+  it('keeps site-relative links and images, mailto, and the HTML of old CKEditor posts', async () => {
+    const html = await renderBody(
       '<p><strong>Жирный</strong> <a href="/blog/other/">ссылка</a> <a href="mailto:me@example.com">почта</a></p><p><img src="/media/uploads/a.png" alt="Фото"></p><ul><li>пункт</li></ul>',
       'html',
     );
@@ -125,8 +125,8 @@ describe('renderBody keeps what a post needs', () => {
     expect(html).toContain('<li>пункт</li>');
   });
 
-  it('escapes code it does not know and text that looks like markup inside code', () => {
-    expect(renderBody('```nosuchlang\n<b>x</b>\n```', 'markdown')).toContain('&lt;b&gt;x&lt;/b&gt;');
-    expect(renderBody('`<b>`', 'markdown')).toContain('<code>&lt;b&gt;</code>');
+  it('escapes code it does not know and text that looks like markup inside code', async () => {
+    expect(await renderBody('```nosuchlang\n<b>x</b>\n```', 'markdown')).toContain('&lt;b&gt;x&lt;/b&gt;');
+    expect(await renderBody('`<b>`', 'markdown')).toContain('<code>&lt;b&gt;</code>');
   });
 });
