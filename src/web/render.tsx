@@ -2,7 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren, VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
-import type { CurrentUser } from '../contrib/auth/current-user.js';
+import { ANONYMOUS_USER, type CurrentUser } from '../contrib/auth/current-user.js';
 import type { Message } from '../contrib/messages/messages.js';
 import type { StaticAsset } from '../contrib/staticfiles/asset.js';
 import { staticUrlsOf } from '../contrib/staticfiles/static-urls.js';
@@ -64,7 +64,7 @@ export function pageContext(request: FastifyRequest): PageContext {
   const urlLanguage = routePolicy(request).urlLanguage ?? null;
   const path = urlLanguage === null ? request.url : withoutLanguagePrefix(request.url);
   return {
-    user: request.user,
+    user: request.user ?? ANONYMOUS_USER,
     messages: hasSession ? request.messages.consume() : [],
     csrfToken: hasSession && request.user.isAuthenticated ? request.csrfToken() : null,
     staticUrl: staticUrlsOf(request.server).url,

@@ -41,6 +41,34 @@ describe(`sessions (${ENGINE})`, () => {
   });
   afterAll(() => t.close());
 
+  it('runs no session work for a sessionless route or a 404: no store query, no cookie', async () => {
+    const client = new TestClient(t.app);
+    await client.post('/counter/', {});
+    const queries: string[] = [];
+    const stop = t.app.keen.database.observeQueries({
+      startQuery: (text) => {
+        queries.push(text);
+        return null;
+      },
+    });
+    try {
+      for (const url of ['/healthz', '/no-such-page/']) {
+        const res = await client.get(url);
+        expect(setCookies(res.headers), url).toEqual([]);
+      }
+      // (A 404 page still varies on Cookie: its language may come from the language cookie.)
+      expect(String((await client.get('/healthz')).headers.vary ?? '')).not.toMatch(/cookie/i);
+      // (The 404 asks the redirects app whether the page moved: that query is the 404's own.)
+      const sessionQueries = () => queries.filter((text) => /session/i.test(text));
+      expect(sessionQueries()).toEqual([]);
+      // The same client on a page with a session: its session is loaded (one query, with its user).
+      expect((await client.get('/read/')).json()).toEqual({ n: 1 });
+      expect(sessionQueries()).toHaveLength(1);
+    } finally {
+      stop();
+    }
+  });
+
   it('sets no cookie for a page that does not change the session', async () => {
     const res = await t.app.inject({ url: '/', headers: { host: 'localhost' } });
     expect(setCookies(res.headers)).toEqual([]);

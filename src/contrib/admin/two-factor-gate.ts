@@ -5,6 +5,7 @@
  * are added), so no other page pays for it.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import { addRouteHooks } from '../../web/route-hooks.js';
 import { passedSecondFactor } from '../auth/two-factor/session-state.js';
 import { TWO_FACTOR_URL } from '../auth/two-factor/views.js';
 
@@ -22,10 +23,5 @@ function gate(basePath: string): preHandlerHookHandler {
 
 /** Call before the admin's routes are added: each route under `basePath` gets the gate. */
 export function requireSecondFactorForAdmin(app: FastifyInstance, basePath: string): void {
-  const check = gate(basePath);
-  app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith(basePath)) return;
-    const existing = route.preHandler;
-    route.preHandler = existing ? [...(Array.isArray(existing) ? existing : [existing]), check] : [check];
-  });
+  addRouteHooks(app, (route) => route.url.startsWith(basePath), { preHandler: gate(basePath) });
 }

@@ -3,9 +3,11 @@
  * session. A session whose user is gone, inactive, or has changed password since is flushed, so
  * disabling an account or changing its password ends its sessions on their next request.
  */
+import type { preHandlerHookHandler } from 'fastify';
 import { ANONYMOUS_USER, authenticatedUser } from '../../contrib/auth/current-user.js';
 import { AUTH_HASH_KEY, sessionAuthHash } from '../../contrib/auth/login.js';
 import { constantTimeEqual } from '../../signing.js';
+import { addRouteHooks, hasSession } from '../route-hooks.js';
 import type { Stage } from '../stage.js';
 
 export const auth: Stage = {
@@ -15,8 +17,9 @@ export const auth: Stage = {
     const secret = settings.secretKey.reveal();
     app.decorateRequest('user', null as unknown as typeof ANONYMOUS_USER);
 
-    // A callback hook: nothing here waits (no promise per request).
-    app.addHook('preHandler', (request, _reply, done) => {
+    // A callback hook: nothing here waits (no promise per request). Sessionless routes keep the
+    // anonymous user the request starts with (pageContext reads it as such).
+    const loadUser: preHandlerHookHandler = (request, _reply, done) => {
       request.user = ANONYMOUS_USER;
       const session = request.session;
       if (!session || session.userId === null) return done();
@@ -29,7 +32,8 @@ export const auth: Stage = {
       }
       request.user = authenticatedUser(database.db, row);
       done();
-    });
+    };
+    addRouteHooks(app, hasSession, { preHandler: loadUser });
   },
 };
 

@@ -8,13 +8,14 @@
  * cookie (`csrftoken`, `__Host-csrftoken` over HTTPS), so showing a form to a visitor writes no session
  * row. Logging in rotates it: a new secret goes into the session and the cookie is dropped.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, onSendHookHandler, preHandlerHookHandler } from 'fastify';
 import type { Session } from '../../contrib/sessions/session.js';
 import { CsrfError, PipelineError } from '../../errors.js';
 import { signValue, unsignValue } from '../../signing.js';
 import { addVary, clearCookie, requestCookie, setCookie } from '../cookies.js';
 import { maskSecret, newCsrfSecret, tokenFormatProblem, tokenMatchesSecret } from '../csrf-token.js';
 import { isSecure, requestHost, requestOrigin } from '../request-info.js';
+import { addRouteHooks, hasSession } from '../route-hooks.js';
 import { routePolicy } from '../route-policy.js';
 import type { Stage } from '../stage.js';
 
@@ -201,18 +202,18 @@ export const csrf: Stage = {
         throw new CsrfError('CSRF token incorrect.');
     }
 
-    // A callback hook: reads (GET, HEAD) pass without a promise; only unsafe methods do async work.
-    app.addHook('preHandler', (request, _reply, done) => {
+    // Callback hooks, the route's own (../route-hooks.ts): reads (GET, HEAD) pass without a promise;
+    // only unsafe methods do async work.
+    const checkRequest: preHandlerHookHandler = (request, _reply, done) => {
       const config = routePolicy(request);
       const session = request.session;
       // Like Django, the check guards views: a URL with no route is a 404, not a CSRF failure.
       if (SAFE_METHODS.has(request.method) || config.csrf === false || !session || request.is404)
         return done();
       checkUnsafe(request, session).then(() => done(), done);
-    });
+    };
 
-    // A callback hook (no promise): it runs on every response and rarely has work.
-    app.addHook('onSend', (request, reply, payload, done) => {
+    const sendCookie: onSendHookHandler = (request, reply, payload, done) => {
       settleCookie(request, reply, signingKey);
       // A page with a token depends on this browser's cookies: no shared cache may keep it.
       if (cookieStates.has(request)) {
@@ -220,7 +221,9 @@ export const csrf: Stage = {
         if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'private');
       }
       done(null, payload);
-    });
+    };
+
+    addRouteHooks(app, hasSession, { preHandler: checkRequest, onSend: sendCookie });
   },
 };
 

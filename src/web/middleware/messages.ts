@@ -1,5 +1,6 @@
 /** Stage 9, messages (Django's MessageMiddleware): `request.messages`, stored in the session. */
 import { Messages } from '../../contrib/messages/messages.js';
+import { addRouteHooks, hasSession } from '../route-hooks.js';
 import type { Stage } from '../stage.js';
 
 export const messages: Stage = {
@@ -7,9 +8,11 @@ export const messages: Stage = {
   requires: ['sessions'],
   register(app) {
     app.decorateRequest('messages', null as unknown as Messages);
-    app.addHook('preHandler', (request, _reply, done) => {
-      request.messages = new Messages(request.session);
-      done();
+    addRouteHooks(app, hasSession, {
+      preHandler: (request, _reply, done) => {
+        request.messages = new Messages(request.session);
+        done();
+      },
     });
   },
 };

@@ -17,7 +17,7 @@
  * a fresh page alike get their holes filled before the csrf stage's onSend sends the visitor's cookie,
  * and every later stage's onSend (security headers, clickjacking) runs on hits as on any response.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, onSendHookHandler, preHandlerHookHandler } from 'fastify';
 import { PageCache, pageKey, type ReadyPage, type StoredPage } from '../../contrib/cache/page-cache.js';
 import {
   fillEncoded,
@@ -29,6 +29,7 @@ import {
 } from '../../contrib/cache/page-holes.js';
 import { requestCookies } from '../cookies.js';
 import { isSecure, requestHost } from '../request-info.js';
+import { addRouteHooks } from '../route-hooks.js';
 import { routePolicy } from '../route-policy.js';
 import type { Stage } from '../stage.js';
 import { CSRF_COOKIE, csrfTokenIssued } from './csrf.js';
@@ -160,8 +161,8 @@ export const pageCache: Stage = {
     app.decorate('pageCache', pages);
     const recordings = new WeakMap<FastifyRequest, Recording>();
 
-    // A callback hook: routes without `pageCache` pass without a promise.
-    app.addHook('preHandler', (request, reply, done) => {
+    // Callback hooks, the own hooks of routes with `pageCache` (../route-hooks.ts).
+    const answerFromCache: preHandlerHookHandler = (request, reply, done) => {
       const policy = routePolicy(request).pageCache;
       if (!policy || !isAnonymousRead(request) || !queryKnown(request.url, policy.query ?? [])) return done();
       const { localized, urlLanguage } = routePolicy(request);
@@ -191,10 +192,9 @@ export const pageCache: Stage = {
           done();
         },
       );
-    });
+    };
 
-    // A callback hook: only recorded responses have work.
-    app.addHook('onSend', (request, reply, payload, done) => {
+    const storePage: onSendHookHandler = (request, reply, payload, done) => {
       const recording = recordings.get(request);
       if (!recording) return done(null, payload);
       recordings.delete(request);
@@ -212,6 +212,11 @@ export const pageCache: Stage = {
       // The placeholders only name known holes (pageValue checks), so the split cannot fail here.
       const segments = splitAtHoles(text, pages.marker);
       done(null, segments ? fillHoles(segments, request) : text);
+    };
+
+    addRouteHooks(app, (route) => route.config?.pageCache !== undefined, {
+      preHandler: answerFromCache,
+      onSend: storePage,
     });
   },
 };

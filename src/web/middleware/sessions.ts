@@ -1,15 +1,17 @@
 /**
  * Stage 3, sessions (Django's SessionMiddleware): loads `request.session` (and the session's user row)
- * from the session store (SESSION_STORE: the database, in the same query, or Redis) before the view, and saves it after, only when it changed and the response is not
- * a server error. A visitor without a session cookie gets an empty session in memory: nothing is
- * written until something stores a value (a login, a message), so crawlers and anonymous form views
- * cost no round trip to the store. Unknown, expired or forged cookies start a fresh session under a new
- * key, so a key chosen by an attacker is never adopted (no fixation).
+ * from the session store (SESSION_STORE: the database, in the same query, or Redis) before the view,
+ * and saves it after, only when it changed and the response is not a server error. Its hooks are the
+ * route's own (../route-hooks.ts): routes with `session: false` and 404s run none. A visitor without a
+ * session cookie gets an empty session in memory: nothing is written until something stores a value (a
+ * login, a message), so crawlers and anonymous form views cost no round trip to the store. Unknown,
+ * expired or forged cookies start a fresh session under a new key, so a key chosen by an attacker is
+ * never adopted (no fixation).
  *
  * Everything else about sessions (the Session object, the table, the store, the cookie) is in
  * src/contrib/sessions/.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, onSendHookHandler, preHandlerHookHandler } from 'fastify';
 import {
   dropSessionCookie,
   sendSessionCookie,
@@ -18,6 +20,7 @@ import {
 import { Session } from '../../contrib/sessions/session.js';
 import { SESSION_TOUCH_MS, type SessionClient } from '../../contrib/sessions/store.js';
 import { addVary } from '../cookies.js';
+import { addRouteHooks, hasSession } from '../route-hooks.js';
 import { routePolicy } from '../route-policy.js';
 import type { Stage } from '../stage.js';
 
@@ -37,7 +40,8 @@ export const sessions: Stage = {
 
     // Callback hooks: a request without a session cookie, or whose session did not change, makes no
     // promise (they run on every page).
-    app.addHook('preHandler', (request, _reply, done) => {
+    const loadSession: preHandlerHookHandler = (request, _reply, done) => {
+      // The language-prefix stage turns a route sessionless after this hook was attached to it.
       if (routePolicy(request).session === false) return done();
       const key = sessionKeyFromRequest(request, secret);
       if (!key) {
@@ -54,7 +58,7 @@ export const sessions: Stage = {
         }
         done();
       }, done);
-    });
+    };
 
     /** Writes what changed in `session` (after the checks in the onSend hook below). */
     async function saveChanges(
@@ -82,7 +86,7 @@ export const sessions: Stage = {
       sendSessionCookie(request, reply, secret, session.key as string, settings.sessionCookieAge);
     }
 
-    app.addHook('onSend', (request, reply, payload, done) => {
+    const saveSession: onSendHookHandler = (request, reply, payload, done) => {
       const session = request.session;
       if (!session) return done(null, payload);
       if (session.accessed) addVary(reply, 'Cookie');
@@ -95,7 +99,9 @@ export const sessions: Stage = {
         if (!stale) return done(null, payload);
       }
       saveChanges(request, reply, session).then(() => done(null, payload), done);
-    });
+    };
+
+    addRouteHooks(app, hasSession, { preHandler: loadSession, onSend: saveSession });
   },
 };
 
