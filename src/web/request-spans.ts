@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { RequestTrace, Tracing } from '../tracing/tracing.js';
+import { routeUrl } from './route-policy.js';
 
 /** nginx's "client closed request", as in the access log. */
 const CLIENT_CLOSED = 499;
@@ -25,7 +26,7 @@ export function registerRequestSpans(
       ? { traceparent, ...(typeof tracestate === 'string' ? { tracestate } : {}) }
       : null;
     tracing.startRequest(
-      { method: request.method, route: request.routeOptions.url ?? null, parent, emitter: request.raw },
+      { method: request.method, route: routeUrl(request) ?? null, parent, emitter: request.raw },
       (trace) => {
         request.trace = trace;
         reply.header('x-request-id', trace.traceId);

@@ -51,6 +51,11 @@ export function routePolicy(request: FastifyRequest): RoutePolicy {
   return request.routePolicy;
 }
 
+/** The route's pattern (`/blog/:slug/`), which Fastify keeps in the route's config; undefined for a 404. */
+export function routeUrl(request: FastifyRequest): string | undefined {
+  return (routePolicy(request) as { url?: string }).url;
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig extends RoutePolicy {}
   interface FastifyRequest {

@@ -5,6 +5,7 @@
  * workers on its own port (src/server/metrics-endpoint.ts).
  */
 import type { KeenApp } from '../../web/keen-app.js';
+import { routeUrl } from '../../web/route-policy.js';
 import { WorkerMetrics } from './collectors.js';
 
 declare module 'fastify' {
@@ -34,7 +35,7 @@ export const metricsApp: KeenApp = {
     app.addHook('onResponse', (request, reply, done) => {
       metrics.observe(
         request.method,
-        request.routeOptions.url ?? UNMATCHED,
+        routeUrl(request) ?? UNMATCHED,
         reply.statusCode,
         reply.elapsedTime / 1000,
       );
