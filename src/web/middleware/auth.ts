@@ -17,8 +17,9 @@ export const auth: Stage = {
     const secret = settings.secretKey.reveal();
     app.decorateRequest('user', null as unknown as typeof ANONYMOUS_USER);
 
-    // A callback hook: nothing here waits (no promise per request). Sessionless routes keep the
-    // anonymous user the request starts with (pageContext reads it as such).
+    // A callback hook: nothing here waits (no promise per request). It is the route's own
+    // (../route-hooks.ts): on a sessionless route or a 404 `request.user` stays unset, and pageContext
+    // reads that as the anonymous user.
     const loadUser: preHandlerHookHandler = (request, _reply, done) => {
       request.user = ANONYMOUS_USER;
       const session = request.session;
@@ -39,7 +40,7 @@ export const auth: Stage = {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The logged-in user or the anonymous user. */
+    /** The logged-in user or the anonymous user; unset (null) on routes with `session: false` and 404s. */
     user: import('../../contrib/auth/current-user.js').CurrentUser;
   }
 }
