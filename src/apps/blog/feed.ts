@@ -7,7 +7,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { users } from '../../contrib/auth/schema.js';
 import type { Db } from '../../db/client.js';
-import { renderBody } from './markup/render.js';
+import { storedOrRendered } from './markup/render.js';
 import { type PostFilters, publicWhere } from './queries.js';
 import { categories, posts } from './schema.js';
 
@@ -49,7 +49,7 @@ export async function loadFeedEntries(db: Db, filters: PostFilters): Promise<Fee
       title: row.title,
       slug: row.slug,
       summary: row.summary,
-      html: row.bodyHtml || (await renderBody(row.body, row.bodyFormat)),
+      html: await storedOrRendered(row.bodyHtml, row.body, row.bodyFormat),
       // publicWhere keeps only posts with a publication time.
       publishedAt: row.publishedAt ?? row.updatedAt,
       updatedAt: new Date(Math.max(row.updatedAt.getTime(), (row.publishedAt ?? row.updatedAt).getTime())),

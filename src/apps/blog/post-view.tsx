@@ -14,7 +14,7 @@ import { absoluteUrl } from '../../web/site-url.js';
 import { approvedComments } from './comments/store.js';
 import { formStamp } from './comments/submission.js';
 import { type CommentFormState, CommentsSection } from './comments/view.js';
-import { renderBody } from './markup/render.js';
+import { storedOrRendered } from './markup/render.js';
 import { blogMessages } from './messages.js';
 import { PostPage } from './pages.js';
 import { neighboursOf, type PostDetail } from './queries.js';
@@ -34,8 +34,7 @@ export async function sendPostPage(
   const [comments, neighbours, bodyHtml] = await Promise.all([
     approvedComments(db, post.id),
     neighboursOf(db, post),
-    // Sanitized on save (markup/sanitize.ts); a post saved before bodies were rendered is rendered now.
-    post.bodyHtml || renderBody(post.body, post.bodyFormat),
+    storedOrRendered(post.bodyHtml, post.body, post.bodyFormat),
   ]);
   const { media } = request.server;
   const coverUrl = post.cover ? media.url(post.cover.name) : null;

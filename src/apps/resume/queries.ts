@@ -4,7 +4,7 @@
  */
 import { eq, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { renderBody } from '../blog/markup/render.js';
+import { storedOrRendered } from '../blog/markup/render.js';
 import { safeLinkUrl } from '../blog/text.js';
 import type { ResumeDocument } from './document.js';
 import { achievements, certifications, education, experience, profiles, skills } from './schema.js';
@@ -62,11 +62,6 @@ function childList(
     sql`, `,
   );
   return sql`coalesce((select json_agg(json_build_object(${pairs}) order by ${table.order}, ${table.id}) from (select * from ${sql.raw(`"${name}"`)} c where c.profile_id = ${profiles.id} order by c."order", c.id limit ${MAX_ITEMS}) as ${sql.raw(`"${name}"`)}), '[]'::json)`;
-}
-
-/** The sanitized HTML made on save; a row saved before that (or moved by a migration) is rendered now. */
-async function htmlOf(source: string, format: Format, html: string): Promise<string> {
-  return html || (source ? renderBody(source, format) : '');
 }
 
 /** Skill levels are stored 0–10 (as the Django site had them); readers see 1–5. */
@@ -146,7 +141,7 @@ async function loadResumeWhere(db: Db, where: SQL): Promise<ResumeDocument | nul
     linkedinUrl: safeLinkUrl(profile.linkedinUrl ?? ''),
     githubUrl: safeLinkUrl(profile.githubUrl ?? ''),
     websiteUrl: safeLinkUrl(profile.websiteUrl ?? ''),
-    summaryHtml: await htmlOf(profile.summary, profile.summaryFormat, profile.summaryHtml),
+    summaryHtml: await storedOrRendered(profile.summaryHtml, profile.summary, profile.summaryFormat),
     photo: profile.photo
       ? { name: profile.photo.name, width: profile.photo.width, height: profile.photo.height }
       : null,
@@ -159,7 +154,11 @@ async function loadResumeWhere(db: Db, where: SQL): Promise<ResumeDocument | nul
         location: item.location,
         startDate: item.startDate,
         endDate: item.endDate,
-        descriptionHtml: await htmlOf(item.description, item.descriptionFormat, item.descriptionHtml),
+        descriptionHtml: await storedOrRendered(
+          item.descriptionHtml,
+          item.description,
+          item.descriptionFormat,
+        ),
       })),
     ),
     skills: row.skills.map((item) => ({
@@ -175,7 +174,11 @@ async function loadResumeWhere(db: Db, where: SQL): Promise<ResumeDocument | nul
       row.achievements.map(async (item) => ({
         title: item.title,
         icon: item.icon,
-        descriptionHtml: await htmlOf(item.description, item.descriptionFormat, item.descriptionHtml),
+        descriptionHtml: await storedOrRendered(
+          item.descriptionHtml,
+          item.description,
+          item.descriptionFormat,
+        ),
       })),
     ),
     education: row.education,

@@ -30,3 +30,11 @@ export function loadBodyRenderer(): Promise<BodyRenderer> {
 export async function renderBody(source: string, format: BodyFormat): Promise<string> {
   return (await loadBodyRenderer())(source, format);
 }
+
+/**
+ * The HTML a row stored on save; a row saved before bodies were rendered (or moved by a migration) is
+ * rendered now. An empty source is empty HTML without loading the libraries.
+ */
+export async function storedOrRendered(html: string, source: string, format: BodyFormat): Promise<string> {
+  return html || (source ? renderBody(source, format) : '');
+}
