@@ -12,7 +12,7 @@ export interface RunningServer {
   origin: string;
   port: number;
   child: ChildProcess;
-  /** PIDs of the workers that reported ready. */
+  /** PIDs of the workers that reported ready (less any `replaceWorker` killed). */
   workerPids: number[];
   /** Cold start: ms from spawning the primary to the first 200 of /healthz, every worker ready. */
   startupMs: number;
@@ -22,6 +22,11 @@ export interface RunningServer {
   problemLines(): number;
   /** The last such line, shortened, to show what went wrong. */
   lastProblem(): string | null;
+  /**
+   * Kills one worker with SIGKILL and resolves with the ms until a new worker reports ready: what a
+   * crash costs before the supervisor's replacement serves (Keen's only: the baseline stops instead).
+   */
+  replaceWorker(timeoutMs?: number): Promise<number>;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code. */
   stop(graceMs?: number): Promise<number | null>;
 }
@@ -63,7 +68,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   });
   let tail = '';
   const workerPids: number[] = [];
-  let readyWaiter: (() => void) | undefined;
+  // Called with the PID of each worker that reports ready.
+  const readyListeners = new Set<(pid: number) => void>();
   let problems = 0;
   let lastProblem: string | null = null;
   // One reader per stream: each keeps its own unfinished line, so stdout and stderr never mix mid-line.
@@ -78,8 +84,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   };
   const onLine = (line: string) => {
     if (line.startsWith(READY_LINE)) {
-      workerPids.push(Number(line.slice(READY_LINE.length)));
-      if (workerPids.length >= options.workers) readyWaiter?.();
+      const pid = Number(line.slice(READY_LINE.length));
+      workerPids.push(pid);
+      for (const listener of readyListeners) listener(pid);
     } else if (/^\{"level":(4|5|6)0,/.test(line) || line.startsWith('baseline:')) {
       // Keen logs pino JSON (40 warn, 50 error, 60 fatal); the baseline prints "baseline: …".
       problems += 1;
@@ -92,8 +99,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const ready = new Promise<void>((resolve) => {
-    readyWaiter = resolve;
-    if (workerPids.length >= options.workers) resolve();
+    const onReady = () => {
+      if (workerPids.length < options.workers) return;
+      readyListeners.delete(onReady);
+      resolve();
+    };
+    readyListeners.add(onReady);
   });
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
@@ -122,6 +133,24 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     output: () => tail,
     problemLines: () => problems,
     lastProblem: () => lastProblem,
+    replaceWorker(timeoutMs = 10_000) {
+      const victim = workerPids.shift();
+      if (victim === undefined) return Promise.reject(new Error(`${options.name}: no worker to kill`));
+      return new Promise((resolve, reject) => {
+        const killedAt = performance.now();
+        const timer = setTimeout(() => {
+          readyListeners.delete(onReady);
+          reject(new Error(`${options.name}: no replacement ready ${timeoutMs} ms after kill -9`));
+        }, timeoutMs);
+        const onReady = () => {
+          clearTimeout(timer);
+          readyListeners.delete(onReady);
+          resolve(Math.round(performance.now() - killedAt));
+        };
+        readyListeners.add(onReady);
+        process.kill(victim, 'SIGKILL');
+      });
+    },
     async stop(graceMs = 20_000) {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
