@@ -13,6 +13,7 @@ export const USAGE = `usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/pos
   --profile a,b         endpoints to profile; "slowest" is the one with the lowest keen/baseline
                         ratio (default: slowest)
   --no-profile          skip the CPU profile
+  --profile-baseline    profile the baseline too, under the same endpoints, to compare per request
   --quick               3 s per endpoint, no profile; exits 1 when a keen/baseline ratio fell more
                         than 15 points under bench/results/ratios.json
   --record              write this run's ratios to bench/results/ratios.json (for --quick)`;
@@ -28,6 +29,8 @@ export interface Flags {
   /** `slowest`: the endpoint with the lowest keen/baseline ratio. */
   profileEndpoints: (EndpointId | 'slowest')[];
   profileDuration: number;
+  /** Also profile the baseline, so both servers' time per request can be compared. */
+  profileBaseline: boolean;
   /** A few seconds per endpoint, no profile, checked against the recorded ratios (bench/guard.ts). */
   quick: boolean;
   /** Write this run's ratios to bench/results/ratios.json. */
@@ -71,6 +74,7 @@ export function parseFlags(argv: string[]): Flags | 'help' {
       'profile-duration': { type: 'string' },
       profile: { type: 'string' },
       'no-profile': { type: 'boolean' },
+      'profile-baseline': { type: 'boolean' },
       quick: { type: 'boolean' },
       record: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -102,6 +106,7 @@ export function parseFlags(argv: string[]): Flags | 'help' {
     profile: !values['no-profile'] && !quick,
     profileEndpoints,
     profileDuration: positive('profile-duration', values['profile-duration'], 5, 120),
+    profileBaseline: values['profile-baseline'] === true,
     quick,
     record: values.record === true,
   };

@@ -115,25 +115,41 @@ export function memoryLine(name: string, rows: readonly ProcessMemory[]): string
   );
 }
 
-function rowsTable(title: string, rows: readonly Row[]): string {
-  const lines = [`| ${title} | ms | % of busy |`, '|---|--:|--:|'];
+/** A table of profile rows, each also in microseconds per request served. */
+function rowsTable(title: string, rows: readonly Row[], requests: number): string {
+  const perRequest = (ms: number) => fmt((ms * 1000) / requests, 2);
+  const lines = [`| ${title} | ms | % of busy | µs per request |`, '|---|--:|--:|--:|'];
   for (const row of rows)
-    lines.push(`| ${row.name.replaceAll('|', '\\|')} | ${fmt(row.ms)} | ${fmt(row.percent, 1)} |`);
+    lines.push(
+      `| ${row.name.replaceAll('|', '\\|')} | ${fmt(row.ms)} | ${fmt(row.percent, 1)} | ${perRequest(row.ms)} |`,
+    );
   return lines.join('\n');
 }
 
-export function profileReport(endpoint: Endpoint, summary: ProfileSummary): string {
+/**
+ * One profiled run as Markdown. Per request (the samples' time over the requests served while
+ * profiling), two servers' profiles compare even though they served different numbers of requests.
+ */
+export function profileReport(
+  server: 'Keen' | 'baseline',
+  endpoint: Endpoint,
+  summary: ProfileSummary,
+  requests: number,
+): string {
+  const served = Math.max(1, requests);
   return [
-    `CPU profile of one Keen worker under ${endpoint.label}: ${fmt(summary.sampledMs)} ms of samples` +
+    `CPU profile of one ${server} worker under ${endpoint.label}: ${fmt(summary.sampledMs)} ms of samples` +
       `${summary.windowed ? ' (load window only)' : ' (whole process life: the window did not match)'}, ` +
-      `${fmt(summary.busyMs)} ms busy, ${fmt(summary.idleMs)} ms idle.`,
+      `${fmt(summary.busyMs)} ms busy, ${fmt(summary.idleMs)} ms idle; ${fmt(requests)} requests, ` +
+      `${fmt((summary.busyMs * 1000) / served, 1)} µs busy per request. Time in a system call (writev) ` +
+      'also counts the moments the worker waited for the CPU there, so compare JavaScript rows.',
     '',
-    rowsTable('Self time by package', summary.selfByPackage),
+    rowsTable('Self time by package', summary.selfByPackage, served),
     '',
-    rowsTable('Inclusive time by package (once per stack)', summary.inclusiveByPackage),
+    rowsTable('Inclusive time by package (once per stack)', summary.inclusiveByPackage, served),
     '',
-    rowsTable('Self time by module', summary.selfByModule),
+    rowsTable('Self time by module', summary.selfByModule, served),
     '',
-    rowsTable('Self time by function', summary.selfByFunction),
+    rowsTable('Self time by function', summary.selfByFunction, served),
   ].join('\n');
 }

@@ -202,22 +202,28 @@ async function measureServer(
   }
 }
 
-async function profileKeen(options: {
-  root: string;
-  env: Record<string, string>;
-  flags: Flags;
-  endpoint: Endpoint;
-  username: string;
-  password: string;
-  profileDir: string;
-  track: (server: RunningServer | null) => void;
-}) {
+/** Runs one server (`plan`) with a single worker under `node --cpu-prof` and summarises its profile. */
+async function profileServer(
+  plan: ServerPlan,
+  options: {
+    root: string;
+    env: Record<string, string>;
+    flags: Flags;
+    endpoint: Endpoint;
+    username: string;
+    password: string;
+    profileDir: string;
+    track: (server: RunningServer | null) => void;
+  },
+) {
   const { flags, endpoint } = options;
   const port = await freePort();
-  progress(`profiling keen (1 worker, --cpu-prof) under ${endpoint.id} for ${flags.profileDuration} s`);
+  progress(
+    `profiling ${plan.name} (1 worker, --cpu-prof) under ${endpoint.id} for ${flags.profileDuration} s`,
+  );
   const server = await startServer({
-    name: 'keen (profiled)',
-    script: join(options.root, 'bench', '.build', 'keen-bench-server.js'),
+    name: `${plan.name} (profiled)`,
+    script: plan.script,
     cwd: options.root,
     env: { ...options.env, BIND: `127.0.0.1:${port}`, WEB_CONCURRENCY: '1' },
     port,
@@ -241,7 +247,7 @@ async function profileKeen(options: {
     });
     window = { fromUs, toUs: Number(process.hrtime.bigint() / 1000n) };
   } finally {
-    // The profile is written when the worker exits, which draining does with process.exit(0).
+    // The profile is written when the worker exits (both servers' workers exit on SIGTERM).
     await server.stop();
     options.track(null);
   }
@@ -249,7 +255,7 @@ async function profileKeen(options: {
   const file = readdirSync(options.profileDir).find((name) => name.includes(`.${workerPid}.`));
   if (!file) throw new Error(`no CPU profile for worker ${workerPid} in ${options.profileDir}`);
   // Kept (in the git-ignored build folder) for a closer look in Chrome DevTools' Performance panel.
-  const kept = join(options.root, 'bench', '.build', `keen-${endpoint.id}.cpuprofile`);
+  const kept = join(options.root, 'bench', '.build', `${plan.name}-${endpoint.id}.cpuprofile`);
   copyFileSync(join(options.profileDir, file), kept);
   progress(`CPU profile kept in ${relative(options.root, kept)}`);
   return { stats, summary: summariseProfile(kept, options.root, window) };
@@ -407,26 +413,42 @@ async function main(): Promise<number> {
       ]),
     );
 
-    const profiles: { endpoint: EndpointId; report: string; summary: unknown; stats: LoadStats }[] = [];
+    const profiles: {
+      server: ServerPlan['name'];
+      endpoint: EndpointId;
+      report: string;
+      summary: unknown;
+      stats: LoadStats;
+    }[] = [];
     if (flags.profile && results.length > 0) {
       const slowest = results.reduce((worst, r) => (r.ratio < worst.ratio ? r : worst));
       const ids = new Set(flags.profileEndpoints.map((id) => (id === 'slowest' ? slowest.id : id)));
+      const profiled = flags.profileBaseline ? plans : plans.filter((plan) => plan.name === 'keen');
       for (const id of ids) {
         const endpoint = endpoints.find((e) => e.id === id) as Endpoint;
-        await resetData(database.url);
-        const profileDir = join(tmp, `profile-${id}`);
-        mkdirSync(profileDir);
-        const { stats, summary } = await profileKeen({
-          root,
-          env,
-          flags,
-          endpoint,
-          username,
-          password,
-          profileDir,
-          track,
-        });
-        profiles.push({ endpoint: id, report: profileReport(endpoint, summary), summary, stats });
+        for (const plan of profiled) {
+          await resetData(database.url);
+          const profileDir = join(tmp, `profile-${plan.name}-${id}`);
+          mkdirSync(profileDir);
+          const { stats, summary } = await profileServer(plan, {
+            root,
+            env,
+            flags,
+            endpoint,
+            username,
+            password,
+            profileDir,
+            track,
+          });
+          const label = plan.name === 'keen' ? 'Keen' : 'baseline';
+          profiles.push({
+            server: plan.name,
+            endpoint: id,
+            report: profileReport(label, endpoint, summary, stats.requests),
+            summary,
+            stats,
+          });
+        }
       }
     }
 
@@ -520,7 +542,12 @@ async function main(): Promise<number> {
         keen: Object.fromEntries(keen.pageBytes),
         baseline: Object.fromEntries(baseline.pageBytes),
       },
-      profiles: profiles.map((p) => ({ endpoint: p.endpoint, load: p.stats, summary: p.summary })),
+      profiles: profiles.map((p) => ({
+        server: p.server,
+        endpoint: p.endpoint,
+        load: p.stats,
+        summary: p.summary,
+      })),
     };
     const ratiosPath = join(resultsDir, 'ratios.json');
     if (flags.quick) {
