@@ -4,15 +4,13 @@
  */
 import { eq, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { storedOrRendered } from '../blog/markup/render.js';
+import { type BodyFormat, storedOrRendered } from '../blog/markup/render.js';
 import { safeLinkUrl } from '../blog/text.js';
 import type { ResumeDocument } from './document.js';
 import { achievements, certifications, education, experience, profiles, skills } from './schema.js';
 
 /** Each list is cut here: a résumé, not an archive. */
 export const MAX_ITEMS = 100;
-
-type Format = 'markdown' | 'html';
 
 interface ExperienceJson {
   position: string;
@@ -22,7 +20,7 @@ interface ExperienceJson {
   startDate: string;
   endDate: string | null;
   description: string;
-  descriptionFormat: Format;
+  descriptionFormat: BodyFormat;
   descriptionHtml: string;
 }
 interface SkillJson {
@@ -39,7 +37,7 @@ interface CertificationJson {
 interface AchievementJson {
   title: string;
   description: string;
-  descriptionFormat: Format;
+  descriptionFormat: BodyFormat;
   descriptionHtml: string;
   icon: string;
 }
