@@ -68,8 +68,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   });
   let tail = '';
   const workerPids: number[] = [];
-  // Called with the PID of each worker that reports ready.
-  const readyListeners = new Set<(pid: number) => void>();
+  // Called each time a worker reports ready (its PID is in workerPids by then).
+  const readyListeners = new Set<() => void>();
   let problems = 0;
   let lastProblem: string | null = null;
   // One reader per stream: each keeps its own unfinished line, so stdout and stderr never mix mid-line.
@@ -86,7 +86,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     if (line.startsWith(READY_LINE)) {
       const pid = Number(line.slice(READY_LINE.length));
       workerPids.push(pid);
-      for (const listener of readyListeners) listener(pid);
+      for (const listener of readyListeners) listener();
     } else if (/^\{"level":(4|5|6)0,/.test(line) || line.startsWith('baseline:')) {
       // Keen logs pino JSON (40 warn, 50 error, 60 fatal); the baseline prints "baseline: …".
       problems += 1;
