@@ -118,8 +118,8 @@ describe.runIf(ENGINE === 'postgres')('keen serve with PostgreSQL: 3 workers', (
     expect(keen.workerPids()).toHaveLength(3);
   });
 
-  // Each step has its own bound (10 s); the test's 60 s leaves room for a machine busy with other suites
-  // (the PostgreSQL suite seeds a million rows beside it), where a replacement boots slower.
+  // Each step has its own bound (10 s); the test's 60 s leaves room for a busy machine (CI shares its
+  // cores with whatever else runs there), where a replacement boots slower.
   it('(d) a stuck worker (no heartbeat) is killed and replaced after WORKER_TIMEOUT', async () => {
     const victim = keen.workerPids()[0] as number;
     // SIGSTOP freezes the event loop as a busy loop would: no heartbeats reach the supervisor.
