@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { constantTimeEqual, keyedHash, signValue, unsignValue } from './signing.js';
 
@@ -34,5 +35,23 @@ describe('signing', () => {
 
   it('separates purposes in the keyed hash', () => {
     expect(keyedHash(SECRET, 'a', 'x')).not.toBe(keyedHash(SECRET, 'b', 'x'));
+  });
+
+  it('remembers recent hashes per secret and purpose without changing them, also once the memo starts over', () => {
+    const direct = (secret: string, message: string) =>
+      createHmac('sha256', secret).update(message).digest('base64url');
+    const other = `${SECRET}-other`;
+    for (let round = 0; round < 2; round++) {
+      expect(keyedHash(SECRET, 'a', 'x')).toBe(direct(SECRET, 'a:x'));
+      expect(keyedHash(other, 'a', 'x')).toBe(direct(other, 'a:x'));
+      expect(keyedHash(SECRET, 'b', 'x')).toBe(direct(SECRET, 'b:x'));
+    }
+    // More values than the memo keeps: it starts over, and answers stay the same.
+    for (let i = 0; i < 1500; i++) keyedHash(SECRET, 'fill', String(i));
+    expect(keyedHash(SECRET, 'fill', '7')).toBe(direct(SECRET, 'fill:7'));
+    expect(keyedHash(SECRET, 'a', 'x')).toBe(direct(SECRET, 'a:x'));
+    // A value longer than the memo keeps is hashed each time, the same way.
+    const long = 'v'.repeat(600);
+    expect(keyedHash(SECRET, 'a', long)).toBe(direct(SECRET, `a:${long}`));
   });
 });
