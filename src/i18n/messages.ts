@@ -44,34 +44,44 @@ export type MessageValues = Record<string, PrimitiveType>;
 export type Translate<Id extends string> = (id: Id, values?: MessageValues) => string;
 
 // Compiled formatters, built on first use and kept: a message is parsed once per process. A message
-// without placeholders is kept as its text, since it always formats the same.
-const compiled = new WeakMap<MessageCatalogues<string>, Map<string, IntlMessageFormat | string>>();
+// without placeholders is kept as its text, since it always formats the same. Kept per catalogue and
+// language, so a page's translator finds its messages by id alone.
+const compiled = new WeakMap<
+  MessageCatalogues<string>,
+  Map<string, Map<string, IntlMessageFormat | string>>
+>();
 
-function formatterFor(
+function formattersOf(
+  messages: MessageCatalogues<string>,
+  language: string,
+): Map<string, IntlMessageFormat | string> {
+  let byLanguage = compiled.get(messages);
+  if (!byLanguage) {
+    byLanguage = new Map();
+    compiled.set(messages, byLanguage);
+  }
+  let formatters = byLanguage.get(language);
+  if (!formatters) {
+    formatters = new Map();
+    byLanguage.set(language, formatters);
+  }
+  return formatters;
+}
+
+function compile(
   messages: MessageCatalogues<string>,
   language: string,
   id: string,
 ): IntlMessageFormat | string {
-  let cache = compiled.get(messages);
-  if (!cache) {
-    cache = new Map();
-    compiled.set(messages, cache);
-  }
-  const key = `${language}\u0000${id}`;
-  let formatter = cache.get(key);
-  if (!formatter) {
-    const base = baseLanguage(language);
-    const catalogue = messages.catalogues[base] ?? messages.catalogues[SOURCE_LANGUAGE];
-    const text = catalogue?.[id] ?? messages.catalogues[SOURCE_LANGUAGE]?.[id];
-    // Unreachable for typed ids; a plain string id from elsewhere shows as itself rather than crash.
-    if (text === undefined) return id;
-    const parsed = new IntlMessageFormat(text, language, undefined, { ignoreTag: true });
-    const ast = parsed.getAst();
-    const plain = ast.length === 0 || (ast.length === 1 && isLiteralElement(ast[0] as MessageFormatElement));
-    formatter = plain ? String(parsed.format()) : parsed;
-    cache.set(key, formatter);
-  }
-  return formatter;
+  const base = baseLanguage(language);
+  const catalogue = messages.catalogues[base] ?? messages.catalogues[SOURCE_LANGUAGE];
+  const text = catalogue?.[id] ?? messages.catalogues[SOURCE_LANGUAGE]?.[id];
+  // Unreachable for typed ids; a plain string id from elsewhere shows as itself rather than crash.
+  if (text === undefined) return id;
+  const parsed = new IntlMessageFormat(text, language, undefined, { ignoreTag: true });
+  const ast = parsed.getAst();
+  const plain = ast.length === 0 || (ast.length === 1 && isLiteralElement(ast[0] as MessageFormatElement));
+  return plain ? String(parsed.format()) : parsed;
 }
 
 /** A function that formats this app's messages in `language` (a tag such as `ru` or `en-us`). */
@@ -79,8 +89,15 @@ export function translator<Id extends string>(
   messages: MessageCatalogues<Id>,
   language: string,
 ): Translate<Id> {
+  const catalogues = messages as MessageCatalogues<string>;
+  const formatters = formattersOf(catalogues, language);
   return (id, values) => {
-    const formatter = formatterFor(messages as MessageCatalogues<string>, language, id);
+    let formatter = formatters.get(id);
+    if (formatter === undefined) {
+      formatter = compile(catalogues, language, id);
+      // An unknown id is not kept: ids from elsewhere (findMessage's callers) must not fill the map.
+      if (formatter !== id) formatters.set(id, formatter);
+    }
     if (typeof formatter === 'string') return formatter;
     return String(formatter.format(values));
   };
