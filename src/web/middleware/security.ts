@@ -80,11 +80,17 @@ export const security: Stage = {
     ];
 
     if (settings.secureSslRedirect) {
-      app.addHook('onRequest', async (request, reply) => {
-        if (isSecure(request) || routePolicy(request).sslRedirect === false) return;
-        // Never redirect to a host we don't serve (Django validates the Host here too).
-        assertAllowedHost(request, settings.allowedHosts);
-        return reply.redirect(`https://${requestHost(request)}${request.url}`, 301);
+      // A callback hook, not async: it runs on every request, and a promise each is measurable.
+      app.addHook('onRequest', (request, reply, done) => {
+        if (isSecure(request) || routePolicy(request).sslRedirect === false) return done();
+        try {
+          // Never redirect to a host we don't serve (Django validates the Host here too).
+          assertAllowedHost(request, settings.allowedHosts);
+        } catch (error) {
+          return done(error as Error);
+        }
+        // Answered here: done() is not called, so the request goes no further.
+        reply.redirect(`https://${requestHost(request)}${request.url}`, 301);
       });
     }
 
