@@ -32,8 +32,8 @@ export function keyedHash(secret: string, purpose: string, value: string): strin
   return memo.get(`${purpose}:${value}`);
 }
 
-// The hashes of recent values, per secret: a visit sends the same session and CSRF cookies with every
-// request, and their HMACs were a tenth of an authenticated page's CPU. Bounded (../bounded-memo.ts).
+// The hashes of recent values, per secret: a visit sends the same signed cookies with every request, and
+// their HMACs were 3–5% of an authenticated page's CPU (docs/performance.md). Bounded (./bounded-memo.ts).
 const recentHashes = new Map<string, BoundedMemo<string>>();
 
 // The key object of each secret, made once: importing a string key on every HMAC costs a fifth of it.
