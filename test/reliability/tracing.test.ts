@@ -305,6 +305,9 @@ describe('the process wiring (keen dev, embedded database)', () => {
     // The hook saw Keen's modules load, so an empty list means something.
     expect(result.loaded.some((url) => url.includes('/src/web/app.ts'))).toBe(true);
     expect(otel(result.loaded)).toEqual([]);
+    // Also loaded only when needed (issue 17's worker memory): prom-client with METRICS_BIND, the
+    // argon2 binding with the first password check.
+    expect(result.loaded.filter((url) => /\/(prom-client|@node-rs\/argon2)\//.test(url))).toEqual([]);
     expect(result.requestId).toBeNull();
   }, 60_000);
 

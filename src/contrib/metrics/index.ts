@@ -6,7 +6,7 @@
  */
 import type { KeenApp } from '../../web/keen-app.js';
 import { routeUrl } from '../../web/route-policy.js';
-import { WorkerMetrics } from './collectors.js';
+import type { WorkerMetrics } from './collectors.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -22,18 +22,25 @@ export const metricsApp: KeenApp = {
   name: 'metrics',
   routes(app, { settings, database, stores }) {
     if (!settings.metrics) return;
-    const metrics = new WorkerMetrics({
-      sessions: () => stores.sessions.count(),
-      ...(database.poolStats ? { pool: database.poolStats } : {}),
-      jobs: () => app.jobs.summary(),
+    // prom-client (about 10 MiB of a worker's memory) loads only where metrics are on; the collectors
+    // are made before the app is ready, so every request is counted.
+    let metrics: WorkerMetrics | undefined;
+    let stopTiming = () => {};
+    app.addHook('onReady', async () => {
+      const { WorkerMetrics } = await import('./collectors.js');
+      metrics = new WorkerMetrics({
+        sessions: () => stores.sessions.count(),
+        ...(database.poolStats ? { pool: database.poolStats } : {}),
+        jobs: () => app.jobs.summary(),
+      });
+      app.metrics = metrics;
+      stopTiming = database.observeQueries(metrics.queryObserver);
     });
-    app.decorate('metrics', metrics);
-    const stopTiming = database.observeQueries(metrics.queryObserver);
     app.addHook('onClose', async () => {
       stopTiming();
     });
     app.addHook('onResponse', (request, reply, done) => {
-      metrics.observe(
+      metrics?.observe(
         request.method,
         routeUrl(request) ?? UNMATCHED,
         reply.statusCode,

@@ -5,7 +5,17 @@
  */
 import { pbkdf2 as pbkdf2Callback, randomInt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import { type Algorithm, hash, parseOptions, verify } from '@node-rs/argon2';
+import type { Algorithm } from '@node-rs/argon2';
+
+/**
+ * The argon2 binding, loaded with the first password check or hash: a native module of about 10 MiB
+ * that most workers of a site whose editors rarely log in never need.
+ */
+let argon2: Promise<typeof import('@node-rs/argon2')> | undefined;
+const loadArgon2 = () => {
+  argon2 ??= import('@node-rs/argon2');
+  return argon2;
+};
 
 const pbkdf2 = promisify(pbkdf2Callback);
 
@@ -53,6 +63,7 @@ const NOT_OK: Readonly<VerifyResult> = Object.freeze({ ok: false, needsRehash: f
 
 /** Hashes a password with argon2id and the current parameters; returns the PHC string. */
 export async function hashPassword(password: string): Promise<string> {
+  const { hash } = await loadArgon2();
   return hash(password, {
     algorithm: ARGON2_PARAMS.algorithm,
     memoryCost: ARGON2_PARAMS.memoryCost,
@@ -96,12 +107,16 @@ export async function verifyPassword(password: string, encoded: string): Promise
 }
 
 async function verifyArgon2id(password: string, encoded: string): Promise<VerifyResult> {
+  const { verify, parseOptions } = await loadArgon2();
   const ok = await verify(encoded, password);
   if (!ok) return { ...NOT_OK };
-  return { ok, needsRehash: argon2NeedsRehash(encoded) };
+  return { ok, needsRehash: argon2NeedsRehash(encoded, parseOptions) };
 }
 
-function argon2NeedsRehash(encoded: string): boolean {
+function argon2NeedsRehash(
+  encoded: string,
+  parseOptions: typeof import('@node-rs/argon2')['parseOptions'],
+): boolean {
   try {
     const params = parseOptions(encoded);
     return (
@@ -185,6 +200,7 @@ function getDummyHash(): Promise<string> {
 export async function burnPasswordCheck(password: string): Promise<void> {
   checksMade++;
   try {
+    const { verify } = await loadArgon2();
     await verify(await getDummyHash(), typeof password === 'string' ? password : '');
   } catch {
     // Only the elapsed time matters here; never let it fail a request.
