@@ -4,7 +4,7 @@
  * the password hash and the setup token all go through these functions, so there is one place to
  * review when asking "can this be forged or timed?".
  */
-import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 import { BoundedMemo } from './bounded-memo.js';
 
 /** True when `a` and `b` are the same string; the time taken does not depend on where they differ. */
@@ -21,7 +21,8 @@ export function constantTimeEqual(a: string, b: string): boolean {
 export function keyedHash(secret: string, purpose: string, value: string): string {
   let memo = recentHashes.get(secret);
   if (!memo) {
-    const key = keyFor(secret);
+    // The key object is made once per secret: importing a string key on every HMAC costs a fifth of it.
+    const key = createSecretKey(Buffer.from(secret, 'utf8'));
     memo = new BoundedMemo(
       (message) => createHmac('sha256', key).update(message).digest('base64url'),
       1024,
@@ -35,18 +36,6 @@ export function keyedHash(secret: string, purpose: string, value: string): strin
 // The hashes of recent values, per secret: a visit sends the same signed cookies with every request, and
 // their HMACs were 3–5% of an authenticated page's CPU (docs/performance.md). Bounded (./bounded-memo.ts).
 const recentHashes = new Map<string, BoundedMemo<string>>();
-
-// The key object of each secret, made once: importing a string key on every HMAC costs a fifth of it.
-const keys = new Map<string, KeyObject>();
-
-function keyFor(secret: string): KeyObject {
-  let key = keys.get(secret);
-  if (!key) {
-    key = createSecretKey(Buffer.from(secret, 'utf8'));
-    keys.set(secret, key);
-  }
-  return key;
-}
 
 /** `value.mac`: a value the client carries and cannot change (cookies). The MAC is 132 bits. */
 export function signValue(secret: string, purpose: string, value: string): string {
