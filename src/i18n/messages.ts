@@ -68,16 +68,16 @@ function formattersOf(
   return formatters;
 }
 
+/** Message `id` compiled for `language`; undefined when no catalogue has it. */
 function compile(
   messages: MessageCatalogues<string>,
   language: string,
   id: string,
-): IntlMessageFormat | string {
+): IntlMessageFormat | string | undefined {
   const base = baseLanguage(language);
   const catalogue = messages.catalogues[base] ?? messages.catalogues[SOURCE_LANGUAGE];
   const text = catalogue?.[id] ?? messages.catalogues[SOURCE_LANGUAGE]?.[id];
-  // Unreachable for typed ids; a plain string id from elsewhere shows as itself rather than crash.
-  if (text === undefined) return id;
+  if (text === undefined) return undefined;
   const parsed = new IntlMessageFormat(text, language, undefined, { ignoreTag: true });
   const ast = parsed.getAst();
   const plain = ast.length === 0 || (ast.length === 1 && isLiteralElement(ast[0] as MessageFormatElement));
@@ -95,8 +95,10 @@ export function translator<Id extends string>(
     let formatter = formatters.get(id);
     if (formatter === undefined) {
       formatter = compile(catalogues, language, id);
-      // An unknown id is not kept: ids from elsewhere (findMessage's callers) must not fill the map.
-      if (formatter !== id) formatters.set(id, formatter);
+      // Unreachable for typed ids; a plain string id from elsewhere shows as itself rather than crash,
+      // and is not kept.
+      if (formatter === undefined) return id;
+      formatters.set(id, formatter);
     }
     if (typeof formatter === 'string') return formatter;
     return String(formatter.format(values));
