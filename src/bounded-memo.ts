@@ -1,8 +1,8 @@
 /**
- * Remembers the answers of a pure function of a short string from a request (a Host or an
- * Accept-Encoding header, a signed cookie's value): a site sees a handful of distinct values at a time,
- * and working each one out on every request showed in the profiles. Bounded, since the values are the
- * client's to choose: long keys are not kept, and the memo starts over when full.
+ * Remembers the answers of a pure function of a string seen on every request (a Host or an
+ * Accept-Encoding header, a signed cookie's value, a response's CSP): a site sees a handful of distinct
+ * values at a time, and working each one out on every request showed in the profiles. Bounded, since
+ * many values are the client's to choose: long keys are not kept, and the memo starts over when full.
  */
 export class BoundedMemo<V> {
   readonly #answers = new Map<string, V>();

@@ -18,6 +18,7 @@ describe(`security headers (${ENGINE})`, () => {
           name: 'framed',
           routes(app) {
             app.get('/framed/', { config: { frameOptions: false } }, async () => 'ok');
+            app.get('/same-origin/', { config: { frameOptions: 'SAMEORIGIN' } }, async () => 'ok');
             app.get('/own-header/', async (_request, reply) =>
               reply.header('referrer-policy', 'no-referrer').send('ok'),
             );
@@ -73,12 +74,20 @@ describe(`security headers (${ENGINE})`, () => {
     expect(res.headers.location).toBeUndefined();
   });
 
-  it('X-Frame-Options DENY by default; a route can opt out', async () => {
+  it('X-Frame-Options DENY by default; a route can relax it to SAMEORIGIN or opt out', async () => {
     const normal = await t.app.inject({ url: '/', headers: HTTPS_FROM_PROXY });
     expect(normal.headers['x-frame-options']).toBe('DENY');
     const framed = await t.app.inject({ url: '/framed/', headers: HTTPS_FROM_PROXY });
     expect(framed.headers['x-frame-options']).toBeUndefined();
     expect(String(framed.headers['content-security-policy'])).not.toContain('frame-ancestors');
+    // Asked twice each, in turn: each option keeps its own ancestors however the requests interleave.
+    for (let round = 0; round < 2; round++) {
+      const same = await t.app.inject({ url: '/same-origin/', headers: HTTPS_FROM_PROXY });
+      expect(same.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(String(same.headers['content-security-policy'])).toMatch(/; frame-ancestors 'self'$/);
+      const denied = await t.app.inject({ url: '/', headers: HTTPS_FROM_PROXY });
+      expect(String(denied.headers['content-security-policy'])).toMatch(/; frame-ancestors 'none'$/);
+    }
   });
 
   it('Permissions-Policy turns off the powerful features on every response: pages, errors, static files', async () => {
