@@ -21,6 +21,8 @@ import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Serv
 import { join } from 'node:path';
 import { verify } from '@node-rs/argon2';
 import pg from 'pg';
+import { type BaselinePages, escapeHtml, type ItemRow, page, templatePages } from './baseline-pages.js';
+import { tsxPages } from './baseline-pages-tsx.js';
 import { BaselineStaticFiles } from './baseline-static.js';
 import {
   BASELINE_PDF_NAME,
@@ -52,6 +54,8 @@ const MEDIA_ROOT = required('MEDIA_ROOT');
 const POOL_SIZE = Number(process.env.DB_POOL_SIZE ?? 10);
 const SESSION_AGE_SECONDS = Number(process.env.SESSION_COOKIE_AGE ?? 1_209_600);
 const BODY_LIMIT = 2_621_440;
+// `npm run bench -- --baseline-renderer tsx`: the same pages rendered by Preact, as Keen renders.
+const pages: BaselinePages = process.env.BASELINE_RENDERER === 'tsx' ? tsxPages : templatePages;
 
 const SESSION_COOKIE = 'sessionid';
 const CSRF_KEY = '_csrf_secret';
@@ -77,17 +81,6 @@ const SECURITY_HEADERS: OutgoingHttpHeaders = Object.freeze({
 // --- small helpers --------------------------------------------------------------------------------
 
 const staticFiles = new BaselineStaticFiles(STATIC_ROOT, SECURITY_HEADERS);
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
-}
 
 /** Uniform characters of ALPHABET from the CSPRNG (rejection sampling: 248 = 4 × 62, no modulo bias). */
 function randomAlphabetString(length: number): string {
@@ -294,60 +287,6 @@ async function updateSession(db: Db, session: SessionRow): Promise<void> {
 
 // --- pages ----------------------------------------------------------------------------------------
 
-/** Keen's frame: site and account navigation, and the language links back to this page. */
-function page(
-  title: string,
-  user: SessionRow['user'],
-  logoutToken: string,
-  main: string,
-  path: string,
-): string {
-  const nav = user
-    ? `<span class="SiteHeader-user">${escapeHtml(user.username)}</span><a href="/accounts/password_change/">Change password</a><form method="post" action="/accounts/logout/" class="SiteHeader-logout"><input type="hidden" name="_csrf" value="${logoutToken}"/><button type="submit">Log out</button></form>`
-    : '<a href="/accounts/login/">Log in</a>';
-  const languages = `<nav class="LanguageSwitcher" aria-label="Language"><span class="LanguageSwitcher-current" lang="en" aria-current="true">English</span><a href="/i18n/setlang/?language=ru&amp;next=${escapeHtml(encodeURIComponent(path))}" lang="ru" hreflang="ru" rel="nofollow">Русский</a></nav>`;
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><title>${escapeHtml(title)} · Keen</title><link rel="stylesheet" href="/static/css/site.css"/></head><body><header class="SiteHeader"><a class="SiteHeader-brand" href="/">Keen</a><nav class="SiteHeader-nav" aria-label="Site"><a href="/blog/">Blog</a><a href="/resume/">Résumé</a></nav><nav class="SiteHeader-nav SiteHeader-account" aria-label="Account">${nav}${languages}</nav></header><main class="Page">${main}</main><footer class="SiteFooter">Served by Keen</footer></body></html>`;
-}
-
-function field(name: string, label: string, type: string, autocomplete: string, autofocus: boolean): string {
-  return `<div class="Field"><label for="id_${name}">${label}</label><input id="id_${name}" name="${name}" type="${type}" autocomplete="${autocomplete}" required${autofocus ? ' autofocus' : ''}/></div>`;
-}
-
-function loginPage(token: string, path: string): string {
-  return page(
-    'Log in',
-    null,
-    '',
-    `<h1>Log in</h1><form method="post" action="${LOGIN_PATH}" class="Form"><input type="hidden" name="_csrf" value="${token}"/><input type="hidden" name="next" value=""/>${field('username', 'Username', 'text', 'username', true)}${field('password', 'Password', 'password', 'current-password', false)}<button type="submit">Log in</button></form>`,
-    path,
-  );
-}
-
-interface ItemRow {
-  id: number;
-  title: string;
-  created_at: Date;
-}
-
-function itemsPage(
-  user: NonNullable<SessionRow['user']>,
-  secret: string,
-  items: ItemRow[],
-  path: string,
-): string {
-  let rows = '';
-  for (const item of items) {
-    rows += `<tr><td>${item.id}</td><td>${escapeHtml(item.title)}</td><td>${item.created_at.toISOString()}</td></tr>`;
-  }
-  return page(
-    'Items',
-    user,
-    maskSecret(secret),
-    `<h1>Items</h1><table class="Items"><thead><tr><th>#</th><th>Title</th><th>Created</th></tr></thead><tbody>${rows}</tbody></table><form method="post" action="${BENCH_ITEMS_URL}" class="Form"><input type="hidden" name="_csrf" value="${maskSecret(secret)}"/><div class="Field"><label for="id_title">Title</label><input id="id_title" name="title" type="text" required/></div><button type="submit">Add</button></form>`,
-    path,
-  );
-}
-
 // --- routes ---------------------------------------------------------------------------------------
 
 const HTML = 'text/html; charset=utf-8';
@@ -371,7 +310,7 @@ async function loginGet(db: Db, request: IncomingMessage, response: ServerRespon
     secret = fromCookie ?? randomAlphabetString(SECRET_LENGTH);
     if (!fromCookie) extra['set-cookie'] = csrfCookieHeader(secret);
   }
-  send(response, 200, HTML, loginPage(maskSecret(secret), request.url ?? '/'), extra);
+  send(response, 200, HTML, pages.login(maskSecret(secret), request.url ?? '/'), extra);
 }
 
 /** What Keen's stages add to a page: it depends on the cookies and the language asked for. */
@@ -451,7 +390,13 @@ async function itemsGet(db: Db, request: IncomingMessage, response: ServerRespon
     response,
     200,
     HTML,
-    itemsPage(user, secret as string, result.rows as ItemRow[], request.url ?? '/'),
+    pages.items(
+      user.username,
+      maskSecret(secret as string),
+      maskSecret(secret as string),
+      result.rows as ItemRow[],
+      request.url ?? '/',
+    ),
     PAGE_HEADERS,
   );
 }

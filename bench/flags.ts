@@ -16,7 +16,9 @@ export const USAGE = `usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/pos
   --profile-baseline    profile the baseline too, under the same endpoints, to compare per request
   --quick               3 s per endpoint, no profile; exits 1 when a keen/baseline ratio fell more
                         than 15 points under bench/results/ratios.json
-  --record              write this run's ratios to bench/results/ratios.json (for --quick)`;
+  --record              write this run's ratios to bench/results/ratios.json (for --quick)
+  --baseline-renderer R the baseline's HTML pages: template (strings, the default) or tsx (Preact, as
+                        Keen renders); tsx runs are neither recorded nor checked against the record`;
 
 export interface Flags {
   duration: number;
@@ -35,7 +37,12 @@ export interface Flags {
   quick: boolean;
   /** Write this run's ratios to bench/results/ratios.json. */
   record: boolean;
+  /** How the baseline writes its HTML pages: template strings, or TSX rendered by Preact like Keen's. */
+  baselineRenderer: BaselineRenderer;
 }
+
+export const BASELINE_RENDERERS = ['template', 'tsx'] as const;
+export type BaselineRenderer = (typeof BASELINE_RENDERERS)[number];
 
 function positive(name: string, raw: string | undefined, fallback: number, max: number): number {
   if (raw === undefined) return fallback;
@@ -77,6 +84,7 @@ export function parseFlags(argv: string[]): Flags | 'help' {
       'profile-baseline': { type: 'boolean' },
       quick: { type: 'boolean' },
       record: { type: 'boolean' },
+      'baseline-renderer': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -95,6 +103,16 @@ export function parseFlags(argv: string[]): Flags | 'help' {
   }
   const quick = values.quick === true;
   if (quick && values.record) throw new UsageError('--record needs a full run, not --quick');
+  const baselineRenderer = values['baseline-renderer'] ?? 'template';
+  if (!(BASELINE_RENDERERS as readonly string[]).includes(baselineRenderer)) {
+    throw new UsageError(
+      `--baseline-renderer must be ${BASELINE_RENDERERS.join(' or ')} (got "${baselineRenderer}")`,
+    );
+  }
+  // The recorded ratios are against the template baseline: another yardstick must not move them.
+  if (baselineRenderer !== 'template' && (quick || values.record)) {
+    throw new UsageError('--baseline-renderer tsx cannot be recorded or checked with --quick');
+  }
   // Bounded runs: a typo must not turn into an hour of load on a shared machine.
   return {
     duration: positive('duration', values.duration, quick ? 3 : 10, 300),
@@ -109,5 +127,6 @@ export function parseFlags(argv: string[]): Flags | 'help' {
     profileBaseline: values['profile-baseline'] === true,
     quick,
     record: values.record === true,
+    baselineRenderer: baselineRenderer as BaselineRenderer,
   };
 }

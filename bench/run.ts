@@ -122,6 +122,8 @@ async function collectWithStylesheet(staticRoot: string, sourceDir: string): Pro
 interface ServerPlan {
   name: 'keen' | 'baseline';
   script: string;
+  /** Added to the shared environment for this server only. */
+  env?: Record<string, string>;
 }
 
 async function measureServer(
@@ -152,7 +154,7 @@ async function measureServer(
     name: plan.name,
     script: plan.script,
     cwd: options.root,
-    env: { ...options.env, BIND: `127.0.0.1:${port}`, WEB_CONCURRENCY: String(flags.workers) },
+    env: { ...options.env, ...plan.env, BIND: `127.0.0.1:${port}`, WEB_CONCURRENCY: String(flags.workers) },
     port,
     workers: flags.workers,
   });
@@ -225,7 +227,7 @@ async function profileServer(
     name: `${plan.name} (profiled)`,
     script: plan.script,
     cwd: options.root,
-    env: { ...options.env, BIND: `127.0.0.1:${port}`, WEB_CONCURRENCY: '1' },
+    env: { ...options.env, ...plan.env, BIND: `127.0.0.1:${port}`, WEB_CONCURRENCY: '1' },
     port,
     workers: 1,
     execArgv: ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`],
@@ -363,7 +365,11 @@ async function main(): Promise<number> {
 
     const plans: ServerPlan[] = [
       { name: 'keen', script: join(root, 'bench', '.build', 'keen-bench-server.js') },
-      { name: 'baseline', script: join(root, 'bench', '.build', 'baseline-server.js') },
+      {
+        name: 'baseline',
+        script: join(root, 'bench', '.build', 'baseline-server.js'),
+        env: { BASELINE_RENDERER: flags.baselineRenderer },
+      },
     ];
     type Measured = Awaited<ReturnType<typeof measureServer>>;
     const rounds: { keen?: Measured; baseline?: Measured; loadAverage: number[] }[] = [];
@@ -466,7 +472,10 @@ async function main(): Promise<number> {
       `Keen vs baseline — ${date}`,
       `node ${process.version}, PostgreSQL ${pgVersion}, ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB`,
       `${flags.workers} worker(s) each, ${flags.connections} connections, ${flags.warmup} s warm-up + ${flags.duration} s per endpoint, ` +
-        `${flags.rounds} round(s) (best run per side)`,
+        `${flags.rounds} round(s) (best run per side)` +
+        (flags.baselineRenderer === 'tsx'
+          ? '; the baseline renders its pages with Preact (--baseline-renderer tsx)'
+          : ''),
       '',
       resultsTable(results),
       ...healthzShareLines(results),
