@@ -1,6 +1,6 @@
 /**
  * The benchmark's baseline: the same six endpoints with no framework — node:http, a pg Pool and string
- * templates, run as a node:cluster with the same worker count as Keen.
+ * templates (./baseline-pages.ts), run as a node:cluster with the same worker count as Keen.
  *
  * It is meant to be the fastest honest hand-written version, so the keen/baseline ratio shows what the
  * framework costs, not work one side skips. It therefore does the same database round trips Keen does
@@ -284,8 +284,6 @@ async function updateSession(db: Db, session: SessionRow): Promise<void> {
     values: [JSON.stringify(session.data), expiry(), session.key],
   });
 }
-
-// --- pages ----------------------------------------------------------------------------------------
 
 // --- routes ---------------------------------------------------------------------------------------
 
