@@ -235,8 +235,9 @@ async function loadSession(db: Db, request: IncomingMessage): Promise<SessionRow
   // Named: prepared once per connection, as Keen's session store prepares its load.
   const result = await db.query({
     name: 'load_session',
-    text: `SELECT s.session_data, s.user_id, u.id, u.username, u.email, u.password, u.first_name, u.last_name,
-            u.is_active, u.is_staff, u.is_superuser, u.last_login, u.date_joined
+    text: `SELECT s.session_data, s.user_id, s.last_seen, u.id, u.username, u.email, u.password, u.first_name,
+            u.last_name, u.is_active, u.is_staff, u.is_superuser, u.last_login, u.date_joined, u.language,
+            u.time_zone
        FROM keen_session s LEFT JOIN auth_user u ON u.id = s.user_id
       WHERE s.session_key = $1 AND s.expire_date > now() LIMIT 1`,
     values: [key],
