@@ -32,6 +32,8 @@ export const HISTORY_MODELS = [
   'resume.achievement',
 ] as const;
 
+export type HistoryModel = (typeof HISTORY_MODELS)[number];
+
 interface DjangoLogEntry {
   id: number;
   action_time: Date;
@@ -48,7 +50,12 @@ interface DjangoLogEntry {
 type KeenLogEntry = typeof adminLog.$inferSelect;
 
 /** Django id → Keen id per model, known once the rows are written. */
-export type ObjectIds = ReadonlyMap<string, ReadonlyMap<number, number>>;
+/**
+ * Keen's id for each imported Django id, for every model in HISTORY_MODELS: the type makes a model
+ * added to that list without its ids a compile error, where it would otherwise get `django-<id>`
+ * object ids and History that does not link. Undefined: nothing of that model was imported.
+ */
+export type ObjectIds = Readonly<Record<HistoryModel, ReadonlyMap<number, number> | undefined>>;
 
 const entryKey = (at: Date, username: string, model: string, repr: string, action: string) =>
   `${new Date(at).toISOString()}|${username}|${model}|${repr.slice(0, 200)}|${action}`;
@@ -148,7 +155,7 @@ export async function applyHistory(tx: Tx, plan: HistoryPlan, ids: ObjectIds): P
     plan.entries.inserts.map((row) => {
       const model = `${row.app_label}.${row.model}`;
       const djangoId = Number(row.object_id);
-      const keenId = Number.isInteger(djangoId) ? ids.get(model)?.get(djangoId) : undefined;
+      const keenId = Number.isInteger(djangoId) ? ids[model as HistoryModel]?.get(djangoId) : undefined;
       return {
         actionTime: row.action_time,
         userId: users.get(row.username.toLowerCase()) ?? null,

@@ -148,19 +148,19 @@ export async function importDjango(
       const resumeIds = resume ? await applyResume(tx, resume) : undefined;
       await applyRedirects(tx, redirects);
       if (history) {
-        await applyHistory(
-          tx,
-          history,
-          new Map([
-            ['auth.user', accountIds.users],
-            ['auth.group', accountIds.groups],
-            ['blog.category', blogIds.categories],
-            ['blog.tag', blogIds.tags],
-            ['blog.post', blogIds.posts],
-            ['blog.comment', blogIds.comments],
-            ...Object.entries(resumeIds ?? {}).map(([model, ids]) => [`resume.${model}`, ids] as const),
-          ]),
-        );
+        await applyHistory(tx, history, {
+          'auth.user': accountIds.users,
+          'auth.group': accountIds.groups,
+          'blog.category': blogIds.categories,
+          'blog.tag': blogIds.tags,
+          'blog.post': blogIds.posts,
+          'blog.comment': blogIds.comments,
+          'resume.profile': resumeIds?.profile,
+          'resume.experience': resumeIds?.experience,
+          'resume.skill': resumeIds?.skill,
+          'resume.certification': resumeIds?.certification,
+          'resume.achievement': resumeIds?.achievement,
+        });
       }
     });
     report.written = true;
