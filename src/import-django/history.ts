@@ -49,11 +49,10 @@ interface DjangoLogEntry {
 
 type KeenLogEntry = typeof adminLog.$inferSelect;
 
-/** Django id → Keen id per model, known once the rows are written. */
 /**
- * Keen's id for each imported Django id, for every model in HISTORY_MODELS: the type makes a model
- * added to that list without its ids a compile error, where it would otherwise get `django-<id>`
- * object ids and History that does not link. Undefined: nothing of that model was imported.
+ * Django id → Keen id per model, known once the rows are written. Keyed by HISTORY_MODELS, so a model
+ * added to that list without its ids is a compile error (it would get `django-<id>` object ids, and
+ * its History would not link). Undefined: nothing of that model was imported.
  */
 export type ObjectIds = Readonly<Record<HistoryModel, ReadonlyMap<number, number> | undefined>>;
 
