@@ -52,8 +52,9 @@ export function page(
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><title>${escapeHtml(title)} · Keen</title><link rel="stylesheet" href="/static/css/site.css"/></head><body><header class="SiteHeader"><a class="SiteHeader-brand" href="/">Keen</a><nav class="SiteHeader-nav" aria-label="Site"><a href="/blog/">Blog</a><a href="/resume/">Résumé</a></nav><nav class="SiteHeader-nav SiteHeader-account" aria-label="Account">${nav}${languages}</nav></header><main class="Page">${main}</main><footer class="SiteFooter">Served by Keen</footer></body></html>`;
 }
 
-function field(name: string, label: string, type: string, autocomplete: string, autofocus: boolean): string {
-  return `<div class="Field"><label for="id_${name}">${label}</label><input id="id_${name}" name="${name}" type="${type}" autocomplete="${autocomplete}" required${autofocus ? ' autofocus' : ''}/></div>`;
+function field(name: string, label: string, type: string, autocomplete = '', autofocus = false): string {
+  const completion = autocomplete ? ` autocomplete="${autocomplete}"` : '';
+  return `<div class="Field"><label for="id_${name}">${label}</label><input id="id_${name}" name="${name}" type="${type}"${completion} required${autofocus ? ' autofocus' : ''}/></div>`;
 }
 
 export const templatePages: BaselinePages = {
@@ -62,7 +63,7 @@ export const templatePages: BaselinePages = {
       'Log in',
       null,
       '',
-      `<h1>Log in</h1><form method="post" action="${LOGIN_PATH}" class="Form"><input type="hidden" name="_csrf" value="${token}"/><input type="hidden" name="next" value/>${field('username', 'Username', 'text', 'username', true)}${field('password', 'Password', 'password', 'current-password', false)}<button type="submit">Log in</button></form>`,
+      `<h1>Log in</h1><form method="post" action="${LOGIN_PATH}" class="Form"><input type="hidden" name="_csrf" value="${token}"/><input type="hidden" name="next" value/>${field('username', 'Username', 'text', 'username', true)}${field('password', 'Password', 'password', 'current-password')}<button type="submit">Log in</button></form>`,
       path,
     );
   },
@@ -75,7 +76,7 @@ export const templatePages: BaselinePages = {
       'Items',
       username,
       logoutToken,
-      `<h1>Items</h1><table class="Items"><thead><tr><th>#</th><th>Title</th><th>Created</th></tr></thead><tbody>${rows}</tbody></table><form method="post" action="${BENCH_ITEMS_URL}" class="Form"><input type="hidden" name="_csrf" value="${formToken}"/><div class="Field"><label for="id_title">Title</label><input id="id_title" name="title" type="text" required/></div><button type="submit">Add</button></form>`,
+      `<h1>Items</h1><table class="Items"><thead><tr><th>#</th><th>Title</th><th>Created</th></tr></thead><tbody>${rows}</tbody></table><form method="post" action="${BENCH_ITEMS_URL}" class="Form"><input type="hidden" name="_csrf" value="${formToken}"/>${field('title', 'Title', 'text')}<button type="submit">Add</button></form>`,
       path,
     );
   },
